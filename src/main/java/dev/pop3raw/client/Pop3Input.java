@@ -1,0 +1,113 @@
+package dev.pop3raw.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The server-to-client byte stream of one session, with its own buffer so that status lines, listing lines
+ * and message data are all cut from the same bytes without copying twice.
+ * <p>
+ * Status and listing lines are bounded ({@link #readLine}); message data is not bounded per line (real
+ * HTML mail has lines of megabytes) and is read through {@link MessageDataInputStream}, which scans this
+ * buffer directly.
+ */
+final class Pop3Input {
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private InputStream in;
+    final byte[] buf = new byte[BUFFER_SIZE];
+    int pos;
+    int lim;
+    /** Set when a message ended with a bare {@code .\r}: a stray LF may still arrive and belongs to nothing. */
+    boolean skipStrayLf;
+
+    Pop3Input(InputStream in) {
+        this.in = in;
+    }
+
+    /** Switches to a new underlying stream (after STLS); returns how many buffered bytes were thrown away. */
+    int replaceStream(InputStream newIn) {
+        int discarded = lim - pos;
+        pos = 0;
+        lim = 0;
+        skipStrayLf = false;
+        this.in = newIn;
+        return discarded;
+    }
+
+    /** Bytes already received but not yet consumed. */
+    int buffered() {
+        return lim - pos;
+    }
+
+    /**
+     * Makes at least {@code n} (at most the buffer size) bytes available; returns false at end of stream
+     * before that many arrived.
+     */
+    boolean ensure(int n) throws IOException {
+        if (lim - pos >= n) {
+            return true;
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        while (lim < n) {
+            int r = in.read(buf, lim, buf.length - lim);
+            if (r < 0) {
+                return false;
+            }
+            lim += r;
+        }
+        return true;
+    }
+
+    /**
+     * Reads one line, without its CRLF or bare LF, decoded as UTF-8 (malformed bytes become U+FFFD).
+     *
+     * @param  maxLength                      the most octets the line may have
+     * @throws Pop3MalformedResponseException when the line is longer; the rest of it is not read
+     * @throws Pop3ConnectionClosedException  at end of stream
+     */
+    String readLine(int maxLength) throws IOException {
+        if (skipStrayLf) {
+            skipStrayLf = false;
+            if (ensure(1) && buf[pos] == '\n') {
+                pos++;
+            }
+        }
+        int scanned = 0;
+        while (true) {
+            for (int i = pos + scanned; i < lim; i++) {
+                if (buf[i] == '\n') {
+                    int end = i;
+                    if (end > pos && buf[end - 1] == '\r') {
+                        end--;
+                    }
+                    if (end - pos > maxLength) {
+                        throw tooLong(maxLength);
+                    }
+                    String line = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
+                    pos = i + 1;
+                    return line;
+                }
+            }
+            scanned = lim - pos;
+            if (scanned > maxLength + 1) {
+                throw tooLong(maxLength);
+            }
+            if (!ensure(scanned + 1)) {
+                throw new Pop3ConnectionClosedException(scanned == 0
+                        ? "connection closed by the server"
+                        : "connection closed by the server in the middle of a line");
+            }
+        }
+    }
+
+    private static Pop3MalformedResponseException tooLong(int maxLength) {
+        return new Pop3MalformedResponseException("server line longer than " + maxLength + " octets");
+    }
+}
