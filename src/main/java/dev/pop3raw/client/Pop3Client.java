@@ -30,6 +30,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import dev.pop3raw.client.sasl.AccessTokenProvider;
 import dev.pop3raw.client.sasl.SaslMechanism;
 
 /**
@@ -276,6 +277,62 @@ public final class Pop3Client implements Closeable {
         secure = true;
         attachStreams();
         capa();
+    }
+
+    /**
+     * Logs in choosing the strongest method the server offers for the credentials given (see
+     * {@link #login(String, String, AccessTokenProvider, String)} with mechanism {@code auto}).
+     */
+    public String login(String username, String password) throws IOException {
+        return login(username, password, null, AUTO);
+    }
+
+    /** The mechanism name that lets the client choose. */
+    public static final String AUTO = "auto";
+
+    /**
+     * Logs in.
+     *
+     * @param password      the password, or {@code null} when a token provider is used
+     * @param tokenProvider supplies OAuth2 tokens for XOAUTH2 / OAUTHBEARER, or {@code null}
+     * @param mechanism     {@code auto}, {@code USER} (USER/PASS), {@code APOP}, or a SASL mechanism name
+     */
+    public String login(String username, String password, AccessTokenProvider tokenProvider, String mechanism)
+            throws IOException {
+        CommandArguments.requireSafe(username, "username");
+        String m = mechanism == null ? AUTO : mechanism.trim().toUpperCase(java.util.Locale.ROOT);
+        if (m.equals("USER")) {
+            return userPass(username, password);
+        }
+        if (m.equals("APOP")) {
+            return apop(username, requirePassword(password, "APOP"));
+        }
+        if (m.equalsIgnoreCase(AUTO)) {
+            return loginAuto(username, password, tokenProvider);
+        }
+        throw new IllegalArgumentException("unknown authentication mechanism " + mechanism);
+    }
+
+    private String loginAuto(String username, String password, AccessTokenProvider tokenProvider) throws IOException {
+        if (password == null) {
+            throw new IllegalArgumentException("no password and no token provider given");
+        }
+        if (!secure && APOP_TIMESTAMP.matcher(welcome).find()) {
+            return apop(username, password);
+        }
+        return userPass(username, password);
+    }
+
+    private String userPass(String username, String password) throws IOException {
+        user(username);
+        return pass(requirePassword(password, "USER/PASS"));
+    }
+
+    private static String requirePassword(String password, String mechanism) {
+        if (password == null) {
+            throw new IllegalArgumentException(mechanism + " needs a password");
+        }
+        return password;
     }
 
     /** Sends USER (poplib's {@code user}); returns the server's text. */
