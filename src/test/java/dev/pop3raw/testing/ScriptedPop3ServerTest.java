@@ -326,24 +326,34 @@ class ScriptedPop3ServerTest {
 
     @Test
     void wrongHostCertificateFailsHostnameVerification() throws Exception {
-        assertHandshakeRejected(TestTls.wrongHost());
+        assertHandshakeRejected(TestTls.wrongHost(), "No subject alternative DNS name matching localhost");
     }
 
     @Test
     void expiredCertificateFailsValidation() throws Exception {
-        assertHandshakeRejected(TestTls.expired());
+        assertHandshakeRejected(TestTls.expired(), "validity check failed");
     }
 
-    private static void assertHandshakeRejected(TestTls tls) throws Exception {
+    private static void assertHandshakeRejected(TestTls tls, String reason) throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.builder()
                 .implicitTls(tls.serverContext())
                 .session(script -> script.greeting())
                 .start();
                 Client client = new Client(server)) {
-            assertThrows(SSLHandshakeException.class, () -> client.upgrade(tls.clientContext(), "localhost"));
+            SSLHandshakeException rejected = assertThrows(SSLHandshakeException.class,
+                    () -> client.upgrade(tls.clientContext(), "localhost"));
+            assertTrue(rootCauseMessages(rejected).contains(reason), rootCauseMessages(rejected));
             AssertionError error = assertThrows(AssertionError.class, () -> server.awaitScriptDone(WAIT));
             assertTrue(error.getMessage().contains("implicit TLS handshake failed"), error.getMessage());
         }
+    }
+
+    private static String rootCauseMessages(Throwable error) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t).append(" <- ");
+        }
+        return messages.toString();
     }
 
     // ------------------------------------------------------------------------------------------------ several connections
