@@ -132,8 +132,7 @@ public final class Pop3Client implements Closeable {
             secure = true;
         }
         attachStreams();
-        String greeting = input.readLine(options.maxLineLength());
-        log.received(greeting);
+        String greeting = readStatusLine();
         if (StatusLine.isErr(greeting)) {
             throw new Pop3ErrorResponseException("the connection", greeting);
         }
@@ -300,6 +299,9 @@ public final class Pop3Client implements Closeable {
     public String login(String username, String password, AccessTokenProvider tokenProvider, String mechanism)
             throws IOException {
         CommandArguments.requireSafe(username, "username");
+        if (password != null) {
+            CommandArguments.requireSafe(password, "password");
+        }
         String m = mechanism == null ? AUTO : mechanism.trim().toUpperCase(java.util.Locale.ROOT);
         if (m.equals("USER")) {
             return userPass(username, password);
@@ -805,7 +807,8 @@ public final class Pop3Client implements Closeable {
     }
 
     private boolean isLoopbackPeer() {
-        if (options.proxy() != null && options.proxy().type() != Proxy.Type.DIRECT) {
+        if (!options.loopbackIsTrusted()
+            || options.proxy() != null && options.proxy().type() != Proxy.Type.DIRECT) {
             return false;
         }
         InetAddress peer = socket.getInetAddress();

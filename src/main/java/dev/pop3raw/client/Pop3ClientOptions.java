@@ -30,6 +30,7 @@ public final class Pop3ClientOptions {
     private final int maxLineLength;
     private final int maxListingEntries;
     private final int debugLevel;
+    private final boolean loopbackIsTrusted;
 
     private Pop3ClientOptions(Builder b) {
         this.tlsMode = b.tlsMode;
@@ -45,6 +46,7 @@ public final class Pop3ClientOptions {
         this.maxLineLength = b.maxLineLength;
         this.maxListingEntries = b.maxListingEntries;
         this.debugLevel = b.debugLevel;
+        this.loopbackIsTrusted = b.loopbackIsTrusted;
     }
 
     /** Options with the defaults: TLS {@code AUTO}, 10 s connect, 60 s read, pipelining on. */
@@ -72,6 +74,7 @@ public final class Pop3ClientOptions {
         b.maxLineLength = maxLineLength;
         b.maxListingEntries = maxListingEntries;
         b.debugLevel = debugLevel;
+        b.loopbackIsTrusted = loopbackIsTrusted;
         return b;
     }
 
@@ -130,6 +133,11 @@ public final class Pop3ClientOptions {
         return debugLevel;
     }
 
+    /** Whether secrets may cross an unencrypted connection to a loopback address (nothing leaves the host). */
+    boolean loopbackIsTrusted() {
+        return loopbackIsTrusted;
+    }
+
     /** Builds {@link Pop3ClientOptions}; each setter checks its argument at once. */
     public static final class Builder {
         private TlsMode tlsMode = TlsMode.AUTO;
@@ -145,6 +153,7 @@ public final class Pop3ClientOptions {
         private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
         private int maxListingEntries = 5_000_000;
         private int debugLevel;
+        private boolean loopbackIsTrusted = true;
 
         private Builder() {
         }
@@ -258,6 +267,12 @@ public final class Pop3ClientOptions {
                 throw new IllegalArgumentException("debugLevel must be 0, 1 or 2, was " + level);
             }
             this.debugLevel = level;
+            return this;
+        }
+
+        /** For tests: treat a loopback server like a remote one in the cleartext check. */
+        Builder loopbackIsTrusted(boolean trusted) {
+            this.loopbackIsTrusted = trusted;
             return this;
         }
 
