@@ -8,6 +8,10 @@ import java.io.IOException;
  * A mechanism is a small state machine: the client sends {@link #initialResponse()} with the command (or
  * waits for the first challenge when it is {@code null} or too long), then answers each server challenge
  * with {@link #evaluateChallenge(byte[])}. Instances are used for one exchange only.
+ * <p>
+ * A client-first mechanism (PLAIN, SCRAM, the OAuth ones) answers an empty first challenge with its first
+ * message, so a caller that withholds a too-long initial response simply answers the server's empty
+ * {@code +} through {@link #evaluateChallenge(byte[])}.
  */
 public interface SaslMechanism {
 
@@ -34,6 +38,16 @@ public interface SaslMechanism {
      */
     default boolean failed() {
         return false;
+    }
+
+    /**
+     * Whether the client side of the exchange is finished, including any check of the server's proof. A
+     * caller that receives {@code +OK} while this is false must not trust the session: for SCRAM it means
+     * the server never proved that it knows the password. Mechanisms without server verification have
+     * nothing to check and return {@code true}.
+     */
+    default boolean isComplete() {
+        return true;
     }
 
     /** Whether this mechanism sends a password or token that an eavesdropper could reuse. */
