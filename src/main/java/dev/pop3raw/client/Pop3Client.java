@@ -31,7 +31,11 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import dev.pop3raw.client.sasl.AccessTokenProvider;
+import dev.pop3raw.client.sasl.OAuthBearerMechanism;
+import dev.pop3raw.client.sasl.SaslCredentials;
 import dev.pop3raw.client.sasl.SaslMechanism;
+import dev.pop3raw.client.sasl.SaslMechanisms;
+import dev.pop3raw.client.sasl.XOAuth2Mechanism;
 
 /**
  * A POP3 client session (RFC 1939 with RFC 2449 CAPA and PIPELINING, RFC 2595 STLS, RFC 5034 SASL AUTH,
@@ -295,6 +299,11 @@ public final class Pop3Client implements Closeable {
      * @param password      the password, or {@code null} when a token provider is used
      * @param tokenProvider supplies OAuth2 tokens for XOAUTH2 / OAUTHBEARER, or {@code null}
      * @param mechanism     {@code auto}, {@code USER} (USER/PASS), {@code APOP}, or a SASL mechanism name
+     *                      ({@code PLAIN}, {@code LOGIN}, {@code CRAM-MD5}, {@code SCRAM-SHA-256}, {@code XOAUTH2},
+     *                      {@code OAUTHBEARER}). With {@code auto}: the strongest SASL mechanism the server offers
+     *                      for these credentials (token: OAUTHBEARER, XOAUTH2; password: SCRAM-SHA-256, CRAM-MD5,
+     *                      PLAIN, LOGIN), APOP rather than a cleartext password when the greeting allows it, and
+     *                      USER/PASS when the server offers no SASL.
      */
     public String login(String username, String password, AccessTokenProvider tokenProvider, String mechanism)
             throws IOException {
@@ -309,20 +318,61 @@ public final class Pop3Client implements Closeable {
         if (m.equals("APOP")) {
             return apop(username, requirePassword(password, "APOP"));
         }
+        SaslCredentials credentials = credentials(username, password, tokenProvider);
         if (m.equalsIgnoreCase(AUTO)) {
-            return loginAuto(username, password, tokenProvider);
+            return loginAuto(credentials);
         }
-        throw new IllegalArgumentException("unknown authentication mechanism " + mechanism);
+        SaslMechanisms.create(m, credentials); // fails fast, naming the supported mechanisms, before anything is sent
+        return authenticateWithRefresh(m, credentials);
     }
 
-    private String loginAuto(String username, String password, AccessTokenProvider tokenProvider) throws IOException {
-        if (password == null) {
-            throw new IllegalArgumentException("no password and no token provider given");
+    private SaslCredentials credentials(String username, String password, AccessTokenProvider tokenProvider) {
+        SaslCredentials.Builder b = SaslCredentials.builder(username).server(host, port);
+        if (password != null) {
+            b.password(password);
         }
-        if (!secure && APOP_TIMESTAMP.matcher(welcome).find()) {
-            return apop(username, password);
+        if (tokenProvider != null) {
+            b.tokenProvider(tokenProvider);
         }
-        return userPass(username, password);
+        return b.build();
+    }
+
+    /**
+     * The strongest SASL mechanism offered that the credentials can do; APOP when that mechanism would have to
+     * send the password in clear and the greeting allows APOP; USER/PASS when the server offers no SASL.
+     */
+    private String loginAuto(SaslCredentials credentials) throws IOException {
+        boolean apopPossible = credentials.hasPassword() && APOP_TIMESTAMP.matcher(welcome).find();
+        java.util.Optional<String> sasl = SaslMechanisms.strongestOfferedName(capabilities.saslMechanisms(), credentials);
+        if (sasl.isPresent()) {
+            SaslMechanism probe = SaslMechanisms.create(sasl.get(), credentials);
+            if (probe.sendsReusableSecret() && !cleartextAllowed() && apopPossible) {
+                return apop(credentials.username(), credentials.password());
+            }
+            return authenticateWithRefresh(sasl.get(), credentials);
+        }
+        if (!credentials.hasPassword()) {
+            throw new Pop3Exception("cannot log in with an OAuth2 token: " + host + ":" + port
+                                    + " offers no OAUTHBEARER or XOAUTH2 (SASL: " + capabilities.saslMechanisms() + ")");
+        }
+        if (apopPossible && !secure) {
+            return apop(credentials.username(), credentials.password());
+        }
+        return userPass(credentials.username(), credentials.password());
+    }
+
+    /** SASL login; a rejected OAuth2 token is asked for again, fresh, once. */
+    private String authenticateWithRefresh(String mechanism, SaslCredentials credentials) throws IOException {
+        try {
+            return authenticate(SaslMechanisms.create(mechanism, credentials));
+        } catch (Pop3ErrorResponseException e) {
+            boolean tokenBased = mechanism.equals(XOAuth2Mechanism.NAME) || mechanism.equals(OAuthBearerMechanism.NAME);
+            if (!tokenBased || closed) {
+                throw e;
+            }
+            log.note("AUTH " + mechanism + " refused; retrying once with a refreshed token");
+            return authenticate(SaslMechanisms.create(mechanism, credentials, true));
+        }
     }
 
     private String userPass(String username, String password) throws IOException {
@@ -414,6 +464,10 @@ public final class Pop3Client implements Closeable {
         while (true) {
             String reply = readStatusLine();
             if (StatusLine.isOk(reply)) {
+                if (!mechanism.isComplete()) {
+                    throw broken(new Pop3SecurityException("the server accepted AUTH " + name
+                                                           + " without proving it knows the credentials"));
+                }
                 loggedIn();
                 return StatusLine.text(reply);
             }
@@ -797,8 +851,12 @@ public final class Pop3Client implements Closeable {
         }
     }
 
+    private boolean cleartextAllowed() {
+        return secure || options.allowCleartextAuth() || isLoopbackPeer();
+    }
+
     private void requireCleartextAllowed(String what) throws Pop3SecurityException {
-        if (secure || options.allowCleartextAuth() || isLoopbackPeer()) {
+        if (cleartextAllowed()) {
             return;
         }
         throw new Pop3SecurityException("refusing to send " + what + " to " + host + ":" + port
