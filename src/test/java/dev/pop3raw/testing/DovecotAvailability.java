@@ -54,13 +54,16 @@ public final class DovecotAvailability {
      * fails it in CI.
      */
     public static Path requireDovecot() {
-        Optional<Path> binary = binary();
+        return requireDovecot(binary(), isCi());
+    }
+
+    static Path requireDovecot(Optional<Path> binary, boolean ci) {
         if (binary.isPresent()) {
             return binary.get();
         }
         String message = "Dovecot is not installed (looked in $DOVECOT_BINARY, /usr/sbin, /usr/local/sbin and PATH); "
                 + "install it with: apt-get install -y dovecot-core dovecot-pop3d";
-        if (isCi()) {
+        if (ci) {
             Assertions.fail(message + " -- CI=true, so a missing Dovecot fails the test instead of skipping it");
         }
         Assumptions.assumeTrue(false, message + " -- skipping (set CI=true to make this a failure)");

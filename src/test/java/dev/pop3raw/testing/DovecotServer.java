@@ -64,8 +64,17 @@ import javax.net.ssl.TrustManagerFactory;
  * <li>Log lines are written by Dovecot's log process, asynchronously: use {@link #awaitLog(String, Duration)}
  * rather than reading {@link #logText()} once.</li>
  * <li>The logout line looks like {@code Disconnected: Logged out top=0/0, retr=1/49, del=1/2, size=66}
- * ({@code del=} marked-for-deletion/total messages).</li>
+ * ({@code del=} marked-for-deletion/total messages); a dropped connection logs
+ * {@code Disconnected: Connection closed ...} and commits no DELE.</li>
+ * <li>A failed login is answered after ~0.5 s even with {@code auth_failure_delay = 0}. Dovecot's per-IP
+ * auth penalty (2, 4, ... 15 s after failures) is off unless {@link Options#authPenalty(boolean)}.</li>
+ * <li>Dovecot checks a passwd-file for changes at most once a second; hence one file per user (see
+ * {@link #addUser(String, String)}).</li>
+ * <li>Bare-LF message files are sent with CRLF.</li>
  * </ul>
+ *
+ * <p>Runs as root (CI): the mail processes run as {@code nobody} (or {@link Options#mailUser(String)}),
+ * which owns the Maildirs. Not as root: everything runs as the current user (that path is untested).
  */
 public final class DovecotServer implements AutoCloseable {
 
@@ -90,6 +99,7 @@ public final class DovecotServer implements AutoCloseable {
         private Duration authFailureDelay = Duration.ZERO;
         private String mailUser;
         private boolean authVerbose;
+        private boolean authPenalty;
         private final List<String> extraConfig = new ArrayList<>();
 
         public static Options defaults() {
@@ -123,7 +133,7 @@ public final class DovecotServer implements AutoCloseable {
 
         /**
          * Dovecot {@code auth_failure_delay} (Dovecot's default is 2 s; here 0 so failed-login tests are
-         * fast). Whole seconds.
+         * fast; Dovecot still answers a failure after ~0.5 s, its failure-flush interval). Whole seconds.
          */
         public Options authFailureDelay(Duration delay) {
             this.authFailureDelay = Objects.requireNonNull(delay);
@@ -137,6 +147,17 @@ public final class DovecotServer implements AutoCloseable {
          */
         public Options mailUser(String systemUser) {
             this.mailUser = systemUser;
+            return this;
+        }
+
+        /**
+         * Keep Dovecot's per-IP auth penalty (anvil): after failed logins from 127.0.0.1 every later
+         * authentication from it waits 2, 4, 8 ... up to 15 s. Off by default (the {@code anvil-auth-penalty}
+         * socket is not created, which Dovecot's auth treats as "penalty disabled"), since every test
+         * connects from the same address.
+         */
+        public Options authPenalty(boolean penalty) {
+            this.authPenalty = penalty;
             return this;
         }
 
@@ -517,44 +538,61 @@ public final class DovecotServer implements AutoCloseable {
                 + "\n--- dovecot log tail:\n" + tail(logText(), 30);
     }
 
-    /** Kills the master and every process of this instance. Safe to call repeatedly and from a hook. */
+    /**
+     * Kills the master and every process of this instance. Safe to call repeatedly and from a hook.
+     *
+     * <p>SIGKILL, not SIGTERM: a graceful Dovecot shutdown takes 1 to 6 s for the master plus ~2 s until
+     * its children notice, and a test server has nothing worth shutting down gracefully (QUIT has
+     * committed what was committed). The master goes first so that it cannot respawn the children.
+     */
     private void killProcesses() {
         Process p = process;
         if (p != null) {
             List<ProcessHandle> children = p.descendants().toList();
-            p.destroy(); // SIGTERM: the master stops its children
+            p.destroyForcibly();
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
+                p.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-            for (ProcessHandle child : children) {
-                if (child.isAlive()) {
-                    child.destroyForcibly();
-                }
-            }
+            children.forEach(ProcessHandle::destroyForcibly);
             awaitExit(children);
         }
-        // Children re-parented before we saw them: Dovecot titles them "dovecot-<instance_name>/<service>".
+        // Children we did not see: Dovecot titles them "dovecot-<instance_name>/<service>", and one forked
+        // but not yet exec'd still has the master's command line, which names our config file.
         sweepInstanceProcesses();
     }
 
     private static void awaitExit(List<ProcessHandle> handles) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (ProcessHandle h : handles) {
-            while (h.isAlive() && System.nanoTime() < deadline) {
+            while (isRunning(h) && System.nanoTime() < deadline) {
                 h.destroyForcibly();
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(10);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Whether a process still runs. A zombie does not: it holds no port, file or memory any more, it only
+     * waits to be reaped by init (our killed master's children are re-parented there, and init here may
+     * take a second or two to reap them), and {@link ProcessHandle#isAlive()} still calls it alive.
+     */
+    static boolean isRunning(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.ISO_8859_1);
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return Files.exists(Path.of("/proc", Long.toString(h.pid()))) || !Files.isDirectory(Path.of("/proc"));
         }
     }
 
@@ -564,13 +602,17 @@ public final class DovecotServer implements AutoCloseable {
             return;
         }
         byte[] prefix = ("dovecot-" + instanceName + "/").getBytes(StandardCharsets.US_ASCII);
+        String conf = confFile.toString();
         List<ProcessHandle> strays = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(h -> {
             try {
                 byte[] cmd = Files.readAllBytes(proc.resolve(Long.toString(h.pid())).resolve("cmdline"));
-                if (startsWith(cmd, prefix)) {
-                    h.destroyForcibly();
-                    strays.add(h);
+                if (startsWith(cmd, prefix)
+                        || new String(cmd, StandardCharsets.ISO_8859_1).replace('\0', ' ').contains(conf)) {
+                    if (h.pid() != ProcessHandle.current().pid()) {
+                        h.destroyForcibly();
+                        strays.add(h);
+                    }
                 }
             } catch (IOException | RuntimeException ignored) {
                 // process gone or not readable
@@ -624,11 +666,21 @@ public final class DovecotServer implements AutoCloseable {
         c.append("pop3_uidl_format = %g\n");
         c.append("pop3_logout_format = ").append(LOGOUT_FORMAT).append('\n');
         c.append("pop3_lock_session = ").append(o.pop3LockSession ? "yes" : "no").append('\n');
+        StringBuilder anvil = new StringBuilder();
+        if (!o.authPenalty) {
+            // mode 0: the socket is not created; auth then runs with the penalty disabled
+            anvil.append("  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n");
+        }
+        if (!asRoot) {
+            anvil.append("  chroot =\n");
+        }
+        if (anvil.length() > 0) {
+            c.append("service anvil {\n").append(anvil).append("}\n");
+        }
         if (!asRoot) {
             String me = System.getProperty("user.name");
             c.append("default_login_user = ").append(me).append('\n');
             c.append("default_internal_user = ").append(me).append('\n');
-            c.append("service anvil {\n  chroot =\n}\n");
             c.append("service auth-worker {\n  user = $default_internal_user\n}\n");
         }
         c.append("service pop3-login {\n");
