@@ -1,0 +1,72 @@
+package dev.pop3raw.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the Dovecot binary and decides what a test does when it is missing.
+ *
+ * <p>On a developer machine without Dovecot the tests that need it are skipped (JUnit assumption). In CI
+ * ({@code CI=true}) a missing Dovecot is an installation error, so the test fails instead of being
+ * silently skipped.
+ *
+ * <p>The binary is looked up in {@code $DOVECOT_BINARY}, then {@code /usr/sbin/dovecot},
+ * {@code /usr/local/sbin/dovecot}, then every directory on {@code PATH}.
+ */
+public final class DovecotAvailability {
+
+    private DovecotAvailability() {
+    }
+
+    /** The Dovecot binary, if one is installed. */
+    public static Optional<Path> binary() {
+        List<Path> candidates = new ArrayList<>();
+        String explicit = System.getenv("DOVECOT_BINARY");
+        if (explicit != null && !explicit.isBlank()) {
+            candidates.add(Path.of(explicit));
+        }
+        candidates.add(Path.of("/usr/sbin/dovecot"));
+        candidates.add(Path.of("/usr/local/sbin/dovecot"));
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Path.of(dir, "dovecot"));
+                }
+            }
+        }
+        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    }
+
+    /** Whether this run is a CI run, i.e. the environment variable {@code CI} is {@code "true"}. */
+    public static boolean isCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /**
+     * Returns the Dovecot binary; when there is none, aborts the calling test (skipped) outside CI and
+     * fails it in CI.
+     */
+    public static Path requireDovecot() {
+        return requireDovecot(binary(), isCi());
+    }
+
+    static Path requireDovecot(Optional<Path> binary, boolean ci) {
+        if (binary.isPresent()) {
+            return binary.get();
+        }
+        String message = "Dovecot is not installed (looked in $DOVECOT_BINARY, /usr/sbin, /usr/local/sbin and PATH); "
+                + "install it with: apt-get install -y dovecot-core dovecot-pop3d";
+        if (ci) {
+            Assertions.fail(message + " -- CI=true, so a missing Dovecot fails the test instead of skipping it");
+        }
+        Assumptions.assumeTrue(false, message + " -- skipping (set CI=true to make this a failure)");
+        throw new AssertionError("unreachable");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.pop3raw.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+
+class DovecotAvailabilityTest {
+
+    @Test
+    void missingDovecotSkipsOutsideCi() {
+        TestAbortedException e = assertThrows(TestAbortedException.class,
+                () -> DovecotAvailability.requireDovecot(Optional.empty(), false));
+        assertTrue(e.getMessage().contains("Dovecot is not installed"), e.getMessage());
+    }
+
+    @Test
+    void missingDovecotFailsInCi() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> DovecotAvailability.requireDovecot(Optional.empty(), true));
+        assertTrue(e.getMessage().contains("CI=true"), e.getMessage());
+    }
+
+    @Test
+    void presentDovecotIsReturned() {
+        Path p = Path.of("/usr/sbin/dovecot");
+        assertEquals(p, DovecotAvailability.requireDovecot(Optional.of(p), true));
+    }
+}
