@@ -1,6 +1,8 @@
 package dev.pop3raw.client;
 
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.Socks5Proxy;
 import dev.pop3raw.testing.ScriptedPop3Server;
 import dev.pop3raw.testing.TestTls;
 import org.junit.jupiter.api.Test;
@@ -442,6 +445,40 @@ class Pop3ClientProtocolTest {
             long start = System.nanoTime();
             assertThrows(Pop3TimeoutException.class, () -> connect(server, plain().readTimeout(Duration.ofMillis(300))));
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
+        }
+    }
+
+    @Test
+    void aSocksProxyCarriesTheSessionAndCountsAsRemote() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
+                .greeting()
+                .expect("CAPA").send(CAPA_PLAIN)
+                .expect("NOOP").send("+OK\r\n"));
+             Socks5Proxy proxy = new Socks5Proxy()) {
+            Proxy socks = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", proxy.port()));
+            try (Pop3Client pop = connect(server, plain().proxy(socks))) {
+                pop.noop();
+                // behind a proxy the server's address is unknown: no password in clear without permission
+                assertThrows(Pop3SecurityException.class, () -> pop.login("bob", "pw"));
+            }
+            server.awaitScriptDone(DONE);
+            assertEquals(List.of("127.0.0.1:" + server.port()), proxy.destinations());
+        }
+    }
+
+    @Test
+    void utf8IsRequestedWithTheUtf8CommandAndUtf8TextIsRead() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
+                .greeting()
+                .expect("CAPA").send("+OK\r\nUTF8\r\n.\r\n")
+                .expect("UTF8").send("+OK UTF8 enabled\r\n")
+                .expect("USER jörg").send("+OK grüß dich\r\n"))) {
+            try (Pop3Client pop = connect(server, plain())) {
+                assertTrue(pop.capabilities().utf8());
+                assertEquals("UTF8 enabled", pop.utf8());
+                assertEquals("grüß dich", pop.user("jörg"));
+            }
+            server.awaitScriptDone(DONE);
         }
     }
 
