@@ -126,6 +126,30 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
     }
 
     @Test
+    void healthIsNotReadyWhileTheMaildropIsInUseBeforeTheFirstLogin() throws Exception {
+        StubPop3Server stub = new StubPop3Server();
+        try {
+            stub.passReply = "-ERR [IN-USE] locked";
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(stub.port(), "delete=true&inUseDelay=300")).routeId("pop").to("mock:out");
+                }
+            });
+            await(() -> stub.sessions.size() >= 2, "two refused sessions");
+            HealthCheck.Result result = consumerHealth().orElseThrow();
+            assertEquals(HealthCheck.State.DOWN, result.getState());
+            assertTrue(result.getMessage().orElse("").contains("not yet polled"), result.getMessage().toString());
+            assertEquals(0L, endpoint().getPollFailures(), "[IN-USE] is not an error");
+            stub.passReply = "+OK";
+            await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.UP).orElse(false),
+                    "UP after the first successful login");
+        } finally {
+            stub.close();
+        }
+    }
+
+    @Test
     void healthIsDownBeforeAnyLoginWhenTheServerIsUnreachable() throws Exception {
         StubPop3Server stub = new StubPop3Server();
         int deadPort = stub.port();
