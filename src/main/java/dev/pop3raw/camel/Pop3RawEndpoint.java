@@ -81,6 +81,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         Pop3RawConsumer consumer = new Pop3RawConsumer(this, processor);
         consumer.setMaxMessagesPerPoll(configuration.getMaxMessagesPerPoll());
         configureConsumer(consumer);
+        consumer.setDelay(delay); // the scheduler's default is 500 ms; POP3's is DEFAULT_DELAY
         return consumer;
     }
 

@@ -83,6 +83,24 @@ class CatalogValidationTest {
         assertTrue(producer.getMessage().contains("consumer-only"));
     }
 
+    @Test
+    void defaultsAndOptionsReachTheConsumer() throws Exception {
+        Pop3RawEndpoint endpoint = context.getEndpoint(
+                "pop3raw:pop.example.com?username=a&password=b&delete=true&tls=implicit&oversizeAction=FAIL",
+                Pop3RawEndpoint.class);
+        Pop3RawConsumer consumer = (Pop3RawConsumer) endpoint.createConsumer(exchange -> { });
+        org.junit.jupiter.api.Assertions.assertEquals(60_000, consumer.getDelay(), "POP3 default poll delay");
+        org.junit.jupiter.api.Assertions.assertEquals(995, endpoint.getConfiguration().effectivePort());
+        org.junit.jupiter.api.Assertions.assertEquals("a@pop.example.com:995", endpoint.getMailbox());
+        org.junit.jupiter.api.Assertions.assertEquals(OversizeAction.FAIL, endpoint.getConfiguration().getOversizeAction());
+        Pop3RawEndpoint fast = context.getEndpoint(
+                "pop3raw:[::1]:1110?username=a&password=b&delete=true&delay=5s", Pop3RawEndpoint.class);
+        org.junit.jupiter.api.Assertions.assertEquals(5000,
+                ((Pop3RawConsumer) fast.createConsumer(exchange -> { })).getDelay());
+        org.junit.jupiter.api.Assertions.assertEquals("::1", fast.getConfiguration().getHost());
+        org.junit.jupiter.api.Assertions.assertEquals(1110, fast.getConfiguration().getPort());
+    }
+
     static String rootMessages(Throwable t) {
         StringBuilder b = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
