@@ -1,0 +1,191 @@
+package dev.pop3raw.camel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the header block at the start of a raw message (bounded in size) and decodes the few fields the
+ * consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
+ * charset, and raw UTF-8 (RFC 6532) with an ISO-8859-1 fallback for bytes that are not UTF-8. Nothing here
+ * throws on malformed input: an undecodable word is left as written.
+ */
+final class HeaderDecoder {
+
+    /** The most octets read looking for the end of the header block. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
+
+    private HeaderDecoder() {
+    }
+
+    /**
+     * Reads the header block (up to the first empty line, at most {@link #MAX_HEADER_BYTES}) and returns the
+     * first occurrence of each wanted field, unfolded and decoded, keyed by the lower-case field name.
+     */
+    static Map<String, String> read(InputStream in, Set<String> wanted) throws IOException {
+        byte[] block = readHeaderBlock(in);
+        String text = decodeRaw(block);
+        Map<String, String> result = new LinkedHashMap<>();
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder current = null;
+        for (String line : lines) {
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                if (current != null) {
+                    current.append(line);
+                }
+                continue;
+            }
+            if (current != null) {
+                take(current.toString(), wanted, result);
+            }
+            current = new StringBuilder(line);
+        }
+        if (current != null) {
+            take(current.toString(), wanted, result);
+        }
+        return result;
+    }
+
+    private static void take(String field, Set<String> wanted, Map<String, String> result) {
+        int colon = field.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        if (wanted.contains(name) && !result.containsKey(name)) {
+            result.put(name, decode(field.substring(colon + 1).trim()));
+        }
+    }
+
+    private static byte[] readHeaderBlock(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        int previous = -1;
+        int beforePrevious = -1;
+        int b;
+        while (out.size() < MAX_HEADER_BYTES && (b = in.read()) != -1) {
+            if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
+                break;
+            }
+            out.write(b);
+            beforePrevious = previous;
+            previous = b;
+        }
+        return out.toByteArray();
+    }
+
+    /** Header bytes: UTF-8 when they are valid UTF-8 (RFC 6532), otherwise ISO-8859-1 so nothing is lost. */
+    static String decodeRaw(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Decodes the RFC 2047 encoded-words in an unfolded field value. Whitespace between two adjacent encoded-words
+     * is dropped; the octets of adjacent words in the same charset are joined before decoding, so a multi-byte
+     * character split across two words survives.
+     */
+    static String decode(String value) {
+        Matcher m = ENCODED_WORD.matcher(value);
+        StringBuilder out = new StringBuilder(value.length());
+        int last = 0;
+        String pendingCharset = null;
+        ByteArrayOutputStream pendingBytes = new ByteArrayOutputStream();
+        while (m.find()) {
+            String between = value.substring(last, m.start());
+            byte[] octets = wordOctets(m.group(2), m.group(3));
+            Charset charset = charset(m.group(1));
+            if (octets == null || charset == null) {
+                flush(out, pendingCharset, pendingBytes);
+                pendingCharset = null;
+                out.append(between).append(m.group());
+                last = m.end();
+                continue;
+            }
+            boolean adjacent = pendingCharset != null && between.isBlank();
+            if (adjacent && pendingCharset.equals(charset.name())) {
+                pendingBytes.writeBytes(octets);
+            } else {
+                flush(out, pendingCharset, pendingBytes);
+                if (!adjacent) {
+                    out.append(between);
+                }
+                pendingCharset = charset.name();
+                pendingBytes.writeBytes(octets);
+            }
+            last = m.end();
+        }
+        flush(out, pendingCharset, pendingBytes);
+        out.append(value.substring(last));
+        return out.toString();
+    }
+
+    private static void flush(StringBuilder out, String charset, ByteArrayOutputStream bytes) {
+        if (charset != null && bytes.size() > 0) {
+            out.append(new String(bytes.toByteArray(), Charset.forName(charset)));
+        }
+        bytes.reset();
+    }
+
+    private static Charset charset(String name) {
+        String plain = name;
+        int star = plain.indexOf('*'); // RFC 2231 language suffix
+        if (star >= 0) {
+            plain = plain.substring(0, star);
+        }
+        try {
+            return Charset.forName(plain);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] wordOctets(String encoding, String text) {
+        if (encoding.equalsIgnoreCase("B")) {
+            try {
+                return Base64.getMimeDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '_') {
+                out.write(' ');
+            } else if (c == '=' && i + 2 < text.length()) {
+                int hi = Character.digit(text.charAt(i + 1), 16);
+                int lo = Character.digit(text.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else if (c == '=') {
+                return null;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.pop3raw.camel;
+
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.HealthCheckComponent;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * The {@code pop3raw:} component: polls a POP3 maildrop and hands over each message raw, as the server holds it.
+ */
+@Component("pop3raw")
+public class Pop3RawComponent extends HealthCheckComponent {
+
+    @Metadata(label = "advanced", description = "Component-wide defaults for the endpoint options")
+    private Pop3RawConfiguration configuration = new Pop3RawConfiguration();
+
+    public Pop3RawComponent() {
+    }
+
+    public Pop3RawComponent(CamelContext context) {
+        super(context);
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        Pop3RawConfiguration config = configuration != null ? configuration.copy() : new Pop3RawConfiguration();
+        parseHostAndPort(remaining, config);
+        Pop3RawEndpoint endpoint = new Pop3RawEndpoint(uri, this, config);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    /** {@code host}, {@code host:port}, {@code [ipv6]} or {@code [ipv6]:port}. */
+    static void parseHostAndPort(String remaining, Pop3RawConfiguration config) {
+        String rest = remaining == null ? "" : remaining.trim();
+        while (rest.startsWith("/")) {
+            rest = rest.substring(1);
+        }
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        if (ObjectHelper.isEmpty(rest)) {
+            throw new IllegalArgumentException("pop3raw: the host is missing; use pop3raw:host[:port]");
+        }
+        String host;
+        String portText = null;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("pop3raw: unterminated IPv6 address in " + rest);
+            }
+            host = rest.substring(1, close);
+            String after = rest.substring(close + 1);
+            if (after.startsWith(":")) {
+                portText = after.substring(1);
+            } else if (!after.isEmpty()) {
+                throw new IllegalArgumentException("pop3raw: unexpected text after the host: " + after);
+            }
+        } else {
+            int colon = rest.indexOf(':');
+            host = colon < 0 ? rest : rest.substring(0, colon);
+            portText = colon < 0 ? null : rest.substring(colon + 1);
+        }
+        if (host.isEmpty() || host.contains("/")) {
+            throw new IllegalArgumentException("pop3raw: invalid host in " + remaining + "; use pop3raw:host[:port]");
+        }
+        config.setHost(host);
+        if (portText != null) {
+            int port;
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("pop3raw: the port must be a number, was '" + portText + "'");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("pop3raw: the port must be between 1 and 65535, was " + port);
+            }
+            config.setPort(port);
+        }
+    }
+
+    public Pop3RawConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** Component-wide defaults for the endpoint options; each endpoint works on its own copy. */
+    public void setConfiguration(Pop3RawConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

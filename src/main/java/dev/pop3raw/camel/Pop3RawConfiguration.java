@@ -1,0 +1,301 @@
+package dev.pop3raw.camel;
+
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.jsse.SSLContextParameters;
+
+/**
+ * The options of a {@code pop3raw:} endpoint. Set on the component, they are the defaults of every endpoint.
+ */
+@UriParams
+public class Pop3RawConfiguration implements Cloneable {
+
+    @UriPath
+    @Metadata(required = true)
+    private String host;
+    @UriPath
+    private int port;
+
+    @UriParam(label = "security", defaultValue = "auto", enums = "auto,none,starttls,implicit")
+    private TlsMode tls = TlsMode.AUTO;
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
+    private long connectTimeout = 10_000;
+    @UriParam(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
+    private long readTimeout = 60_000;
+
+    @UriParam(label = "security", description = "The mailbox user name. With host and port it forms the mailbox identity"
+                                                + " that namespaces idempotent keys.")
+    private String username;
+    @UriParam(label = "security", secret = true)
+    private String password;
+    @UriParam(label = "security", defaultValue = "auto")
+    private String authMechanism = "auto";
+    @UriParam(label = "security")
+    private AccessTokenProvider accessTokenProvider;
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean allowCleartextAuth;
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean delete;
+    @UriParam(label = "consumer", description = "Remembers the messages already processed, keyed by mailbox identity (user name, host, port) and UIDL, so"
+                                                + " that a message in the repository is not retrieved again. The key is"
+                                                + " claimed before processing, confirmed on success and removed on failure."
+                                                + " Use a persistent repository: an in-memory one forgets everything at"
+                                                + " restart and the whole mailbox is consumed again.")
+    private IdempotentRepository idempotentRepository;
+    @UriParam(label = "consumer", defaultValue = "0")
+    private int maxMessagesPerPoll;
+    @UriParam(label = "consumer", defaultValue = "0")
+    private long maxMessageSize;
+    @UriParam(label = "consumer", defaultValue = "skip", enums = "skip,fail,delete")
+    private OversizeAction oversizeAction = OversizeAction.SKIP;
+    @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration")
+    private long inUseDelay = 60_000;
+    @UriParam(label = "advanced", defaultValue = "true")
+    private boolean pipelining = true;
+    @UriParam(label = "advanced", defaultValue = "32")
+    private int pipelineWindow = 32;
+    @UriParam(label = "advanced", defaultValue = "0", enums = "0,1,2")
+    private int debugLevel;
+
+    /** A copy, so that an endpoint can change its options without changing the component's defaults. */
+    public Pop3RawConfiguration copy() {
+        try {
+            return (Pop3RawConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** The port connected to: the configured one, or the TLS mode's default (995 for implicit TLS, else 110). */
+    public int effectivePort() {
+        return port > 0 ? port : (tls == null ? TlsMode.AUTO : tls).defaultPort();
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    /** The POP3 server's host name or IP address. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    /**
+     * The POP3 server's port. When not set: 995 with tls=implicit, otherwise 110 (with tls=auto, port 995 means
+     * implicit TLS).
+     */
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public TlsMode getTls() {
+        return tls;
+    }
+
+    /**
+     * How the session is protected by TLS: auto (implicit TLS on port 995, otherwise STLS when the server offers
+     * it), none (plain; credentials cross in clear only to loopback or with allowCleartextAuth), starttls (STLS is
+     * required: the poll fails if the server does not offer it), or implicit (TLS from the first byte).
+     */
+    public void setTls(TlsMode tls) {
+        this.tls = tls;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /**
+     * The TLS configuration (trust store, key store, protocols) for implicit TLS and STLS. By default the JVM's
+     * trust store is used and the server certificate and host name are checked.
+     */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long to wait for the TCP connection and the TLS handshake, in milliseconds. Must be positive. */
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getReadTimeout() {
+        return readTimeout;
+    }
+
+    /** How long to wait for any single read from the server, in milliseconds. Must be positive. */
+    public void setReadTimeout(long readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    /** The mailbox user name. Part of the mailbox identity (user{@literal @}host:port) that namespaces idempotent keys. */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** The password. Masked in the endpoint URI and never logged. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getAuthMechanism() {
+        return authMechanism;
+    }
+
+    /**
+     * How to log in: auto (the strongest method the server offers for the credentials given), USER (USER/PASS),
+     * APOP, or a SASL mechanism name such as PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256, XOAUTH2 or OAUTHBEARER.
+     */
+    public void setAuthMechanism(String authMechanism) {
+        this.authMechanism = authMechanism;
+    }
+
+    public AccessTokenProvider getAccessTokenProvider() {
+        return accessTokenProvider;
+    }
+
+    /**
+     * Supplies OAuth 2.0 access tokens for XOAUTH2 and OAUTHBEARER (a bean implementing
+     * dev.pop3raw.client.sasl.AccessTokenProvider). Tokens are never logged.
+     */
+    public void setAccessTokenProvider(AccessTokenProvider accessTokenProvider) {
+        this.accessTokenProvider = accessTokenProvider;
+    }
+
+    public boolean isAllowCleartextAuth() {
+        return allowCleartextAuth;
+    }
+
+    /**
+     * Allows a password or token to be sent over an unencrypted connection to a host that is not loopback. Off by
+     * default: without TLS the login is refused.
+     */
+    public void setAllowCleartextAuth(boolean allowCleartextAuth) {
+        this.allowCleartextAuth = allowCleartextAuth;
+    }
+
+    public boolean isDelete() {
+        return delete;
+    }
+
+    /**
+     * Deletes each message from the server once its exchange completed successfully (DELE, committed by QUIT). A
+     * failed exchange never deletes: the message is offered again at the next poll. Either delete=true or an
+     * idempotentRepository (or both) is required.
+     */
+    public void setDelete(boolean delete) {
+        this.delete = delete;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    /**
+     * Remembers the messages already processed, keyed user{@literal @}host:port/UIDL, so that a message in the repository is
+     * not retrieved again. The key is claimed before processing, confirmed on success and removed on failure. Use a
+     * persistent repository: an in-memory one forgets everything at restart and the whole mailbox is consumed again.
+     */
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+    }
+
+    public int getMaxMessagesPerPoll() {
+        return maxMessagesPerPoll;
+    }
+
+    /** The most messages retrieved in one poll (one POP3 session); 0 or less means no limit. */
+    public void setMaxMessagesPerPoll(int maxMessagesPerPoll) {
+        this.maxMessagesPerPoll = maxMessagesPerPoll;
+    }
+
+    public long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /**
+     * The largest message retrieved, in octets as the server lists them (LIST); a larger message is handled per
+     * oversizeAction without being retrieved. 0 means no limit.
+     */
+    public void setMaxMessageSize(long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public OversizeAction getOversizeAction() {
+        return oversizeAction;
+    }
+
+    /**
+     * What to do with a message larger than maxMessageSize: skip (leave it on the server, warn once), fail (leave it
+     * and report an error through the consumer's exception handler at every poll), delete (delete it unread).
+     */
+    public void setOversizeAction(OversizeAction oversizeAction) {
+        this.oversizeAction = oversizeAction;
+    }
+
+    public long getInUseDelay() {
+        return inUseDelay;
+    }
+
+    /**
+     * How long to wait before connecting again after the server answered [IN-USE] (the maildrop is locked) or
+     * [LOGIN-DELAY] without announcing the delay in CAPA, in milliseconds. An announced LOGIN-DELAY is always honoured.
+     */
+    public void setInUseDelay(long inUseDelay) {
+        this.inUseDelay = inUseDelay;
+    }
+
+    public boolean isPipelining() {
+        return pipelining;
+    }
+
+    /** Sends several commands without waiting for each reply (RFC 2449 PIPELINING) when the server offers it. */
+    public void setPipelining(boolean pipelining) {
+        this.pipelining = pipelining;
+    }
+
+    public int getPipelineWindow() {
+        return pipelineWindow;
+    }
+
+    /** How many RETR commands are kept in flight when pipelining (1 to 1000). */
+    public void setPipelineWindow(int pipelineWindow) {
+        this.pipelineWindow = pipelineWindow;
+    }
+
+    public int getDebugLevel() {
+        return debugLevel;
+    }
+
+    /**
+     * The POP3 client's debug output (logger dev.pop3raw.client): 0 quiet, 1 one line per command, 2 every line on
+     * the wire. Passwords and tokens are always redacted.
+     */
+    public void setDebugLevel(int debugLevel) {
+        this.debugLevel = debugLevel;
+    }
+}

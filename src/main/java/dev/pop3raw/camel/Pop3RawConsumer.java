@@ -1,0 +1,599 @@
+package dev.pop3raw.camel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+
+import dev.pop3raw.client.Capabilities;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.Pop3ErrorResponseException;
+import dev.pop3raw.client.ResponseCode;
+import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.RetrievedMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
+import org.apache.camel.converter.stream.CachedOutputStream;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.ScheduledBatchPollingConsumer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.IOHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll is one POP3 session: connect, log in, UIDL + LIST, select, pipelined RETR, hand each message to the
+ * route, DELE what completed successfully, QUIT.
+ * <p>
+ * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory,
+ * or a temporary file when the context's stream caching strategy spools) and then processed while the next RETR
+ * replies are already on their way; the consumer keeps exactly one cached message ahead so that it knows which
+ * exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is therefore never cached whole.
+ * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
+ * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
+ * <p>
+ * <b>Commit.</b> The outcome of an exchange is taken when it really completes (a {@link Synchronization}):
+ * success confirms the idempotent key and marks the message for deletion; failure removes the key and deletes
+ * nothing. No command may be sent while RETRs are in flight, so the DELEs of the session are sent after the batch
+ * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
+ * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
+ * through the consumer's exception handler and the deletion is retried at the next poll.
+ */
+public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
+
+    private static final Set<String> HEADER_FIELDS = Set.of("subject", "from", "to", "cc", "date", "message-id");
+
+    private final Pop3RawEndpoint endpoint;
+    private final Pop3RawConfiguration config;
+    private final Pop3RawStatistics stats;
+    private final MailboxKey mailbox;
+    private final PendingDeletions pendingDeletions = new PendingDeletions();
+    /** UIDLs whose exchange was created and has not completed yet. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> warnedOversize = ConcurrentHashMap.newKeySet();
+
+    private Pop3ClientOptions clientOptions;
+    /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
+    private volatile Instant notBefore;
+    private volatile boolean busyLogged;
+    private volatile boolean loginDelayLogged;
+    private volatile boolean readyForced;
+    private volatile Capabilities lastCapabilities = Capabilities.NONE;
+    private volatile int lastInvalidUidlCount;
+
+    public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
+        this.stats = endpoint.statistics();
+        this.mailbox = endpoint.mailbox();
+    }
+
+    @Override
+    public Pop3RawEndpoint getEndpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        SSLContext sslContext = endpoint.createSslContext();
+        clientOptions = endpoint.clientOptions(sslContext);
+        ServiceHelper.startService(config.getIdempotentRepository());
+        super.doStart();
+    }
+
+    // ---------------------------------------------------------------- one poll
+
+    @Override
+    protected int poll() throws Exception {
+        Instant now = Instant.now();
+        stats.polls.incrementAndGet();
+        stats.lastPollTime = now.toEpochMilli();
+        Instant wait = notBefore;
+        if (wait != null && now.isBefore(wait)) {
+            LOG.debug("pop3raw: not connecting to {} before {}", mailbox, wait);
+            stats.skippedBusy.incrementAndGet();
+            return 0;
+        }
+        try {
+            int delivered = session();
+            stats.lastError = "";
+            return delivered;
+        } catch (Exception e) {
+            stats.pollFailures.incrementAndGet();
+            stats.lastError = String.valueOf(e.getMessage());
+            throw e;
+        }
+    }
+
+    private int session() throws Exception {
+        Pop3Client client;
+        try {
+            client = Pop3Client.connect(config.getHost(), config.getPort(), clientOptions);
+        } catch (Pop3ErrorResponseException e) {
+            if (isBusy(e)) {
+                return busy(e, null);
+            }
+            throw e;
+        }
+        try {
+            try {
+                client.login(config.getUsername(), config.getPassword(), config.getAccessTokenProvider(),
+                        config.getAuthMechanism());
+            } catch (Pop3ErrorResponseException e) {
+                if (isBusy(e)) {
+                    return busy(e, client);
+                }
+                throw e;
+            }
+            loggedIn(client);
+            return transaction(client);
+        } finally {
+            client.close(); // after QUIT a no-op; otherwise drops the session so that nothing is deleted
+        }
+    }
+
+    private void loggedIn(Pop3Client client) {
+        Instant now = Instant.now();
+        Capabilities caps = client.capabilities();
+        lastCapabilities = caps;
+        stats.lastSuccessfulLoginTime = now.toEpochMilli();
+        stats.serverCapabilities = String.join(", ", caps.lines());
+        if (busyLogged) {
+            LOG.info("pop3raw: {} accepts logins again", mailbox);
+            busyLogged = false;
+        }
+        notBefore = null;
+        caps.loginDelay().ifPresent(delay -> {
+            if (delay.toMillis() > getDelay()) {
+                // the server would refuse an earlier login: do not even try
+                notBefore = now.plus(delay);
+                if (!loginDelayLogged) {
+                    loginDelayLogged = true;
+                    LOG.info("pop3raw: {} announces LOGIN-DELAY {} s, longer than the poll delay; polling no more"
+                             + " often than that", mailbox, delay.toSeconds());
+                }
+            }
+        });
+        if (!readyForced) {
+            readyForced = true;
+            forceConsumerAsReady();
+        }
+    }
+
+    private static boolean isBusy(Pop3ErrorResponseException e) {
+        return e.hasCode(ResponseCode.IN_USE) || e.hasCode(ResponseCode.LOGIN_DELAY);
+    }
+
+    /** [IN-USE] or [LOGIN-DELAY]: skip this poll quietly and do not connect again before the delay. */
+    private int busy(Pop3ErrorResponseException e, Pop3Client client) {
+        Duration wait = Duration.ofMillis(config.getInUseDelay());
+        if (e.hasCode(ResponseCode.LOGIN_DELAY)) {
+            Capabilities caps = client != null && client.capabilities().loginDelay().isPresent()
+                    ? client.capabilities() : lastCapabilities;
+            wait = caps.loginDelay().orElse(wait);
+        }
+        notBefore = Instant.now().plus(wait);
+        stats.skippedBusy.incrementAndGet();
+        if (!busyLogged) {
+            busyLogged = true;
+            LOG.warn("pop3raw: {} answered {} ({}); skipping polls for {} s", mailbox, e.responseCode(),
+                    e.serverText(), wait.toSeconds());
+        } else {
+            LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(), wait.toSeconds());
+        }
+        return 0;
+    }
+
+    private int transaction(Pop3Client client) throws Exception {
+        List<MessageInfo> listing = client.listing();
+        Map<String, MessageInfo> byUidl = new LinkedHashMap<>();
+        int invalid = 0;
+        for (MessageInfo m : listing) {
+            if (m.hasValidUidl() && !byUidl.containsKey(m.uidl())) {
+                byUidl.put(m.uidl(), m);
+            } else {
+                invalid++;
+            }
+        }
+        reportInvalidUidls(invalid, listing.size());
+        pendingDeletions.retainListed(byUidl.keySet());
+
+        IdempotentRepository repo = config.getIdempotentRepository();
+        Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
+        List<MessageInfo> selected = new ArrayList<>();
+        int max = config.getMaxMessagesPerPoll();
+        for (MessageInfo m : byUidl.values()) {
+            String uidl = m.uidl();
+            // in-flight first: a completing exchange records its outcome before it leaves the in-flight set
+            if (inFlight.contains(uidl)) {
+                continue;
+            }
+            if (pendingDeletions.contains(uidl)) {
+                toDelete.put(uidl, m);
+                continue;
+            }
+            if (repo != null && repo.contains(mailbox.keyOf(uidl))) {
+                if (config.isDelete()) {
+                    // processed successfully before, but its deletion was not committed (lost QUIT, restart)
+                    toDelete.put(uidl, m);
+                }
+                continue; // never retrieved again
+            }
+            if (config.getMaxMessageSize() > 0 && m.size() > config.getMaxMessageSize()) {
+                oversize(m, toDelete);
+                continue;
+            }
+            if (max > 0 && selected.size() >= max) {
+                continue;
+            }
+            selected.add(m);
+        }
+
+        Session session = new Session();
+        int delivered;
+        try {
+            delivered = selected.isEmpty() ? 0 : retrieveAndProcess(client, selected, session);
+        } catch (Exception e) {
+            // the session broke: what completed successfully is deleted by UIDL next time, not processed again
+            pendingDeletions.addAll(session.close());
+            pendingDeletions.addAll(toDelete.keySet());
+            throw e;
+        }
+        for (String uidl : session.close()) {
+            toDelete.put(uidl, byUidl.get(uidl));
+        }
+        commit(client, toDelete);
+        return delivered;
+    }
+
+    private void reportInvalidUidls(int invalid, int listed) {
+        stats.skippedInvalidUidl.addAndGet(invalid);
+        if (invalid > 0 && invalid != lastInvalidUidlCount) {
+            LOG.warn("pop3raw: {} lists {} of {} messages without a valid, unique UIDL; they are skipped (pop3raw needs"
+                     + " UIDL to track messages)", mailbox, invalid, listed);
+        }
+        lastInvalidUidlCount = invalid;
+    }
+
+    private void oversize(MessageInfo m, Map<String, MessageInfo> toDelete) {
+        stats.skippedOversize.incrementAndGet();
+        switch (config.getOversizeAction()) {
+            case DELETE -> {
+                LOG.warn("pop3raw: deleting message {} of {} unread: {} octets exceed maxMessageSize {}", m.uidl(),
+                        mailbox, m.size(), config.getMaxMessageSize());
+                toDelete.put(m.uidl(), m);
+            }
+            case FAIL -> getExceptionHandler().handleException(
+                    "pop3raw: message " + m.uidl() + " of " + mailbox + " not retrieved",
+                    new Pop3RawOversizeException(m.uidl(), m.size(), config.getMaxMessageSize()));
+            default -> {
+                if (warnedOversize.add(m.uidl())) {
+                    LOG.warn("pop3raw: skipping message {} of {}: {} octets exceed maxMessageSize {}", m.uidl(),
+                            mailbox, m.size(), config.getMaxMessageSize());
+                }
+            }
+        }
+    }
+
+    /** RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead. */
+    private int retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session) throws Exception {
+        Map<Integer, MessageInfo> byNumber = new HashMap<>();
+        List<Integer> numbers = new ArrayList<>(selected.size());
+        for (MessageInfo m : selected) {
+            byNumber.put(m.number(), m);
+            numbers.add(m.number());
+        }
+        int planned = selected.size();
+        int refused = 0;
+        int index = 0;
+        Delivery held = null;
+        RetrievalBatch batch = client.retrieve(numbers);
+        boolean ok = false;
+        try {
+            while (batch.hasNext() && isBatchAllowed()) {
+                RetrievedMessage retrieved = batch.next();
+                MessageInfo info = byNumber.get(retrieved.number());
+                if (!retrieved.retrieved()) {
+                    refused++;
+                    stats.retrievalFailures.incrementAndGet();
+                    getExceptionHandler().handleException("pop3raw: the server did not send message " + info.uidl()
+                                                          + " of " + mailbox + "; the other messages go on",
+                            retrieved.error());
+                    continue;
+                }
+                Exchange exchange = toExchange(info, retrieved.body());
+                if (held != null) {
+                    held.seal(index++, planned - refused, false);
+                    processBatch(new ArrayDeque<>(List.of(held)));
+                }
+                held = new Delivery(exchange, info, session);
+            }
+            ok = true;
+        } finally {
+            if (held != null) {
+                // also when the session broke: this message is whole in the cache and can be processed
+                held.seal(index, index + 1, true);
+                index++;
+                processBatch(new ArrayDeque<>(List.of(held)));
+            }
+            if (ok) {
+                batch.close();
+            } else {
+                try {
+                    batch.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    LOG.debug("pop3raw: closing the batch after a failure also failed", suppressed);
+                }
+            }
+        }
+        return index;
+    }
+
+    /** Copies the message from the wire into a stream cache and builds its exchange. */
+    private Exchange toExchange(MessageInfo info, InputStream body) throws IOException {
+        Exchange exchange = createExchange(false);
+        exchange.setExchangeId(info.uidl());
+        CachedOutputStream cache = new CachedOutputStream(exchange);
+        StreamCache streamCache;
+        long octets;
+        try (InputStream in = body) {
+            octets = in.transferTo(cache);
+            streamCache = cache.newStreamCache();
+        } catch (IOException | RuntimeException e) {
+            IOHelper.close(cache);
+            discard(exchange);
+            throw e;
+        }
+        IOHelper.close(cache);
+        Message message = exchange.getIn();
+        message.setBody(streamCache);
+        message.setHeader(Pop3RawConstants.UIDL, info.uidl());
+        message.setHeader(Pop3RawConstants.MESSAGE_NUMBER, info.number());
+        message.setHeader(Pop3RawConstants.SIZE, octets);
+        message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
+        message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
+        if (streamCache instanceof InputStream in) {
+            try {
+                Map<String, String> fields = HeaderDecoder.read(in, HEADER_FIELDS);
+                setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
+                setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
+                setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
+                setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
+                setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
+                setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
+            } finally {
+                streamCache.reset();
+            }
+        }
+        return exchange;
+    }
+
+    private static void setIfPresent(Message message, String name, String value) {
+        if (value != null) {
+            message.setHeader(name, value);
+        }
+    }
+
+    /** An exchange that will never be routed: run its completions (the stream cache deletes its temp file). */
+    private void discard(Exchange exchange) {
+        for (Synchronization s : exchange.getExchangeExtension().handoverCompletions()) {
+            try {
+                s.onFailure(exchange);
+            } catch (RuntimeException e) {
+                LOG.debug("pop3raw: cleanup of a discarded exchange failed", e);
+            }
+        }
+        releaseExchange(exchange, false);
+    }
+
+    /**
+     * Processes retrieved messages ({@link Delivery} items, each with its batch position) in order: claims the
+     * idempotent key, registers the commit, routes the exchange. Returns how many were routed.
+     */
+    @Override
+    public int processBatch(Queue<Object> deliveries) throws Exception {
+        int routed = 0;
+        Object next;
+        while ((next = deliveries.poll()) != null) {
+            Delivery d = (Delivery) next;
+            Exchange exchange = d.exchange;
+            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, d.index);
+            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, d.size);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, d.complete);
+            pendingExchanges = Math.max(0, d.size - d.index - 1);
+            String uidl = d.info.uidl();
+            String key = mailbox.keyOf(uidl);
+            IdempotentRepository repo = config.getIdempotentRepository();
+            if (repo != null && !repo.add(exchange, key)) {
+                LOG.debug("pop3raw: message {} of {} is already claimed in the idempotent repository", uidl, mailbox);
+                discard(exchange);
+                continue;
+            }
+            inFlight.add(uidl);
+            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, key, d.octets()));
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
+                                                      + "; it was not deleted", exchange, exchange.getException());
+            }
+            releaseExchange(exchange, false);
+            routed++;
+        }
+        return routed;
+    }
+
+    /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
+    private void commit(Pop3Client client, Map<String, MessageInfo> toDelete) {
+        List<String> marked = new ArrayList<>(toDelete.size());
+        for (Map.Entry<String, MessageInfo> e : toDelete.entrySet()) {
+            String uidl = e.getKey();
+            if (client.isClosed()) {
+                pendingDeletions.add(uidl);
+                continue;
+            }
+            try {
+                client.dele(e.getValue().number());
+                marked.add(uidl);
+            } catch (IOException | RuntimeException failure) {
+                pendingDeletions.add(uidl);
+                getExceptionHandler().handleException("pop3raw: DELE of message " + uidl + " of " + mailbox
+                                                      + " failed; it will be deleted at a later poll, not processed again",
+                        failure);
+            }
+        }
+        if (client.isClosed()) {
+            return; // the session broke during DELE: nothing was committed, all of it is pending
+        }
+        try {
+            client.quit();
+            pendingDeletions.removeAll(marked);
+            stats.messagesDeleted.addAndGet(marked.size());
+            if (!marked.isEmpty()) {
+                LOG.debug("pop3raw: deleted {} messages from {}", marked.size(), mailbox);
+            }
+        } catch (IOException | RuntimeException failure) {
+            pendingDeletions.addAll(marked);
+            getExceptionHandler().handleException("pop3raw: QUIT on " + mailbox + " failed; " + marked.size()
+                                                  + " deletions may not have been committed and are retried at the"
+                                                  + " next poll", failure);
+        }
+    }
+
+    // ---------------------------------------------------------------- JMX-ish accessors for tests and operations
+
+    /** How many successfully processed messages wait for their deletion in a later session. */
+    public int getPendingDeletionCount() {
+        return pendingDeletions.size();
+    }
+
+    /** How many exchanges are still running (asynchronous routes). */
+    public int getInFlightCount() {
+        return inFlight.size();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** One POP3 session's record of exchanges that completed successfully while it was still open. */
+    private static final class Session {
+        private final List<String> succeeded = new ArrayList<>();
+        private boolean open = true;
+
+        /** @return false when the session is over (the caller records a pending deletion instead) */
+        synchronized boolean offerDeletion(String uidl) {
+            if (!open) {
+                return false;
+            }
+            succeeded.add(uidl);
+            return true;
+        }
+
+        synchronized List<String> close() {
+            open = false;
+            List<String> result = List.copyOf(succeeded);
+            succeeded.clear();
+            return result;
+        }
+    }
+
+    /** A retrieved message waiting to be routed, with its position in the batch. */
+    private static final class Delivery {
+        final Exchange exchange;
+        final MessageInfo info;
+        final Session session;
+        int index;
+        int size;
+        boolean complete;
+
+        Delivery(Exchange exchange, MessageInfo info, Session session) {
+            this.exchange = exchange;
+            this.info = info;
+            this.session = session;
+        }
+
+        void seal(int index, int size, boolean complete) {
+            this.index = index;
+            this.size = size;
+            this.complete = complete;
+        }
+
+        long octets() {
+            Long octets = exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class);
+            return octets == null ? 0 : octets;
+        }
+    }
+
+    /** Runs when the exchange really completes, in this session or (asynchronous routes) after it. */
+    private final class Commit implements Synchronization {
+        private final Session session;
+        private final String uidl;
+        private final String key;
+        private final long octets;
+
+        Commit(Session session, String uidl, String key, long octets) {
+            this.session = session;
+            this.uidl = uidl;
+            this.key = key;
+            this.octets = octets;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            try {
+                stats.messagesConsumed.incrementAndGet();
+                stats.bytesConsumed.addAndGet(octets);
+                IdempotentRepository repo = config.getIdempotentRepository();
+                if (repo != null) {
+                    repo.confirm(exchange, key);
+                }
+                if (config.isDelete() && !session.offerDeletion(uidl)) {
+                    pendingDeletions.add(uidl);
+                }
+            } catch (RuntimeException e) {
+                getExceptionHandler().handleException("pop3raw: recording the success of message " + uidl + " failed",
+                        exchange, e);
+            } finally {
+                inFlight.remove(uidl);
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            try {
+                stats.messagesFailed.incrementAndGet();
+                IdempotentRepository repo = config.getIdempotentRepository();
+                if (repo != null) {
+                    repo.remove(exchange, key);
+                }
+            } catch (RuntimeException e) {
+                getExceptionHandler().handleException("pop3raw: releasing the idempotent key of message " + uidl
+                                                      + " failed", exchange, e);
+            } finally {
+                inFlight.remove(uidl);
+            }
+        }
+    }
+}

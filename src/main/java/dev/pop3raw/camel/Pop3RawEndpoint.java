@@ -1,0 +1,232 @@
+package dev.pop3raw.camel;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.net.ssl.SSLContext;
+
+import dev.pop3raw.client.Pop3ClientOptions;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.ScheduledPollEndpoint;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * Polls a POP3 maildrop: each poll is one POP3 session (connect, login, UIDL + LIST, pipelined RETR, DELE, QUIT),
+ * and each message becomes an exchange whose id is its UIDL and whose body is the raw message, stream-cached.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pop3raw", title = "POP3 Raw", syntax = "pop3raw:host:port",
+             consumerOnly = true, category = { Category.MAIL }, headersClass = Pop3RawConstants.class)
+@ManagedResource(description = "Managed POP3 Raw endpoint")
+public class Pop3RawEndpoint extends ScheduledPollEndpoint {
+
+    /** The default poll interval: POP3 servers do not welcome a login every half second. */
+    static final long DEFAULT_DELAY = 60_000;
+
+    @UriParam
+    private Pop3RawConfiguration configuration;
+
+    // re-declared only to document the POP3 default (60 s instead of the scheduler's 500 ms)
+    @UriParam(label = "consumer,scheduler", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "Milliseconds before the next poll (one POP3 session per poll).")
+    private long delay = DEFAULT_DELAY;
+
+    private final Pop3RawStatistics statistics = new Pop3RawStatistics();
+
+    public Pop3RawEndpoint(String uri, Pop3RawComponent component, Pop3RawConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("pop3raw: is consumer-only (it polls a POP3 maildrop); POP3 cannot"
+                                                + " send mail, use an SMTP component to send");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Pop3RawConsumer consumer = new Pop3RawConsumer(this, processor);
+        consumer.setMaxMessagesPerPoll(configuration.getMaxMessagesPerPoll());
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public long getDefaultDelay() {
+        return DEFAULT_DELAY;
+    }
+
+    @Override
+    public long getDelay() {
+        return delay;
+    }
+
+    /** Milliseconds before the next poll (one POP3 session per poll). */
+    @Override
+    public void setDelay(long delay) {
+        this.delay = delay;
+        super.setDelay(delay);
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        validate();
+    }
+
+    /** Refuses configurations that cannot work, with a message that says what to change. */
+    void validate() {
+        Pop3RawConfiguration c = configuration;
+        if (ObjectHelper.isEmpty(c.getHost())) {
+            throw new IllegalArgumentException("pop3raw: the host is missing; use pop3raw:host[:port]");
+        }
+        if (ObjectHelper.isEmpty(c.getUsername())) {
+            throw new IllegalArgumentException("pop3raw: the username option is required");
+        }
+        if (c.getPassword() == null && c.getAccessTokenProvider() == null) {
+            throw new IllegalArgumentException("pop3raw: set the password option, or accessTokenProvider for XOAUTH2 /"
+                                               + " OAUTHBEARER");
+        }
+        if (!c.isDelete() && c.getIdempotentRepository() == null) {
+            throw new IllegalArgumentException("pop3raw: set delete=true or an idempotentRepository (or both): with"
+                                               + " neither, every poll would consume the whole mailbox again. Prefer a"
+                                               + " persistent repository; an in-memory one (e.g."
+                                               + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
+                                               + " consumed again");
+        }
+        if (c.getMaxMessageSize() < 0) {
+            throw new IllegalArgumentException("pop3raw: maxMessageSize must be 0 (no limit) or positive, was "
+                                               + c.getMaxMessageSize());
+        }
+        if (c.getInUseDelay() < 0) {
+            throw new IllegalArgumentException("pop3raw: inUseDelay must not be negative, was " + c.getInUseDelay());
+        }
+        if (c.getTls() == null || c.getOversizeAction() == null) {
+            throw new IllegalArgumentException("pop3raw: tls and oversizeAction must not be empty");
+        }
+        // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
+        clientOptions(null);
+    }
+
+    /** The POP3 client options for this endpoint; {@code sslContext} may be null (the JVM default). */
+    Pop3ClientOptions clientOptions(SSLContext sslContext) {
+        Pop3RawConfiguration c = configuration;
+        try {
+            return Pop3ClientOptions.builder()
+                    .tlsMode(c.getTls())
+                    .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
+                    .readTimeout(Duration.ofMillis(c.getReadTimeout()))
+                    .sslContext(sslContext)
+                    .allowCleartextAuth(c.isAllowCleartextAuth())
+                    .pipelining(c.isPipelining())
+                    .pipelineWindow(c.getPipelineWindow())
+                    .debugLevel(c.getDebugLevel())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pop3raw: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SSLContext from sslContextParameters, or null for the JVM default. */
+    SSLContext createSslContext() throws Exception {
+        return configuration.getSslContextParameters() == null
+                ? null : configuration.getSslContextParameters().createSSLContext(getCamelContext());
+    }
+
+    MailboxKey mailbox() {
+        return new MailboxKey(configuration.getUsername(), configuration.getHost(), configuration.effectivePort());
+    }
+
+    Pop3RawStatistics statistics() {
+        return statistics;
+    }
+
+    public Pop3RawConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The endpoint options. */
+    public void setConfiguration(Pop3RawConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    // ---------------------------------------------------------------- JMX
+
+    @ManagedAttribute(description = "The mailbox polled, user@host:port")
+    public String getMailbox() {
+        return mailbox().identity();
+    }
+
+    @ManagedAttribute(description = "When the last poll started (ISO-8601), empty before the first poll")
+    public String getLastPollTime() {
+        long t = statistics.lastPollTime;
+        return t == 0 ? "" : Instant.ofEpochMilli(t).toString();
+    }
+
+    @ManagedAttribute(description = "Number of polls run (sessions attempted)")
+    public long getPolls() {
+        return statistics.polls.get();
+    }
+
+    @ManagedAttribute(description = "Number of polls that failed (connection, TLS, authentication, protocol errors)")
+    public long getPollFailures() {
+        return statistics.pollFailures.get();
+    }
+
+    @ManagedAttribute(description = "Number of messages whose exchange completed successfully")
+    public long getMessagesConsumed() {
+        return statistics.messagesConsumed.get();
+    }
+
+    @ManagedAttribute(description = "Octets of the messages whose exchange completed successfully")
+    public long getBytesConsumed() {
+        return statistics.bytesConsumed.get();
+    }
+
+    @ManagedAttribute(description = "Number of messages whose exchange failed (not deleted, offered again)")
+    public long getMessagesFailed() {
+        return statistics.messagesFailed.get();
+    }
+
+    @ManagedAttribute(description = "Number of messages deleted from the server (DELE committed by QUIT)")
+    public long getMessagesDeleted() {
+        return statistics.messagesDeleted.get();
+    }
+
+    @ManagedAttribute(description = "Number of RETR commands the server refused")
+    public long getRetrievalFailures() {
+        return statistics.retrievalFailures.get();
+    }
+
+    @ManagedAttribute(description = "Number of listed messages skipped because their UIDL is missing or invalid")
+    public long getSkippedInvalidUidl() {
+        return statistics.skippedInvalidUidl.get();
+    }
+
+    @ManagedAttribute(description = "Number of listed messages skipped because they exceed maxMessageSize")
+    public long getSkippedOversize() {
+        return statistics.skippedOversize.get();
+    }
+
+    @ManagedAttribute(description = "Number of polls skipped because of [IN-USE] or [LOGIN-DELAY]")
+    public long getSkippedBusy() {
+        return statistics.skippedBusy.get();
+    }
+
+    @ManagedAttribute(description = "The capabilities the server listed (CAPA) after the last login")
+    public String getServerCapabilities() {
+        return statistics.serverCapabilities;
+    }
+
+    @ManagedAttribute(description = "The last poll error, empty when the last poll succeeded")
+    public String getLastError() {
+        return statistics.lastError;
+    }
+}
