@@ -58,7 +58,7 @@ public final class Demo {
     }
 
     /** The self-terminating demo: returns 0 when every demo message was delivered (and, in delete mode, deleted). */
-    static int demoMailbox(Dsl dsl, Mode mode, Path output, boolean keepRunning, Duration timeout) throws Exception {
+    public static int demoMailbox(Dsl dsl, Mode mode, Path output, boolean keepRunning, Duration timeout) throws Exception {
         List<String> messages = DemoMessages.all();
         int expected = messages.size();
         clean(output);

@@ -39,6 +39,9 @@ public final class ExampleRunner implements AutoCloseable {
         IDEMPOTENT
     }
 
+    /** A routes-include-pattern that matches nothing (camel-main refuses an empty one). */
+    public static final String NO_YAML_ROUTES = "file:examples/java/*.camel.yaml";
+
     private final Main main;
     private final Path output;
 
@@ -64,7 +67,8 @@ public final class ExampleRunner implements AutoCloseable {
         if (dsl == Dsl.YAML) {
             properties.put("camel.main.routes-include-pattern", "file:" + yamlRoute(mode));
         } else {
-            properties.put("camel.main.routes-include-pattern", "");
+            // a pattern that matches no file: only the Java DSL route runs
+            properties.put("camel.main.routes-include-pattern", NO_YAML_ROUTES);
             main.configure().addRoutesBuilder(mode == Mode.DELETE ? new MailToFilesRoute() : new MailToFilesIdempotentRoute());
         }
         properties.putAll(overrides);
