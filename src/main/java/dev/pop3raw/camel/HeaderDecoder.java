@@ -162,7 +162,11 @@ final class HeaderDecoder {
     private static byte[] wordOctets(String encoding, String text) {
         if (encoding.equalsIgnoreCase("B")) {
             try {
-                return Base64.getMimeDecoder().decode(text);
+                String padded = text;
+                while (padded.length() % 4 != 0) {
+                    padded += "="; // some mailers drop the padding
+                }
+                return Base64.getDecoder().decode(padded);
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -1,0 +1,93 @@
+package dev.pop3raw.camel;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.catalog.EndpointValidationResult;
+import org.apache.camel.catalog.impl.DefaultRuntimeCamelCatalog;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Endpoint URIs validate against the generated metadata with Camel's catalog (camel-core-catalog). */
+class CatalogValidationTest {
+
+    private CamelContext context;
+    private DefaultRuntimeCamelCatalog catalog;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        context = new DefaultCamelContext();
+        catalog = new DefaultRuntimeCamelCatalog();
+        catalog.setCamelContext(context);
+        catalog.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        context.close();
+    }
+
+    private EndpointValidationResult validate(String uri) {
+        return catalog.validateEndpointProperties(uri);
+    }
+
+    @Test
+    void goodUrisValidate() {
+        for (String uri : new String[] {
+                "pop3raw:pop.example.com?username=alice&password=secret&delete=true",
+                "pop3raw:pop.example.com:995?username=alice&password=secret&tls=implicit&idempotentRepository=#repo",
+                "pop3raw:localhost:1110?username=a&password=b&delete=true&tls=none&oversizeAction=delete"
+                + "&maxMessageSize=1000000&maxMessagesPerPoll=50&pipelining=false&debugLevel=1&delay=30000"
+                + "&backoffMultiplier=2&backoffErrorThreshold=3&readTimeout=30s&bridgeErrorHandler=true",
+                "pop3raw:pop.example.com?username=alice&accessTokenProvider=#tokens&authMechanism=XOAUTH2&delete=true" }) {
+            EndpointValidationResult result = validate(uri);
+            assertTrue(result.isSuccess(), uri + ": " + result.summaryErrorMessage(false));
+        }
+    }
+
+    @Test
+    void badUrisAreRejectedWithReasons() {
+        EndpointValidationResult unknown = validate("pop3raw:pop.example.com?username=a&password=b&delet=true");
+        assertFalse(unknown.isSuccess());
+        assertTrue(unknown.getUnknown().contains("delet"));
+
+        EndpointValidationResult badEnum = validate("pop3raw:pop.example.com?username=a&tls=sometimes");
+        assertFalse(badEnum.isSuccess());
+        assertTrue(badEnum.getInvalidEnum().containsKey("tls"));
+
+        EndpointValidationResult badNumber = validate("pop3raw:pop.example.com:pop?username=a");
+        assertFalse(badNumber.isSuccess());
+
+        EndpointValidationResult badBoolean = validate("pop3raw:pop.example.com?delete=maybe");
+        assertFalse(badBoolean.isSuccess());
+        assertTrue(badBoolean.getInvalidBoolean().containsKey("delete"));
+
+        EndpointValidationResult badOversize = validate("pop3raw:pop.example.com?oversizeAction=explode");
+        assertFalse(badOversize.isSuccess());
+    }
+
+    @Test
+    void runtimeRejectsBadOptionsClearly() {
+        Exception e = assertThrows(Exception.class,
+                () -> context.getEndpoint("pop3raw:pop.example.com?username=a&password=b&delete=true&tls=sometimes"));
+        assertTrue(rootMessages(e).contains("tls"), rootMessages(e));
+        Exception port = assertThrows(Exception.class,
+                () -> context.getEndpoint("pop3raw:pop.example.com:99999?username=a&password=b&delete=true"));
+        assertTrue(rootMessages(port).contains("between 1 and 65535"), rootMessages(port));
+        Exception producer = assertThrows(UnsupportedOperationException.class,
+                () -> context.getEndpoint("pop3raw:pop.example.com?username=a&password=b&delete=true").createProducer());
+        assertTrue(producer.getMessage().contains("consumer-only"));
+    }
+
+    static String rootMessages(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(" | ");
+        }
+        return b.toString();
+    }
+}

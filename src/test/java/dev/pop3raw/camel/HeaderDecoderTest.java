@@ -1,0 +1,57 @@
+package dev.pop3raw.camel;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class HeaderDecoderTest {
+
+    @Test
+    void decodesBAndQWordsAndJoinsAdjacentWords() {
+        assertEquals("Grüße aus Köln", HeaderDecoder.decode("=?UTF-8?B?R3LDvMOfZQ==?= =?utf-8?q?_aus_K=C3=B6ln?="));
+        assertEquals("Re: café ok", HeaderDecoder.decode("Re: =?ISO-8859-1?Q?caf=E9?= ok"));
+        // a multi-byte character split across two words of the same charset
+        assertEquals("ü", HeaderDecoder.decode("=?UTF-8?Q?=C3?= =?UTF-8?Q?=BC?="));
+        // RFC 2231 language suffix
+        assertEquals("hello", HeaderDecoder.decode("=?US-ASCII*EN?Q?hello?="));
+    }
+
+    @Test
+    void leavesMalformedOrUnknownWordsAlone() {
+        assertEquals("=?x-unknown?Q?abc?=", HeaderDecoder.decode("=?x-unknown?Q?abc?="));
+        assertEquals("=?UTF-8?B?***?=", HeaderDecoder.decode("=?UTF-8?B?***?="));
+        assertEquals("plain text", HeaderDecoder.decode("plain text"));
+    }
+
+    @Test
+    void readsOnlyTheHeaderBlockUnfolded() throws Exception {
+        String raw = "Subject: first\r\n part\r\nFrom: =?UTF-8?B?SsO2cmc=?= <j@example.com>\r\nX-Other: x\r\n"
+                     + "Subject: second\r\n\r\nSubject: in the body\r\n";
+        Map<String, String> h = HeaderDecoder.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)),
+                Set.of("subject", "from", "to"));
+        assertEquals("first part", h.get("subject"));
+        assertEquals("Jörg <j@example.com>", h.get("from"));
+        assertFalse(h.containsKey("to"));
+    }
+
+    @Test
+    void rawEightBitHeadersAreUtf8OrLatin1() throws Exception {
+        byte[] utf8 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.UTF_8);
+        assertEquals("Grüße", HeaderDecoder.read(new ByteArrayInputStream(utf8), Set.of("subject")).get("subject"));
+        byte[] latin1 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("Grüße", HeaderDecoder.read(new ByteArrayInputStream(latin1), Set.of("subject")).get("subject"));
+    }
+
+    @Test
+    void headerBlockIsBounded() throws Exception {
+        byte[] huge = ("Subject: " + "a".repeat(200_000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        String subject = HeaderDecoder.read(new ByteArrayInputStream(huge), Set.of("subject")).get("subject");
+        assertEquals(HeaderDecoder.MAX_HEADER_BYTES - "Subject: ".length(), subject.length());
+    }
+}

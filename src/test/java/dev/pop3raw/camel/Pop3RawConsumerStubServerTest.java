@@ -1,0 +1,227 @@
+package dev.pop3raw.camel;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
+ * promise (a session that ends without QUIT deletes nothing).
+ */
+class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
+
+    private StubPop3Server stub;
+    private final List<String> processed = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void doPreSetup() throws Exception {
+        super.doPreSetup();
+        stub = new StubPop3Server();
+    }
+
+    @AfterEach
+    void stopStub() throws Exception {
+        stub.close();
+    }
+
+    private static String raw(String subject) {
+        return "Subject: " + subject + "\r\nFrom: x@example.com\r\n\r\nbody of " + subject + "\r\n";
+    }
+
+    private void route(String options) throws Exception {
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(stub.port(), "exceptionHandler=#errors&" + options)).routeId("pop")
+                        .process(e -> processed.add(e.getExchangeId())).to("mock:out");
+            }
+        });
+    }
+
+    private Pop3RawEndpoint endpoint() {
+        return (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+    }
+
+    @Test
+    void aMessageThatCannotBeRetrievedDoesNotBlockTheRest() throws Exception {
+        stub.add("u1", raw("one"));
+        stub.add("u2", raw("two"));
+        stub.add("u3", raw("three"));
+        stub.refuseRetr.add("u2");
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(2);
+        route("delete=true");
+        mock.assertIsSatisfied(15_000);
+        assertEquals(List.of("u1", "u3"), processed.subList(0, 2));
+        Exchange last = mock.getReceivedExchanges().get(1);
+        assertEquals(1, last.getProperty(ExchangePropertyKey.BATCH_INDEX));
+        assertEquals(2, last.getProperty(ExchangePropertyKey.BATCH_SIZE));
+        assertEquals(Boolean.TRUE, last.getProperty(ExchangePropertyKey.BATCH_COMPLETE));
+        await(() -> stub.uidls().equals(List.of("u2")), "u1 and u3 deleted, u2 kept");
+        List<String> first = stub.sessions.get(0);
+        assertTrue(first.containsAll(List.of("RETR 1", "RETR 2", "RETR 3", "DELE 1", "DELE 3", "QUIT")), first.toString());
+        assertFalse(first.contains("DELE 2"));
+        assertTrue(first.indexOf("DELE 1") > first.indexOf("RETR 3"), "DELE only after the pipelined batch ended");
+        assertTrue(errors.messages.stream().anyMatch(m -> m.contains("u2")), errors.messages.toString());
+    }
+
+    @Test
+    void aKnownKeyIsNeverRetrieved() throws Exception {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        repo.start();
+        repo.add("alice@127.0.0.1:" + stub.port() + "/u1");
+        repo.confirm("alice@127.0.0.1:" + stub.port() + "/u1");
+        context.getRegistry().bind("repo", repo);
+        stub.add("u1", raw("known"));
+        stub.add("u2", raw("new"));
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        route("idempotentRepository=#repo");
+        mock.assertIsSatisfied(15_000);
+        await(() -> stub.sessions.size() >= 3, "a few sessions");
+        assertEquals(List.of("u2"), processed);
+        assertFalse(stub.allCommands().contains("RETR 1"), stub.allCommands().toString());
+        assertEquals(1, stub.allCommands().stream().filter("RETR 2"::equals).count(), "u2 retrieved once");
+        assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "delete=false deletes nothing");
+    }
+
+    @Test
+    void aLostQuitDeletesNothingAndTheMessageIsNotProcessedAgain() throws Exception {
+        stub.add("u1", raw("once"));
+        stub.dropOnQuit = true;
+        route("delete=true");
+        await(() -> errors.messages.stream().anyMatch(m -> m.contains("QUIT")), "the lost QUIT is reported");
+        assertEquals(List.of("u1"), stub.uidls(), "no QUIT, no deletion");
+        assertTrue(stub.sessions.get(0).contains("DELE 1"));
+        assertTrue(endpoint().getMessagesDeleted() == 0);
+        stub.dropOnQuit = false;
+        await(() -> stub.uidls().isEmpty(), "deleted by a later session");
+        assertEquals(List.of("u1"), processed, "processed exactly once");
+        List<String> committing = stub.sessions.get(stub.sessions.size() - 1);
+        assertFalse(stub.sessions.stream().skip(1).anyMatch(s -> s.contains("RETR 1")), "not retrieved again");
+        assertTrue(endpoint().getMessagesDeleted() >= 1, committing.toString());
+    }
+
+    @Test
+    void aLostQuitWithRepositoryAlsoDeletesLaterWithoutReprocessing() throws Exception {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        context.getRegistry().bind("repo", repo);
+        stub.add("u1", raw("once"));
+        stub.dropOnQuit = true;
+        route("delete=true&idempotentRepository=#repo");
+        await(() -> errors.messages.stream().anyMatch(m -> m.contains("QUIT")), "the lost QUIT is reported");
+        assertTrue(repo.contains("alice@127.0.0.1:" + stub.port() + "/u1"), "recorded");
+        stub.dropOnQuit = false;
+        await(() -> stub.uidls().isEmpty(), "deleted by a later session");
+        assertEquals(List.of("u1"), processed);
+    }
+
+    @Test
+    void aFailingDeleIsReportedAndNotReprocessed() throws Exception {
+        stub.add("u1", raw("stuck"));
+        stub.deleReply = "-ERR [SYS/TEMP] cannot delete now";
+        route("delete=true");
+        await(() -> errors.messages.stream().anyMatch(m -> m.contains("DELE")), "the failing DELE is reported");
+        await(() -> stub.sessions.size() >= 3, "more sessions");
+        assertEquals(List.of("u1"), processed, "a message whose DELE failed is not processed again");
+        stub.deleReply = "+OK marked";
+        await(() -> stub.uidls().isEmpty(), "deleted once the server accepts DELE");
+    }
+
+    @Test
+    void anAsynchronousExchangeIsDeletedLaterByUidlNotByAStaleNumber() throws Exception {
+        stub.add("old", raw("old"));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch releaseNew = new CountDownLatch(1);
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(stub.port(), "delete=true")).routeId("pop").to("seda:slow");
+                from("seda:slow").process(e -> {
+                    String uidl = e.getIn().getHeader(Pop3RawConstants.UIDL, String.class);
+                    (uidl.equals("old") ? release : releaseNew).await(20, TimeUnit.SECONDS);
+                    processed.add(uidl);
+                });
+            }
+        });
+        await(() -> stub.sessions.size() >= 3, "sessions while the exchange runs");
+        assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "nothing deleted while running");
+        assertEquals(1, stub.allCommands().stream().filter("RETR 1"::equals).count(), "in-flight message not retrieved again");
+        stub.addFirst("new", raw("new")); // "old" is message 2 in every session that starts from now on
+        // wait until a session that sees the new numbering has begun ("new" retrieved as message 1)
+        await(() -> stub.allCommands().stream().filter("RETR 1"::equals).count() >= 2, "new retrieved");
+        int sessionsBefore = stub.sessions.size();
+        release.countDown();
+        await(() -> stub.uidls().equals(List.of("new")), "old deleted by a later session");
+        List<String> deles = stub.allCommands().stream().filter(c -> c.startsWith("DELE")).toList();
+        assertEquals(List.of("DELE 2"), deles, "the old message deleted under its current number");
+        assertTrue(stub.sessions.size() > sessionsBefore);
+        releaseNew.countDown();
+        await(() -> stub.uidls().isEmpty(), "new deleted too");
+        assertEquals(2, processed.size());
+        assertTrue(processed.containsAll(List.of("old", "new")));
+    }
+
+    @Test
+    void inUseSkipsQuietlyAndWaits() throws Exception {
+        stub.add("u1", raw("locked"));
+        stub.passReply = "-ERR [IN-USE] maildrop locked by another session";
+        route("delete=true&inUseDelay=1500");
+        await(() -> stub.sessions.size() >= 1, "a first session");
+        Thread.sleep(800);
+        assertEquals(1, stub.sessions.size(), "no new session before inUseDelay");
+        assertTrue(errors.failures.isEmpty(), "no error reported: " + errors.messages);
+        assertEquals(0, endpoint().getPollFailures());
+        assertTrue(endpoint().getSkippedBusy() >= 2);
+        stub.passReply = "+OK";
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        mock.assertIsSatisfied(15_000);
+    }
+
+    @Test
+    void loginDelayHonoursTheAnnouncedDelay() throws Exception {
+        stub.add("u1", raw("later"));
+        stub.extraCapabilities = List.of("LOGIN-DELAY 2");
+        stub.passReply = "-ERR [LOGIN-DELAY] too soon";
+        route("delete=true&inUseDelay=600000");
+        await(() -> stub.sessions.size() >= 1, "a first session");
+        Thread.sleep(1200);
+        assertEquals(1, stub.sessions.size(), "not before the announced 2 s");
+        stub.passReply = "+OK";
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        mock.assertIsSatisfied(15_000);
+        assertTrue(errors.failures.isEmpty(), errors.messages.toString());
+    }
+
+    @Test
+    void authAndSysPermAreErrors() throws Exception {
+        stub.add("u1", raw("never"));
+        stub.passReply = "-ERR [AUTH] invalid credentials";
+        route("delete=true");
+        await(() -> endpoint().getPollFailures() >= 2, "failing polls");
+        assertTrue(errors.failures.stream().anyMatch(t -> String.valueOf(t.getMessage()).contains("[AUTH]")),
+                errors.messages.toString());
+        assertTrue(endpoint().getLastError().contains("[AUTH]"));
+        stub.passReply = "-ERR [SYS/PERM] account disabled";
+        await(() -> endpoint().getLastError().contains("[SYS/PERM]"), "SYS/PERM reported");
+        assertTrue(processed.isEmpty());
+        assertFalse(endpoint().getLastError().contains(PASSWORD));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.pop3raw.camel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A tiny, private POP3 server for the component tests that GreenMail cannot show: it records every command per
+ * session, can refuse a RETR, answer PASS with a response code, refuse DELE, and drop the connection at QUIT
+ * without committing (RFC 1939: nothing is deleted then). Sessions are served one at a time. Messages are numbered
+ * by their position in the current mailbox, so inserting a message renumbers the others between sessions.
+ */
+final class StubPop3Server implements AutoCloseable {
+
+    record Mail(String uidl, String raw) {
+    }
+
+    private final ServerSocket server;
+    private final Thread thread;
+    private final List<Mail> mailbox = Collections.synchronizedList(new ArrayList<>());
+    /** The commands of each session, in order (PASS included: test data only). */
+    final List<List<String>> sessions = new CopyOnWriteArrayList<>();
+    final Set<String> refuseRetr = Collections.synchronizedSet(new LinkedHashSet<>());
+    volatile String greeting = "+OK stub POP3 ready";
+    volatile String passReply = "+OK logged in";
+    volatile String deleReply = "+OK marked";
+    volatile boolean dropOnQuit;
+    volatile boolean pipelining = true;
+    volatile List<String> extraCapabilities = List.of();
+
+    StubPop3Server() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        thread = new Thread(this::serve, "stub-pop3");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    void add(String uidl, String raw) {
+        mailbox.add(new Mail(uidl, raw));
+    }
+
+    void addFirst(String uidl, String raw) {
+        mailbox.add(0, new Mail(uidl, raw));
+    }
+
+    List<String> uidls() {
+        synchronized (mailbox) {
+            return mailbox.stream().map(Mail::uidl).toList();
+        }
+    }
+
+    /** All commands of all sessions. */
+    List<String> allCommands() {
+        List<String> all = new ArrayList<>();
+        sessions.forEach(all::addAll);
+        return all;
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(20_000);
+                session(s);
+            } catch (IOException e) {
+                // next session
+            }
+        }
+    }
+
+    private void session(Socket s) throws IOException {
+        List<String> commands = new CopyOnWriteArrayList<>();
+        sessions.add(commands);
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream out = s.getOutputStream();
+        write(out, greeting);
+        if (greeting.startsWith("-ERR")) {
+            return;
+        }
+        List<Mail> view;
+        synchronized (mailbox) {
+            view = new ArrayList<>(mailbox);
+        }
+        Set<Integer> deleted = new LinkedHashSet<>();
+        String line;
+        while ((line = in.readLine()) != null) {
+            commands.add(line);
+            String[] w = line.split(" ");
+            String cmd = w[0].toUpperCase();
+            switch (cmd) {
+                case "CAPA" -> {
+                    StringBuilder b = new StringBuilder("+OK\r\nUSER\r\nUIDL\r\nRESP-CODES\r\n");
+                    if (pipelining) {
+                        b.append("PIPELINING\r\n");
+                    }
+                    extraCapabilities.forEach(c -> b.append(c).append("\r\n"));
+                    write(out, b.append(".").toString());
+                }
+                case "USER" -> write(out, "+OK");
+                case "PASS" -> {
+                    write(out, passReply);
+                    if (passReply.startsWith("-ERR")) {
+                        return;
+                    }
+                }
+                case "UIDL", "LIST" -> {
+                    StringBuilder b = new StringBuilder("+OK\r\n");
+                    for (int i = 0; i < view.size(); i++) {
+                        if (!deleted.contains(i + 1)) {
+                            b.append(i + 1).append(' ')
+                                    .append(cmd.equals("UIDL") ? view.get(i).uidl() : String.valueOf(view.get(i).raw().length()))
+                                    .append("\r\n");
+                        }
+                    }
+                    write(out, b.append(".").toString());
+                }
+                case "RETR" -> {
+                    int n = Integer.parseInt(w[1]);
+                    if (n < 1 || n > view.size() || deleted.contains(n) || refuseRetr.contains(view.get(n - 1).uidl())) {
+                        write(out, "-ERR no such message");
+                    } else {
+                        StringBuilder b = new StringBuilder("+OK message follows\r\n");
+                        String raw = view.get(n - 1).raw();
+                        String body = raw.endsWith("\r\n") ? raw.substring(0, raw.length() - 2) : raw;
+                        for (String l : body.split("\r\n", -1)) {
+                            b.append(l.startsWith(".") ? "." + l : l).append("\r\n");
+                        }
+                        write(out, b.append(".").toString());
+                    }
+                }
+                case "DELE" -> {
+                    int n = Integer.parseInt(w[1]);
+                    if (deleReply.startsWith("+OK")) {
+                        deleted.add(n);
+                    }
+                    write(out, deleReply);
+                }
+                case "NOOP", "RSET" -> write(out, "+OK");
+                case "QUIT" -> {
+                    if (dropOnQuit) {
+                        return; // hang up without committing
+                    }
+                    synchronized (mailbox) {
+                        for (int n : deleted) {
+                            mailbox.remove(view.get(n - 1));
+                        }
+                    }
+                    write(out, "+OK bye");
+                    return;
+                }
+                default -> write(out, "-ERR unknown command");
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
