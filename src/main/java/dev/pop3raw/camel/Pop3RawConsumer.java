@@ -101,6 +101,15 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         super.doStart();
     }
 
+    /**
+     * Ready (health check UP) only after the first successful login: a poll skipped because of [IN-USE] or
+     * [LOGIN-DELAY] completes without error but proves nothing about the credentials.
+     */
+    @Override
+    public boolean isConsumerReady() {
+        return readyForced;
+    }
+
     // ---------------------------------------------------------------- one poll
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.camel.util.URISupport;
 
 /**
  * Polls a POP3 maildrop: each poll is one POP3 session (connect, login, UIDL + LIST, pipelined RETR, DELE, QUIT),
@@ -42,6 +43,31 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     public Pop3RawEndpoint(String uri, Pop3RawComponent component, Pop3RawConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
+    }
+
+    /**
+     * The endpoint URI with secrets masked (Camel's sanitizer: password, token, user name...). The endpoint's
+     * identity ({@link #getEndpointKey()}, equals, hashCode) keeps the URI it was created with.
+     */
+    @Override
+    public String getEndpointUri() {
+        return URISupport.sanitizeUri(super.getEndpointUri());
+    }
+
+    @Override
+    public String getEndpointKey() {
+        return super.getEndpointUri();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pop3RawEndpoint other && other.getCamelContext() == getCamelContext()
+               && other.getEndpointKey().equals(getEndpointKey());
+    }
+
+    @Override
+    public int hashCode() {
+        return getEndpointKey().hashCode();
     }
 
     @Override

@@ -1,0 +1,217 @@
+package dev.pop3raw.camel;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
+import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** JMX attributes, health-check states, bridgeErrorHandler and the masking of secrets. */
+class Pop3RawOperationsTest extends Pop3RawTestSupport {
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withEnableJMX();
+    }
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext camel = super.createCamelContext();
+        // what camel-main does when health checks are enabled: a registry with the consumers repository
+        DefaultHealthCheckRegistry registry = new DefaultHealthCheckRegistry();
+        registry.setCamelContext(camel);
+        camel.getCamelContextExtension().addContextPlugin(HealthCheckRegistry.class, registry);
+        ConsumersHealthCheckRepository consumers = new ConsumersHealthCheckRepository();
+        consumers.setCamelContext(camel);
+        registry.register(consumers);
+        return camel;
+    }
+
+    private Pop3RawEndpoint endpoint() {
+        return (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+    }
+
+    private Optional<HealthCheck.Result> consumerHealth() {
+        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
+        return results.stream().filter(r -> r.getCheck().getId().contains("pop")).filter(
+                r -> r.getCheck().getId().startsWith("consumer")).findFirst();
+    }
+
+    @Test
+    void jmxAttributesCountWhatHappened() throws Exception {
+        String raw = mail("jmx", "payload");
+        deliver(raw);
+        long size = retrieveRaw(listing().get(0).number()).length;
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("delete=true&debugLevel=2")).routeId("pop").to("mock:out");
+            }
+        });
+        mock.assertIsSatisfied(15_000);
+        await(() -> endpoint().getMessagesDeleted() == 1, "deletion committed");
+
+        MBeanServer mbeans = context.getManagementStrategy().getManagementAgent().getMBeanServer();
+        ObjectName name = context.getManagementStrategy().getManagementObjectNameStrategy()
+                .getObjectNameForEndpoint(endpoint());
+        assertTrue(mbeans.isRegistered(name), name.toString());
+        assertEquals(1L, mbeans.getAttribute(name, "MessagesConsumed"));
+        assertEquals(size, mbeans.getAttribute(name, "BytesConsumed"));
+        assertEquals(1L, mbeans.getAttribute(name, "MessagesDeleted"));
+        assertEquals(0L, mbeans.getAttribute(name, "PollFailures"));
+        assertEquals(0L, mbeans.getAttribute(name, "MessagesFailed"));
+        assertTrue(((String) mbeans.getAttribute(name, "ServerCapabilities")).contains("UIDL"));
+        assertFalse(((String) mbeans.getAttribute(name, "LastPollTime")).isEmpty());
+        assertEquals("alice@127.0.0.1:" + port, mbeans.getAttribute(name, "Mailbox"));
+        String jmxUri = String.valueOf(mbeans.getAttribute(name, "EndpointUri"));
+        assertFalse(jmxUri.contains(PASSWORD), jmxUri);
+        assertFalse(name.toString().contains(PASSWORD), name.toString());
+        assertNotNull(ManagementFactory.getPlatformMBeanServer());
+    }
+
+    @Test
+    void healthIsUpAfterLoginAndDownWithThePop3Error() throws Exception {
+        StubPop3Server stub = new StubPop3Server();
+        try {
+            stub.passReply = "-ERR [AUTH] invalid credentials";
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(stub.port(), "delete=true")).routeId("pop").to("mock:out");
+                }
+            });
+            await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
+                                                  && r.getError().isPresent()).orElse(false),
+                    "DOWN with the error while the login fails");
+            HealthCheck.Result down = consumerHealth().orElseThrow();
+            String detail = down.getMessage().orElse("") + " " + down.getError().map(Throwable::getMessage).orElse("");
+            assertTrue(detail.contains("[AUTH]"), detail);
+            assertFalse(detail.contains(PASSWORD), detail);
+
+            stub.passReply = "+OK";
+            await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.UP).orElse(false),
+                    "UP after a successful login");
+
+            stub.passReply = "-ERR [SYS/PERM] account disabled";
+            await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
+                                                  && r.getError().map(Throwable::getMessage).orElse("")
+                                                          .contains("[SYS/PERM]")).orElse(false),
+                    "DOWN again with the POP3 error once polls fail");
+        } finally {
+            stub.close();
+        }
+    }
+
+    @Test
+    void healthIsNotReadyWhileTheMaildropIsInUseBeforeTheFirstLogin() throws Exception {
+        StubPop3Server stub = new StubPop3Server();
+        try {
+            stub.passReply = "-ERR [IN-USE] locked";
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(stub.port(), "delete=true&inUseDelay=300")).routeId("pop").to("mock:out");
+                }
+            });
+            await(() -> stub.sessions.size() >= 2, "two refused sessions");
+            HealthCheck.Result result = consumerHealth().orElseThrow();
+            assertEquals(HealthCheck.State.DOWN, result.getState());
+            assertTrue(result.getMessage().orElse("").contains("not yet polled"), result.getMessage().toString());
+            assertEquals(0L, endpoint().getPollFailures(), "[IN-USE] is not an error");
+            stub.passReply = "+OK";
+            await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.UP).orElse(false),
+                    "UP after the first successful login");
+        } finally {
+            stub.close();
+        }
+    }
+
+    @Test
+    void healthIsDownBeforeAnyLoginWhenTheServerIsUnreachable() throws Exception {
+        StubPop3Server stub = new StubPop3Server();
+        int deadPort = stub.port();
+        stub.close();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(deadPort, "delete=true")).routeId("pop").to("mock:out");
+            }
+        });
+        await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
+                                              && r.getError().isPresent()).orElse(false),
+                "DOWN with the error: connection refused");
+        assertTrue(consumerHealth().orElseThrow().getMessage().orElse("").contains("failed polling"));
+    }
+
+    @Test
+    void bridgeErrorHandlerRoutesPollErrorsToTheErrorHandler() throws Exception {
+        StubPop3Server stub = new StubPop3Server();
+        try {
+            stub.passReply = "-ERR [AUTH] invalid credentials";
+            MockEndpoint dead = getMockEndpoint("mock:dead");
+            dead.expectedMinimumMessageCount(1);
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    errorHandler(deadLetterChannel("mock:dead"));
+                    from(uri(stub.port(), "delete=true&bridgeErrorHandler=true")).routeId("pop").to("mock:out");
+                }
+            });
+            dead.assertIsSatisfied(15_000);
+            Exception cause = dead.getReceivedExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            assertNotNull(cause);
+            assertTrue(CatalogValidationTest.rootMessages(cause).contains("[AUTH]"),
+                    CatalogValidationTest.rootMessages(cause));
+        } finally {
+            stub.close();
+        }
+    }
+
+    @Test
+    void thePasswordIsMaskedAndNeverLogged() throws Exception {
+        deliver(mail("mask", "x"));
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("delete=true&debugLevel=2")).routeId("pop").to("mock:out");
+            }
+        });
+        mock.assertIsSatisfied(15_000);
+        Pop3RawEndpoint endpoint = endpoint();
+        assertFalse(endpoint.toString().contains(PASSWORD), endpoint.toString());
+        assertTrue(endpoint.toString().contains("password=xxxxxx"), endpoint.toString());
+        assertFalse(endpoint.getEndpointUri().contains(PASSWORD), endpoint.getEndpointUri());
+        assertFalse(endpoint.getEndpointBaseUri().contains(PASSWORD));
+        assertFalse(endpoint.getMailbox().contains(PASSWORD));
+        assertFalse(String.valueOf(mock.getReceivedExchanges().get(0).getIn().getHeaders()).contains(PASSWORD));
+        // the wire log (debugLevel=2) and everything else of this test run went to the test log
+        String log = Files.readString(Path.of("target/pop3raw-test.log"));
+        assertTrue(log.contains("PASS"), "the wire log is there");
+        assertFalse(log.contains(PASSWORD), "the password appears in target/pop3raw-test.log");
+    }
+}
