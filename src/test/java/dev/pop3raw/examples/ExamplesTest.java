@@ -1,0 +1,171 @@
+package dev.pop3raw.examples;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pop3raw.camel.Pop3RawConfiguration;
+import dev.pop3raw.camel.Pop3RawEndpoint;
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.examples.demo.Demo;
+import dev.pop3raw.examples.demo.DemoMailbox;
+import dev.pop3raw.examples.demo.DemoMessages;
+import dev.pop3raw.examples.demo.ExampleRunner;
+import dev.pop3raw.examples.demo.ExampleRunner.Dsl;
+import dev.pop3raw.examples.demo.ExampleRunner.Mode;
+import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
+import org.apache.camel.Route;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the examples in examples/yaml and examples/java with camel-main against the demo mailbox, with only the
+ * server properties overridden, so that the examples the README and the docs point to keep working.
+ */
+class ExamplesTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Map<String, String> properties(DemoMailbox mailbox, Path output) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pop3.host", mailbox.host());
+        p.put("pop3.port", String.valueOf(mailbox.port()));
+        p.put("pop3.tls", "none");
+        p.put("pop3.user", DemoMailbox.USER);
+        p.put("pop3.password", DemoMailbox.PASSWORD);
+        p.put("pop3.delay", "200");
+        p.put("mail.output", output.toString());
+        p.put("pop3.seen-file", tmp.resolve("seen.txt").toString());
+        return p;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dsl.class)
+    void deleteModeWritesEveryMessageUnchangedAndDrainsTheMailbox(Dsl dsl) throws Exception {
+        Path output = tmp.resolve("mail");
+        int expected = DemoMessages.all().size();
+        try (DemoMailbox mailbox = DemoMailbox.start();
+             ExampleRunner run = ExampleRunner.start(dsl, Mode.DELETE, properties(mailbox, output))) {
+            Pop3RawEndpoint endpoint = run.endpoint();
+            assertTrue(endpoint.getConfiguration().isDelete());
+            assertTrue(ExampleRunner.await(() -> endpoint.getMessagesDeleted() >= expected, TIMEOUT),
+                    "deleted " + endpoint.getMessagesDeleted() + ", last error: " + endpoint.getLastError());
+            assertEquals(0, mailbox.messageCount());
+            List<Path> files = run.writtenFiles();
+            assertEquals(expected, files.size(), files.toString());
+            String all = concat(files);
+            // dot-stuffing removed: the lines arrive as written
+            assertTrue(all.contains("\r\n" + String.join("\r\n", DemoMessages.DOT_LINES) + "\r\n"), all);
+            assertTrue(all.contains("filename=\"" + DemoMessages.ATTACHMENT_NAME + "\""), all);
+            assertTrue(all.contains("=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4g4piV?="), "raw subject kept encoded: " + all);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dsl.class)
+    void idempotentModeKeepsTheMailAndDoesNotConsumeAgainAfterARestart(Dsl dsl) throws Exception {
+        int expected = DemoMessages.all().size();
+        try (DemoMailbox mailbox = DemoMailbox.start()) {
+            Path first = tmp.resolve("first");
+            try (ExampleRunner run = ExampleRunner.start(dsl, Mode.IDEMPOTENT, properties(mailbox, first))) {
+                Pop3RawEndpoint endpoint = run.endpoint();
+                assertTrue(ExampleRunner.await(() -> endpoint.getMessagesConsumed() >= expected, TIMEOUT),
+                        "consumed " + endpoint.getMessagesConsumed() + ", last error: " + endpoint.getLastError());
+                assertEquals(expected, run.writtenFiles().size());
+            }
+            assertEquals(expected, mailbox.messageCount(), "idempotent mode deletes nothing");
+            List<String> keys = Files.readAllLines(tmp.resolve("seen.txt"));
+            assertEquals(expected, keys.size(), keys.toString());
+            assertTrue(keys.get(0).startsWith(DemoMailbox.USER + "@127.0.0.1:" + mailbox.port() + "/"), keys.toString());
+
+            // a restart with the same repository file: the next polls find nothing new
+            Path second = tmp.resolve("second");
+            try (ExampleRunner run = ExampleRunner.start(dsl, Mode.IDEMPOTENT, properties(mailbox, second))) {
+                Pop3RawEndpoint endpoint = run.endpoint();
+                assertTrue(ExampleRunner.await(() -> endpoint.getPolls() >= 3, TIMEOUT));
+                assertEquals(0, endpoint.getMessagesConsumed());
+                assertEquals(List.of(), run.writtenFiles());
+                assertEquals("", endpoint.getLastError());
+            }
+        }
+    }
+
+    @Test
+    void demoDeliversEveryDemoMessageAndTerminates() throws Exception {
+        Path output = tmp.resolve("demo-mail");
+        assertEquals(0, Demo.demoMailbox(Dsl.YAML, Mode.DELETE, output, false, TIMEOUT));
+        assertEquals(DemoMessages.all().size(), ExampleRunner.emlFiles(output).size());
+    }
+
+    @Test
+    void oauth2YamlExamplesConfigureXoauth2OverImplicitTls() throws Exception {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:examples/yaml/application.properties");
+        main.addOverrideProperty("camel.main.routes-include-pattern",
+                "file:examples/yaml/oauth2-microsoft365.camel.yaml,file:examples/yaml/oauth2-gmail.camel.yaml");
+        main.addOverrideProperty("camel.main.auto-startup", "false"); // never connects: no network in tests
+        main.addOverrideProperty("pop3.seen-file", tmp.resolve("seen.txt").toString());
+        main.start();
+        try {
+            assertOAuth2Route(main.getCamelContext().getRoute("microsoft365-mail"), "outlook.office365.com",
+                    "https://login.microsoftonline.com/common/oauth2/v2.0/token");
+            assertOAuth2Route(main.getCamelContext().getRoute("gmail-mail"), "pop.gmail.com",
+                    RefreshTokenAccessTokenProvider.GOOGLE_TOKEN_ENDPOINT);
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void oauth2JavaExamplesConfigureXoauth2OverImplicitTls() throws Exception {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:examples/yaml/application.properties");
+        main.addOverrideProperty("camel.main.routes-include-pattern", ExampleRunner.NO_YAML_ROUTES);
+        main.addOverrideProperty("camel.main.auto-startup", "false");
+        main.addOverrideProperty("pop3.seen-file", tmp.resolve("seen.txt").toString());
+        main.configure().addRoutesBuilder(new Microsoft365MailRoute());
+        main.configure().addRoutesBuilder(new GmailMailRoute());
+        main.start();
+        try {
+            assertOAuth2Route(main.getCamelContext().getRoute("microsoft365-mail-java"), "outlook.office365.com",
+                    "https://login.microsoftonline.com/common/oauth2/v2.0/token");
+            assertOAuth2Route(main.getCamelContext().getRoute("gmail-mail-java"), "pop.gmail.com",
+                    RefreshTokenAccessTokenProvider.GOOGLE_TOKEN_ENDPOINT);
+        } finally {
+            main.stop();
+        }
+    }
+
+    private static void assertOAuth2Route(Route route, String host, String tokenEndpoint) {
+        Pop3RawConfiguration c = assertInstanceOf(Pop3RawEndpoint.class, route.getEndpoint()).getConfiguration();
+        assertEquals(host, c.getHost());
+        assertEquals(995, c.effectivePort());
+        assertEquals(TlsMode.IMPLICIT, c.getTls());
+        assertEquals("XOAUTH2", c.getAuthMechanism());
+        assertEquals(tokenEndpoint,
+                assertInstanceOf(RefreshTokenAccessTokenProvider.class, c.getAccessTokenProvider()).getTokenEndpoint());
+        assertTrue(c.getIdempotentRepository() != null && !c.isDelete());
+    }
+
+    private static String concat(List<Path> files) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (Path f : files) {
+            all.append(Files.readString(f, StandardCharsets.UTF_8)).append("\n====\n");
+        }
+        return all.toString();
+    }
+}
