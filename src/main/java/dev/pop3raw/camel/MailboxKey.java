@@ -25,6 +25,16 @@ public final class MailboxKey {
         return identity + "/" + uidl;
     }
 
+    /**
+     * {@code user@host:port/uidl#processed}: recorded in delete mode once the route has succeeded, so that a later
+     * session (or a restarted node) may delete a message still on the server after a lost QUIT. A plain key alone
+     * only says the message was claimed: its route may have been cut short by a crash, and such a message must
+     * never be deleted unread.
+     */
+    public String processedKeyOf(String uidl) {
+        return keyOf(uidl) + "#processed";
+    }
+
     @Override
     public String toString() {
         return identity;

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,15 +217,15 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private int transaction(Pop3Client client) throws Exception {
         List<MessageInfo> listing = client.listing();
         Map<String, MessageInfo> byUidl = new LinkedHashMap<>();
-        int invalid = 0;
+        Set<String> duplicated = new HashSet<>();
         for (MessageInfo m : listing) {
-            if (m.hasValidUidl() && !byUidl.containsKey(m.uidl())) {
-                byUidl.put(m.uidl(), m);
-            } else {
-                invalid++;
+            if (m.hasValidUidl() && byUidl.putIfAbsent(m.uidl(), m) != null) {
+                duplicated.add(m.uidl());
             }
         }
-        reportInvalidUidls(invalid, listing.size());
+        // a UIDL listed twice cannot say which message it names: none of them is processed or deleted
+        byUidl.keySet().removeAll(duplicated);
+        reportInvalidUidls(listing.size() - byUidl.size(), listing.size());
         pendingDeletions.retainListed(byUidl.keySet());
 
         IdempotentRepository repo = config.getIdempotentRepository();
@@ -242,8 +243,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 continue;
             }
             if (repo != null && repo.contains(mailbox.keyOf(uidl))) {
-                if (config.isDelete()) {
-                    // processed successfully before, but its deletion was not committed (lost QUIT, restart)
+                if (config.isDelete() && repo.contains(mailbox.processedKeyOf(uidl))) {
+                    // processed successfully before, but its deletion was not committed (lost QUIT, restart);
+                    // a key without the processed mark may be a claim cut short by a crash: never delete that
                     toDelete.put(uidl, m);
                 }
                 continue; // never retrieved again
@@ -577,6 +579,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 IdempotentRepository repo = config.getIdempotentRepository();
                 if (repo != null) {
                     repo.confirm(exchange, key);
+                    if (config.isDelete()) {
+                        repo.add(exchange, mailbox.processedKeyOf(uidl));
+                    }
                 }
                 if (config.isDelete() && !session.offerDeletion(uidl)) {
                     pendingDeletions.add(uidl);

@@ -100,6 +100,56 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    void duplicateUidlsAreNeitherProcessedNorDeleted() throws Exception {
+        stub.add("dup", raw("first of two"));
+        stub.add("ok", raw("unique"));
+        stub.add("dup", raw("second of two"));
+        MockEndpoint mock = getMockEndpoint("mock:out");
+        mock.expectedMessageCount(1);
+        route("delete=true");
+        mock.assertIsSatisfied(15_000);
+        await(() -> stub.uidls().equals(List.of("dup", "dup")), "only the unique message deleted");
+        await(() -> stub.sessions.size() >= 2, "a second poll");
+        assertEquals(List.of("ok"), processed);
+        assertFalse(stub.allCommands().contains("RETR 1"), stub.allCommands().toString());
+        assertFalse(stub.allCommands().stream().anyMatch(c -> c.equals("DELE 1") || c.equals("DELE 3")),
+                stub.allCommands().toString());
+    }
+
+    @Test
+    void inDeleteModeAClaimWithoutTheProcessedMarkIsNeverDeleted() throws Exception {
+        // a key left by a node that crashed while its route ran: claimed, never confirmed as processed
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        repo.start();
+        String mailbox = "alice@127.0.0.1:" + stub.port();
+        repo.add(mailbox + "/crashed");
+        repo.add(mailbox + "/done");
+        repo.add(mailbox + "/done#processed");
+        context.getRegistry().bind("repo", repo);
+        stub.add("crashed", raw("interrupted by a crash"));
+        stub.add("done", raw("processed, QUIT lost"));
+        route("delete=true&idempotentRepository=#repo");
+        await(() -> stub.uidls().equals(List.of("crashed")), "the processed one deleted, the claimed one kept");
+        await(() -> stub.sessions.size() >= 2, "a second poll");
+        assertEquals(List.of("crashed"), stub.uidls());
+        assertTrue(processed.isEmpty(), processed.toString());
+        assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("RETR")), stub.allCommands().toString());
+    }
+
+    @Test
+    void inDeleteModeSuccessRecordsTheProcessedMark() throws Exception {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        repo.start();
+        context.getRegistry().bind("repo", repo);
+        stub.add("u1", raw("one"));
+        route("delete=true&idempotentRepository=#repo");
+        await(() -> stub.uidls().isEmpty(), "deleted");
+        String mailbox = "alice@127.0.0.1:" + stub.port();
+        assertTrue(repo.contains(mailbox + "/u1"));
+        assertTrue(repo.contains(mailbox + "/u1#processed"));
+    }
+
+    @Test
     void aLostQuitDeletesNothingAndTheMessageIsNotProcessedAgain() throws Exception {
         stub.add("u1", raw("once"));
         stub.dropOnQuit = true;
