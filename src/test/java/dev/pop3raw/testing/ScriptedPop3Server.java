@@ -786,7 +786,6 @@ public final class ScriptedPop3Server implements AutoCloseable {
             }
             int number = accepted++;
             if (number >= sessions.size()) {
-                closeQuietly(socket);
                 String failure = "unexpected connection #" + (number + 1) + ": only " + sessions.size() + " scripted";
                 unexpectedConnections.add(failure);
                 synchronized (monitor) {
@@ -795,6 +794,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
                     }
                     monitor.notifyAll();
                 }
+                // recorded before the close, so a client that sees the close can rely on the report
+                closeQuietly(socket);
                 continue;
             }
             Session session = sessions.get(number);
