@@ -60,8 +60,10 @@ class SaslChallengeFuzzTest {
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String message = String.valueOf(t.getMessage());
-                assertFalse(message.contains("XYZZY"), "password in an exception message: " + message);
-                assertFalse(message.contains("PLUGH"), "token in an exception message: " + message);
+                // server text may be quoted, so a secret counts only if the server did not send those letters itself
+                String sent = new String(input, StandardCharsets.ISO_8859_1);
+                assertFalse(message.contains("XYZZY") && !sent.contains("XYZZY"), "password in an exception message: " + message);
+                assertFalse(message.contains("PLUGH") && !sent.contains("PLUGH"), "token in an exception message: " + message);
             }
         }
     }
