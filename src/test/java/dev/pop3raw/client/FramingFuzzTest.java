@@ -73,7 +73,7 @@ class FramingFuzzTest {
      * Pop3MalformedResponseException for a longer line, or a Pop3ConnectionClosedException at EOF; the reader
      * never reads more than the bound plus what one read delivers beyond it.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void statusLine(byte[] fuzz) throws IOException {
         if (fuzz.length < 2) {
             return;
@@ -122,7 +122,7 @@ class FramingFuzzTest {
      * terminator). For well-formed input (built here from fuzzed lines) the output equals a reference
      * un-stuffing written independently below. Memory is bounded: nothing but the session buffer is held.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void messageData(byte[] fuzz) throws IOException {
         if (fuzz.length < 3) {
             return;

@@ -80,7 +80,7 @@ class ReplyParsingFuzzTest {
      * connection the session is closed; parsed entries are sane (numbers positive, sizes not negative); and
      * the client always closes its socket.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void listingAndCapa(byte[] input) throws Exception {
         // up to the first LF (at most 4 bytes): the operations, each byte modulo 7 (0 STAT, 1 LIST, 2 UIDL,
         // 3 listing(), 4 LIST 1, 5 UIDL 1, 6 CAPA); the rest: the server's bytes after its greeting
@@ -192,7 +192,7 @@ class ReplyParsingFuzzTest {
     }
 
     /** (c) The CAPA parser alone, on arbitrary lines, at full speed. */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "5s")
     void capabilities(byte[] input) {
         List<String> lines = List.of(new String(input, StandardCharsets.UTF_8).split("\n", -1));
         exercise(Capabilities.parse(lines));
@@ -202,7 +202,7 @@ class ReplyParsingFuzzTest {
      * (e) ResponseCode.parse: null or a code of printable ASCII without spaces that survives a round trip; and an
      * -ERR line with that text always makes an exception, never a crash.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "5s")
     void responseCode(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         ResponseCode code = ResponseCode.parse(text);

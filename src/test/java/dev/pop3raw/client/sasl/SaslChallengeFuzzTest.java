@@ -30,7 +30,7 @@ class SaslChallengeFuzzTest {
      * Input: byte 0 picks the mechanism, byte 1 (odd) says whether the initial response was sent; the rest are
      * up to 4 challenges separated by LF (a challenge of just {@code ~} is passed as null).
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void challenges(byte[] input) {
         if (input.length < 2) {
             return;
