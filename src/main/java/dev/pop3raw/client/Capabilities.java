@@ -102,7 +102,8 @@ public final class Capabilities {
      * not announced or {@code NEVER}. {@code 0} means the server deletes what was retrieved.
      */
     public Optional<Duration> expire() {
-        return firstNumber("EXPIRE").map(Duration::ofDays);
+        // a number of days too large for a Duration is as good as NEVER (and must not throw)
+        return firstNumber("EXPIRE").filter(days -> days <= Long.MAX_VALUE / 86_400).map(Duration::ofDays);
     }
 
     /** The {@code IMPLEMENTATION} text, if any. */

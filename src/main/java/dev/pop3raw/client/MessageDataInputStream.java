@@ -18,13 +18,23 @@ final class MessageDataInputStream extends InputStream {
 
     private final Pop3Input input;
     private final Runnable onEnd;
+    private final java.util.function.UnaryOperator<IOException> onFailure;
     private boolean atLineStart = true;
     private boolean ended;
     private long count;
 
     MessageDataInputStream(Pop3Input input, Runnable onEnd) {
+        this(input, onEnd, e -> e);
+    }
+
+    /**
+     * @param onFailure maps a failure to read (EOF, timeout, network error) to the exception to throw; the
+     *                  session uses it to close itself, since it is out of step after such a failure
+     */
+    MessageDataInputStream(Pop3Input input, Runnable onEnd, java.util.function.UnaryOperator<IOException> onFailure) {
         this.input = input;
         this.onEnd = onEnd;
+        this.onFailure = onFailure;
     }
 
     @Override
@@ -36,6 +46,18 @@ final class MessageDataInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (ended) {
+            return -1;
+        }
+        try {
+            return readData(b, off, len);
+        } catch (IOException e) {
+            ended = true; // no more data will come from this reply
+            throw onFailure.apply(e);
+        }
+    }
+
+    private int readData(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }

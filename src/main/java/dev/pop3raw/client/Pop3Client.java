@@ -67,6 +67,8 @@ public final class Pop3Client implements Closeable {
     public static final int POP3S_PORT = 995;
 
     private static final Pattern APOP_TIMESTAMP = Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E]+@[\\x21-\\x3B\\x3D\\x3F-\\x7E]+>");
+    /** A CAPA reply has a dozen lines; an endless one must not fill the heap before maxListingEntries. */
+    private static final int MAX_CAPA_LINES = 1000;
     /** RFC 5034: an AUTH command with its initial response must fit in 255 octets. */
     private static final int MAX_AUTH_LINE = 255;
 
@@ -158,6 +160,7 @@ public final class Pop3Client implements Closeable {
     private void attachStreams() throws IOException {
         if (input == null) {
             input = new Pop3Input(socket.getInputStream());
+            input.maxLineNanos = options.readTimeout().toNanos();
         } else {
             int discarded = input.replaceStream(socket.getInputStream());
             if (discarded > 0) {
@@ -254,7 +257,9 @@ public final class Pop3Client implements Closeable {
      */
     public Capabilities capa() throws IOException {
         String status = exchange("CAPA", "CAPA");
-        capabilities = StatusLine.isOk(status) ? Capabilities.parse(readMultiLine("CAPA")) : Capabilities.NONE;
+        capabilities = StatusLine.isOk(status)
+                ? Capabilities.parse(readMultiLine("CAPA", Math.min(MAX_CAPA_LINES, options.maxListingEntries())))
+                : Capabilities.NONE;
         return capabilities;
     }
 
@@ -524,7 +529,11 @@ public final class Pop3Client implements Closeable {
         String text = command("STAT", "STAT");
         String[] words = text.trim().split("\\s+");
         try {
-            return new MailboxStatus(Integer.parseInt(words[0]), Long.parseLong(words[1]));
+            MailboxStatus status = new MailboxStatus(Integer.parseInt(words[0]), Long.parseLong(words[1]));
+            if (status.messageCount() < 0 || status.sizeOctets() < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return status;
         } catch (RuntimeException e) {
             throw broken(new Pop3MalformedResponseException("STAT reply is not 'count size': " + abbreviate(text)));
         }
@@ -741,11 +750,35 @@ public final class Pop3Client implements Closeable {
     }
 
     private void sendLine(String line, String display) throws IOException {
+        requireInStep(display);
         writeLine(line, display);
         try {
             out.flush();
         } catch (IOException e) {
             throw broken(e);
+        }
+    }
+
+    /**
+     * In lock-step, nothing may be waiting from the server before a command is sent: bytes already buffered
+     * mean the server answered something twice (or sent a line of its own), and the reply read next would
+     * belong to an earlier command. Cheap to check, so checked; bytes still in flight are not caught.
+     */
+    private void requireInStep(String display) throws Pop3MalformedResponseException {
+        if (input == null) {
+            return;
+        }
+        if (input.skipStrayLf && input.buffered() > 0 && input.buf[input.pos] == '\n') {
+            input.pos++;
+            input.skipStrayLf = false;
+        }
+        if (input.buffered() > 0) {
+            int n = Math.min(input.buffered(), 80);
+            String unsolicited = new String(input.buf, input.pos, n, StandardCharsets.UTF_8).strip();
+            throw broken(new Pop3MalformedResponseException("the server sent " + input.buffered()
+                                                            + " octets nobody asked for before " + display
+                                                            + " (out of step; e.g. two replies to one command): "
+                                                            + abbreviate(unsolicited)));
         }
     }
 
@@ -772,6 +805,10 @@ public final class Pop3Client implements Closeable {
 
     /** Reads the lines of a multi-line listing reply up to the terminating dot, bounded in count and length. */
     private List<String> readMultiLine(String display) throws IOException {
+        return readMultiLine(display, options.maxListingEntries());
+    }
+
+    private List<String> readMultiLine(String display, int maxEntries) throws IOException {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readStatusLine();
@@ -781,17 +818,26 @@ public final class Pop3Client implements Closeable {
                 }
                 line = line.substring(1);
             }
-            if (lines.size() >= options.maxListingEntries()) {
+            if (lines.size() >= maxEntries) {
                 throw broken(new Pop3MalformedResponseException("reply to " + display + " has more than "
-                                                                + options.maxListingEntries() + " lines"));
+                                                                + maxEntries + " lines"));
             }
             lines.add(line);
         }
     }
 
     MessageDataInputStream openDataStream() {
-        openData = new MessageDataInputStream(input, () -> { });
+        openData = new MessageDataInputStream(input, () -> { }, this::dataFailure);
         return openData;
+    }
+
+    /** A reply's data could not be read to its end: the session is out of step, so it is closed. */
+    private IOException dataFailure(IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return broken(new Pop3TimeoutException("message data from " + host + ":" + port + " stopped for "
+                                                   + options.readTimeout().toMillis() + " ms", e));
+        }
+        return broken(e);
     }
 
     /** A data reply left half-read would put the session out of step: read it to its end first. */

@@ -16,6 +16,8 @@ public final class Pop3ClientOptions {
 
     /** The default bound of a status or listing line, far above RFC 1939's 512 octets and far below harm. */
     public static final int DEFAULT_MAX_LINE_LENGTH = 8192;
+    /** The largest {@code maxLineLength}: a line and its CRLF must fit the 64 KiB session buffer. */
+    public static final int MAX_LINE_LENGTH = 64 * 1024 - 2;
 
     private final TlsMode tlsMode;
     private final Duration connectTimeout;
@@ -243,10 +245,14 @@ public final class Pop3ClientOptions {
             return this;
         }
 
-        /** The longest status or listing line accepted, in octets; default 8192, at least 512. */
+        /**
+         * The longest status or listing line accepted, in octets; default 8192, 512 (RFC 1939) to 65,534 (the
+         * session buffer).
+         */
         public Builder maxLineLength(int octets) {
-            if (octets < 512) {
-                throw new IllegalArgumentException("maxLineLength must be at least 512 (RFC 1939), was " + octets);
+            if (octets < 512 || octets > MAX_LINE_LENGTH) {
+                throw new IllegalArgumentException("maxLineLength must be between 512 (RFC 1939) and " + MAX_LINE_LENGTH
+                                                   + ", was " + octets);
             }
             this.maxLineLength = octets;
             return this;

@@ -2,6 +2,7 @@ package dev.pop3raw.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,6 +23,11 @@ final class Pop3Input {
     int lim;
     /** Set when a message ended with a bare {@code .\r}: a stray LF may still arrive and belongs to nothing. */
     boolean skipStrayLf;
+    /**
+     * The longest time one line may take to arrive in full, in nanoseconds. The socket's read timeout bounds
+     * each read; this bounds a server that trickles a line a byte at a time, each within the read timeout.
+     */
+    long maxLineNanos = Long.MAX_VALUE;
 
     Pop3Input(InputStream in) {
         this.in = in;
@@ -71,8 +77,10 @@ final class Pop3Input {
      * @param  maxLength                      the most octets the line may have
      * @throws Pop3MalformedResponseException when the line is longer; the rest of it is not read
      * @throws Pop3ConnectionClosedException  at end of stream
+     * @throws SocketTimeoutException         when the line takes longer than {@link #maxLineNanos} to arrive
      */
     String readLine(int maxLength) throws IOException {
+        long start = System.nanoTime();
         if (skipStrayLf) {
             skipStrayLf = false;
             if (ensure(1) && buf[pos] == '\n') {
@@ -98,6 +106,14 @@ final class Pop3Input {
             scanned = lim - pos;
             if (scanned > maxLength + 1) {
                 throw tooLong(maxLength);
+            }
+            if (scanned >= buf.length) {
+                // a bound larger than the buffer: the buffer is full without a line end and could never take more
+                throw tooLong(buf.length - 2);
+            }
+            if (scanned > 0 && System.nanoTime() - start > maxLineNanos) {
+                throw new SocketTimeoutException("a line still incomplete after " + maxLineNanos / 1_000_000
+                                                 + " ms (" + scanned + " octets so far)");
             }
             if (!ensure(scanned + 1)) {
                 throw new Pop3ConnectionClosedException(scanned == 0
