@@ -60,34 +60,42 @@ public final class Capabilities {
         return mechanisms;
     }
 
+    /** {@code STLS}: the session can be upgraded to TLS (RFC 2595). */
     public boolean stls() {
         return has("STLS");
     }
 
+    /** {@code PIPELINING}: commands may be sent without waiting for replies. */
     public boolean pipelining() {
         return has("PIPELINING");
     }
 
+    /** {@code UIDL}: messages have unique ids stable across sessions. */
     public boolean uidl() {
         return has("UIDL");
     }
 
+    /** {@code TOP}: the header and first lines of a message can be asked for. */
     public boolean top() {
         return has("TOP");
     }
 
+    /** {@code USER}: USER/PASS login is offered. */
     public boolean user() {
         return has("USER");
     }
 
+    /** {@code RESP-CODES}: {@code -ERR} replies may carry response codes. */
     public boolean respCodes() {
         return has("RESP-CODES");
     }
 
+    /** {@code AUTH-RESP-CODE}: failed logins carry {@code [AUTH]} or {@code [SYS/...]}. */
     public boolean authRespCode() {
         return has("AUTH-RESP-CODE");
     }
 
+    /** {@code UTF8}: the {@code UTF8} command is available (RFC 6856). */
     public boolean utf8() {
         return has("UTF8");
     }

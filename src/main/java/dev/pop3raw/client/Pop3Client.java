@@ -236,10 +236,12 @@ public final class Pop3Client implements Closeable {
         return closed;
     }
 
+    /** The host connected to, as given. */
     public String host() {
         return host;
     }
 
+    /** The port connected to (the mode's default when 0 was given). */
     public int port() {
         return port;
     }

@@ -56,6 +56,7 @@ public final class Pop3ClientOptions {
         return builder().build();
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -80,14 +81,17 @@ public final class Pop3ClientOptions {
         return b;
     }
 
+    /** How the session is protected; default {@link TlsMode#AUTO}. */
     public TlsMode tlsMode() {
         return tlsMode;
     }
 
+    /** The bound on the TCP connect and the TLS handshake. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** The bound on any single wait for the server, and on a whole status line. */
     public Duration readTimeout() {
         return readTimeout;
     }
@@ -97,6 +101,7 @@ public final class Pop3ClientOptions {
         return sslContext;
     }
 
+    /** Whether the certificate must name the host connected to. */
     public boolean hostnameVerification() {
         return hostnameVerification;
     }
@@ -111,26 +116,32 @@ public final class Pop3ClientOptions {
         return proxy;
     }
 
+    /** Whether secrets may cross an unencrypted connection to a remote host. */
     public boolean allowCleartextAuth() {
         return allowCleartextAuth;
     }
 
+    /** Whether commands are pipelined when the server advertises PIPELINING. */
     public boolean pipelining() {
         return pipelining;
     }
 
+    /** How many RETR commands a {@link RetrievalBatch} keeps in flight. */
     public int pipelineWindow() {
         return pipelineWindow;
     }
 
+    /** The longest status or listing line accepted, in octets. */
     public int maxLineLength() {
         return maxLineLength;
     }
 
+    /** The most lines a LIST or UIDL reply may have. */
     public int maxListingEntries() {
         return maxListingEntries;
     }
 
+    /** The initial debug level (0, 1 or 2). */
     public int debugLevel() {
         return debugLevel;
     }
@@ -282,6 +293,7 @@ public final class Pop3ClientOptions {
             return this;
         }
 
+/** The immutable options. */
         public Pop3ClientOptions build() {
             return new Pop3ClientOptions(this);
         }

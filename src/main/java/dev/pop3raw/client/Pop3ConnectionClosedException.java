@@ -8,6 +8,7 @@ public class Pop3ConnectionClosedException extends Pop3Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong, without secrets */
     public Pop3ConnectionClosedException(String message) {
         super(message);
     }

@@ -15,10 +15,12 @@ public class Pop3Exception extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong, without secrets */
     public Pop3Exception(String message) {
         super(message);
     }
 
+    /** @param message what went wrong, without secrets */
     public Pop3Exception(String message, Throwable cause) {
         super(message, cause);
     }

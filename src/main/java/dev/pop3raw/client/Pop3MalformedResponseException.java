@@ -9,6 +9,7 @@ public class Pop3MalformedResponseException extends Pop3Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong, without secrets */
     public Pop3MalformedResponseException(String message) {
         super(message);
     }

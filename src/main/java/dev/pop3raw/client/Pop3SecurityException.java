@@ -9,10 +9,12 @@ public class Pop3SecurityException extends Pop3Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong, without secrets */
     public Pop3SecurityException(String message) {
         super(message);
     }
 
+    /** @param message what went wrong, without secrets */
     public Pop3SecurityException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -30,6 +30,7 @@ public final class RetrievalBatch implements Closeable {
         this.window = window;
     }
 
+    /** Whether messages remain to be returned. */
     public boolean hasNext() {
         return received < numbers.size();
     }
