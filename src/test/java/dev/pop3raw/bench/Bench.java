@@ -208,15 +208,21 @@ public final class Bench {
         Run warm = child(classpath, server, l, "a", 0);
         say("idle warm-up (Dovecot indexes the Maildir; client reads all): %.1f s, %d messages", (System.nanoTime() - t) / 1e9,
                 warm.messages());
-        Run r = child(classpath, server, l, "idle", 1);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n=== Idle poll: %d messages, every UIDL already"
                 + " in the repository (simulated repository round trip: %d µs)%n%n----%n", count,
                 Long.getLong("bench.idle.latencyMicros", 100)));
-        for (int i = 0; i + 1 < r.extra().length; i += 2) {
-            s.append(String.format(Locale.ROOT, "poll %d: %.3f s, %d repository queries%n", i / 2 + 1,
-                    r.extra()[i] / 1e9, r.extra()[i + 1]));
+        for (String options : List.of("&confirmedKeyCacheSize=0", "")) {
+            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.jvmArgs", DEFAULT_JVM), options);
+            s.append(options.isEmpty() ? "confirmed-key cache on (default):\n" : "cache off (" + options.substring(1)
+                                                                                + "):\n");
+            for (int i = 0; i + 1 < r.extra().length; i += 2) {
+                s.append(String.format(Locale.ROOT, "  poll %d: %.3f s, %d repository queries%n", i / 2 + 1,
+                        r.extra()[i] / 1e9, r.extra()[i + 1]));
+            }
+            s.append(String.format(Locale.ROOT, "  peak RSS %d MiB%n", r.hwmKb() / 1024));
+            say("idle %s: %s", options, Arrays.toString(r.extra()));
         }
-        s.append(String.format(Locale.ROOT, "peak RSS %d MiB%n----%n", r.hwmKb() / 1024));
+        s.append("----\n");
         return s.toString();
     }
 
@@ -230,6 +236,11 @@ public final class Bench {
 
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm)
             throws IOException, InterruptedException {
+        return child(classpath, server, l, variant, round, jvm, null);
+    }
+
+    static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm,
+                     String extraArg) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(jvm.trim().split("\\s+")));
@@ -250,6 +261,9 @@ public final class Bench {
         cmd.add(BenchChild.class.getName());
         cmd.addAll(List.of(variant, server.host(), Integer.toString(server.pop3Port()), l.user(), PASSWORD,
                 Integer.toString(l.messages())));
+        if (extraArg != null) {
+            cmd.add(extraArg);
+        }
         Path log = Files.createTempFile("pop3raw-bench-" + l.user() + "-" + variant + "-", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {

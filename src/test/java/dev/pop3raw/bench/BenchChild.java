@@ -63,7 +63,7 @@ public final class BenchChild {
             case "b" -> pop3raw(host, port, user, password, expected);
             case "c" -> camelMail(host, port, user, password, expected);
             case "d" -> ceiling(host, port, user, password, expected);
-            case "idle" -> idle(host, port, user, password, expected);
+            case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
             default -> throw new IllegalArgumentException(variant);
         };
         StringBuilder line = new StringBuilder("RESULT");
@@ -262,7 +262,8 @@ public final class BenchChild {
      * counts its queries; {@code bench.idle.latencyMicros} (default 100) adds a simulated round trip to each, as
      * a JDBC repository on the LAN would have. Extra result fields: per poll, nanos and queries.
      */
-    static long[] idle(String host, int port, String user, String password, int expected) throws Exception {
+    static long[] idle(String host, int port, String user, String password, int expected, String uriOptions)
+            throws Exception {
         long latencyNanos = Long.getLong("bench.idle.latencyMicros", 100) * 1000;
         CountingRepository repo = new CountingRepository(
                 MemoryIdempotentRepository.memoryIdempotentRepository(expected + 1000), latencyNanos);
@@ -283,7 +284,7 @@ public final class BenchChild {
             public void configure() {
                 from("pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
                      + "&tls=none&idempotentRepository=#benchRepo&startScheduler=false"
-                     + System.getProperty("bench.idle.options", ""))
+                     + uriOptions)
                         .routeId("idle").process(e -> routed.incrementAndGet());
             }
         });
