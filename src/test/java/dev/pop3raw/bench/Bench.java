@@ -122,9 +122,12 @@ public final class Bench {
     static String table(Map<String, Corpora.Loaded> loaded, List<String> variants, List<Run> runs, int rounds) {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (a, b, c, d per corpus in each round),"
-                                            + " each variant in its own JVM.%n%n", rounds));
-        t.append("[cols=\"1,2,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
-        t.append("| corpus | variant | median s | msg/s | MiB/s | peak RSS MiB (max) | of (d)\n");
+                                            + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es)"
+                                            + " identical to the timed one (fresh route and repository), then the timed"
+                                            + " pass. 'cold pass s' is the median of the first, cold passes.%n%n",
+                rounds, Integer.getInteger("bench.warmup", 1)));
+        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("| corpus | variant | median s | msg/s | MiB/s | peak RSS MiB (max) | of (d) | cold pass s\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -135,14 +138,18 @@ public final class Bench {
                 long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
                         .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
                 Double d = median.get("d");
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %d | %s%n", l.user(),
+                double[] colds = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v)
+                                                            && r.extra().length > 0)
+                        .mapToDouble(r -> r.extra()[r.extra().length - 1] / 1e9).sorted().toArray();
+                String cold = colds.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", colds[colds.length / 2]);
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %d | %s | %s%n", l.user(),
                         label(v), s, l.messages() / s, mib(l.octets()) / s, rss,
-                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s)));
+                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), cold));
             }
             Double b = median.get("b");
             Double c = median.get("c");
             Double d = median.get("d");
-            t.append(String.format(Locale.ROOT, "7+| *%s: b/c = %s, b/d = %s* (throughput ratios)%n", l.user(),
+            t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (throughput ratios)%n", l.user(),
                     b != null && c != null ? String.format(Locale.ROOT, "%.1fx", c / b) : "n/a",
                     b != null && d != null ? String.format(Locale.ROOT, "%.2fx", d / b) : "n/a"));
         }
@@ -275,6 +282,9 @@ public final class Bench {
         if (p.exitValue() != 0 || result == null) {
             throw new IllegalStateException("child " + variant + " " + l.user() + " failed (exit " + p.exitValue()
                                             + "):\n" + tail(out));
+        }
+        if (Boolean.getBoolean("bench.phases")) {
+            out.lines().filter(x -> x.startsWith("phases:")).forEach(x -> say("%s %s: %s", l.user(), variant, x));
         }
         Files.delete(log);
         long[] f = Arrays.stream(result.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
