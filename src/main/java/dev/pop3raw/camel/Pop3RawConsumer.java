@@ -61,6 +61,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
 
+    private static final int COPY_BUFFER_SIZE = 64 * 1024;
+
     private static final Set<String> HEADER_FIELDS = Set.of("subject", "from", "to", "cc", "date", "message-id");
 
     private final Pop3RawEndpoint endpoint;
@@ -75,6 +77,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
+    private byte[] copyBuffer;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
     private volatile boolean busyLogged;
@@ -399,9 +402,19 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         exchange.setExchangeId(info.uidl());
         CachedOutputStream cache = new CachedOutputStream(exchange);
         StreamCache streamCache;
-        long octets;
+        long octets = 0;
+        // the header block is collected while the message is copied: the cache is not read a second time
+        HeaderDecoder.Collector headers = new HeaderDecoder.Collector();
+        byte[] buffer = copyBuffer();
         try (InputStream in = body) {
-            octets = in.transferTo(cache);
+            int n;
+            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                if (!headers.complete()) {
+                    headers.feed(buffer, 0, n);
+                }
+                cache.write(buffer, 0, n);
+                octets += n;
+            }
             streamCache = cache.newStreamCache();
         } catch (IOException | RuntimeException e) {
             IOHelper.close(cache);
@@ -416,20 +429,24 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         message.setHeader(Pop3RawConstants.SIZE, octets);
         message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
         message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
-        if (streamCache instanceof InputStream in) {
-            try {
-                Map<String, String> fields = HeaderDecoder.read(in, HEADER_FIELDS);
-                setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
-                setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
-                setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
-                setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
-                setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
-                setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
-            } finally {
-                streamCache.reset();
-            }
-        }
+        Map<String, String> fields = HeaderDecoder.parse(headers.block(), HEADER_FIELDS);
+        setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
+        setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
+        setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
+        setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
+        setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
+        setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
         return exchange;
+    }
+
+    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
+    private byte[] copyBuffer() {
+        byte[] b = copyBuffer;
+        if (b == null) {
+            b = new byte[COPY_BUFFER_SIZE];
+            copyBuffer = b;
+        }
+        return b;
     }
 
     private static void setIfPresent(Message message, String name, String value) {

@@ -168,7 +168,7 @@ public final class Bench {
             case "b" -> "(b) pop3raw: route";
             case "c" -> "(c) camel-mail pop3:";
             case "d" -> "(d) ceiling (raw socket)";
-            default -> v;
+            default -> v.endsWith("@base") ? label(v.substring(0, v.length() - 5)) + " before" : v;
         };
     }
 
@@ -264,9 +264,24 @@ public final class Bench {
             }
         }
         cmd.add("-cp");
-        cmd.add(classpath);
+        String childVariant = variant;
+        if (variant.endsWith("@base")) {
+            // the same variant with the main classes of an earlier build (bench.baseline): before/after in one run
+            childVariant = variant.substring(0, variant.length() - 5);
+            String base = System.getProperty("bench.baseline");
+            String main = Path.of("target", "classes").toAbsolutePath().toString();
+            List<String> entries = new ArrayList<>(Arrays.asList(classpath.split(File.pathSeparator)));
+            if (base == null || !entries.remove(main)) {
+                throw new IllegalStateException("variant " + variant + " needs -Dbench.baseline=<classes dir> and "
+                                                + main + " on the class path");
+            }
+            entries.add(0, base);
+            cmd.add(String.join(File.pathSeparator, entries));
+        } else {
+            cmd.add(classpath);
+        }
         cmd.add(BenchChild.class.getName());
-        cmd.addAll(List.of(variant, server.host(), Integer.toString(server.pop3Port()), l.user(), PASSWORD,
+        cmd.addAll(List.of(childVariant, server.host(), Integer.toString(server.pop3Port()), l.user(), PASSWORD,
                 Integer.toString(l.messages())));
         if (extraArg != null) {
             cmd.add(extraArg);

@@ -184,6 +184,7 @@ public final class BenchChild {
         CountDownLatch done = new CountDownLatch(expected);
         AtomicLong octets = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong first = new AtomicLong();
         Synchronization countDown = new Synchronization() {
             @Override
             public void onComplete(Exchange exchange) {
@@ -201,6 +202,7 @@ public final class BenchChild {
             public void configure() {
                 from(uri).routeId("bench").autoStartup(false)
                         .process(e -> {
+                            first.compareAndSet(0, System.nanoTime());
                             octets.addAndGet(reader.read(e));
                             e.getExchangeExtension().addOnCompletion(countDown);
                         });
@@ -209,10 +211,15 @@ public final class BenchChild {
         context.start();
         long start = System.nanoTime();
         context.getRouteController().startRoute("bench");
+        long started = System.nanoTime();
         if (!done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             throw new IllegalStateException("only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
         }
         long nanos = System.nanoTime() - start;
+        if (Boolean.getBoolean("bench.phases")) {
+            System.out.printf("phases: startRoute %.1f ms, first exchange at %.1f ms, last done at %.1f ms%n",
+                    (started - start) / 1e6, (first.get() - start) / 1e6, nanos / 1e6);
+        }
         if (failure.get() != null) {
             throw new IllegalStateException("an exchange failed", failure.get());
         }
