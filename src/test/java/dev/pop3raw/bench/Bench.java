@@ -28,7 +28,7 @@ import dev.pop3raw.testing.DovecotServer;
  * peak RSS (VmHWM) reported is that variant's alone. The table gives the median of the rounds.
  * <p>
  * Properties: {@code bench.corpora} (small,mixed,large), {@code bench.rounds} (3), {@code bench.variants} (a,b,c,d),
- * {@code bench.jvmArgs} (child JVM options for every variant, default {@code -Xmx128m -XX:+UseSerialGC}),
+ * {@code bench.jvmArgs} (child JVM options, default {@code -Xmx64m -XX:+UseSerialGC}; camel-mail {@code -Xmx128m}),
  * {@code bench.jvmArgs.<variant>} (overrides for one variant), {@code bench.onegig=true} (the 1 GB message through
  * the route at -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen),
  * {@code bench.idle.messages} (100000), {@code bench.jfr=<dir>} (a JFR recording per child),
@@ -37,7 +37,9 @@ import dev.pop3raw.testing.DovecotServer;
 public final class Bench {
 
     static final String PASSWORD = "bench-secret";
-    static final String DEFAULT_JVM = "-Xmx128m -XX:+UseSerialGC";
+    static final String DEFAULT_JVM = "-Xmx64m -XX:+UseSerialGC";
+    /** camel-mail holds a whole message in memory (JavaMail): it gets twice the heap so that 50 MB messages fit. */
+    static final String DEFAULT_JVM_C = "-Xmx128m -XX:+UseSerialGC";
 
     private Bench() {
     }
@@ -237,7 +239,8 @@ public final class Bench {
 
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round)
             throws IOException, InterruptedException {
-        String jvm = System.getProperty("bench.jvmArgs." + variant, System.getProperty("bench.jvmArgs", DEFAULT_JVM));
+        String fallback = variant.startsWith("c") ? DEFAULT_JVM_C : DEFAULT_JVM;
+        String jvm = System.getProperty("bench.jvmArgs." + variant, System.getProperty("bench.jvmArgs", fallback));
         return child(classpath, server, l, variant, round, jvm);
     }
 
@@ -347,7 +350,8 @@ public final class Bench {
                 .append(System.getProperty("java.runtime.version")).append('\n');
         m.append("dovecot: ").append(run("dovecot", "--version")).append('\n');
         m.append("load average at the end: ").append(Files.readString(Path.of("/proc/loadavg")).trim()).append('\n');
-        m.append("child JVM options: ").append(System.getProperty("bench.jvmArgs", DEFAULT_JVM)).append('\n');
+        m.append("child JVM options: ").append(System.getProperty("bench.jvmArgs", DEFAULT_JVM))
+                .append(" (camel-mail: ").append(System.getProperty("bench.jvmArgs.c", DEFAULT_JVM_C)).append(")\n");
         m.append("----\n");
         return m.toString();
     }
