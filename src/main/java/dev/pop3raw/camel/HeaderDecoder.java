@@ -37,22 +37,42 @@ final class HeaderDecoder {
      * first occurrence of each wanted field, unfolded and decoded, keyed by the lower-case field name.
      */
     static Map<String, String> read(InputStream in, Set<String> wanted) throws IOException {
-        byte[] block = readHeaderBlock(in);
+        return parse(readHeaderBlock(in), wanted);
+    }
+
+    /** {@link #read(InputStream, Set)} for a header block already collected (see {@link Collector}). */
+    static Map<String, String> parse(byte[] block, Set<String> wanted) {
         String text = decodeRaw(block);
         Map<String, String> result = new LinkedHashMap<>();
-        String[] lines = text.split("\r?\n", -1);
         StringBuilder current = null;
-        for (String line : lines) {
+        int pos = 0;
+        int length = text.length();
+        while (true) {
+            // the lines of text.split("\r?\n", -1), without a regular expression
+            int nl = text.indexOf('\n', pos);
+            int end = nl < 0 ? length : nl;
+            if (nl >= 0 && end > pos && text.charAt(end - 1) == '\r') {
+                end--;
+            }
+            String line = text.substring(pos, end);
             if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
                 if (current != null) {
                     current.append(line);
                 }
+                if (nl < 0) {
+                    break;
+                }
+                pos = nl + 1;
                 continue;
             }
             if (current != null) {
                 take(current.toString(), wanted, result);
             }
             current = new StringBuilder(line);
+            if (nl < 0) {
+                break;
+            }
+            pos = nl + 1;
         }
         if (current != null) {
             take(current.toString(), wanted, result);
@@ -68,6 +88,49 @@ final class HeaderDecoder {
         String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
         if (wanted.contains(name) && !result.containsKey(name)) {
             result.put(name, decode(field.substring(colon + 1).trim()));
+        }
+    }
+
+    /**
+     * Collects the header block from the bytes of a message as they are copied (so the message need not be read
+     * twice): everything up to the first empty line, at most {@link #MAX_HEADER_BYTES}, exactly the bytes
+     * {@link #read(InputStream, Set)} would take.
+     */
+    static final class Collector {
+        private byte[] bytes = new byte[1024];
+        private int size;
+        private int previous = -1;
+        private int beforePrevious = -1;
+        private boolean complete;
+
+        /** Feeds the next bytes of the message; does nothing once the block is complete. */
+        void feed(byte[] b, int off, int len) {
+            int end = off + len;
+            for (int i = off; i < end && !complete; i++) {
+                if (size >= MAX_HEADER_BYTES) {
+                    complete = true;
+                    break;
+                }
+                int c = b[i] & 0xFF;
+                if (c == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
+                    complete = true;
+                    break;
+                }
+                if (size == bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_HEADER_BYTES, size * 2));
+                }
+                bytes[size++] = (byte) c;
+                beforePrevious = previous;
+                previous = c;
+            }
+        }
+
+        boolean complete() {
+            return complete;
+        }
+
+        byte[] block() {
+            return java.util.Arrays.copyOf(bytes, size);
         }
     }
 
@@ -105,6 +168,9 @@ final class HeaderDecoder {
      * character split across two words survives.
      */
     static String decode(String value) {
+        if (value.indexOf("=?") < 0) {
+            return value; // no encoded-word (the common case): nothing to do
+        }
         Matcher m = ENCODED_WORD.matcher(value);
         StringBuilder out = new StringBuilder(value.length());
         int last = 0;

@@ -61,6 +61,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
 
+    private static final int COPY_BUFFER_SIZE = 64 * 1024;
+
     private static final Set<String> HEADER_FIELDS = Set.of("subject", "from", "to", "cc", "date", "message-id");
 
     private final Pop3RawEndpoint endpoint;
@@ -71,8 +73,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> warnedOversize = ConcurrentHashMap.newKeySet();
+    /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
+    private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
+    private byte[] copyBuffer;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
     private volatile boolean busyLogged;
@@ -87,6 +92,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.config = endpoint.getConfiguration();
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
+        this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
 
     @Override
@@ -99,6 +105,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         SSLContext sslContext = endpoint.createSslContext();
         clientOptions = endpoint.clientOptions(sslContext);
         ServiceHelper.startService(config.getIdempotentRepository());
+        confirmedKeys.clear(); // a restarted consumer asks the repository again
         super.doStart();
     }
 
@@ -227,6 +234,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         byUidl.keySet().removeAll(duplicated);
         reportInvalidUidls(listing.size() - byUidl.size(), listing.size());
         pendingDeletions.retainListed(byUidl.keySet());
+        confirmedKeys.retainListed(byUidl.keySet());
 
         IdempotentRepository repo = config.getIdempotentRepository();
         Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
@@ -242,13 +250,16 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 toDelete.put(uidl, m);
                 continue;
             }
-            if (repo != null && repo.contains(mailbox.keyOf(uidl))) {
-                if (config.isDelete() && repo.contains(mailbox.processedKeyOf(uidl))) {
-                    // processed successfully before, but its deletion was not committed (lost QUIT, restart);
-                    // a key without the processed mark may be a claim cut short by a crash: never delete that
-                    toDelete.put(uidl, m);
+            if (repo != null) {
+                ConfirmedKeyCache.State known = knownToRepository(repo, uidl);
+                if (known != null) {
+                    if (known == ConfirmedKeyCache.State.PROCESSED) {
+                        // processed successfully before, but its deletion was not committed (lost QUIT, restart);
+                        // a key without the processed mark may be a claim cut short by a crash: never delete that
+                        toDelete.put(uidl, m);
+                    }
+                    continue; // never retrieved again
                 }
-                continue; // never retrieved again
             }
             if (config.getMaxMessageSize() > 0 && m.size() > config.getMaxMessageSize()) {
                 oversize(m, toDelete);
@@ -275,6 +286,31 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
         commit(client, toDelete);
         return delivered;
+    }
+
+    /**
+     * Whether the repository holds the key of this UIDL: {@code PROCESSED} when, in delete mode, it also holds the
+     * processed mark (delete unread), {@code PRESENT} otherwise, null when it does not hold the key. Answered from
+     * the confirmed-key cache when possible; only definite answers are cached (in delete mode a key without the
+     * processed mark may be a claim in progress elsewhere, so it is asked again next time).
+     */
+    private ConfirmedKeyCache.State knownToRepository(IdempotentRepository repo, String uidl) {
+        ConfirmedKeyCache.State cached = confirmedKeys.lookup(uidl);
+        if (cached != null) {
+            return cached;
+        }
+        if (!repo.contains(mailbox.keyOf(uidl))) {
+            return null;
+        }
+        if (!config.isDelete()) {
+            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PRESENT);
+            return ConfirmedKeyCache.State.PRESENT;
+        }
+        if (repo.contains(mailbox.processedKeyOf(uidl))) {
+            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PROCESSED);
+            return ConfirmedKeyCache.State.PROCESSED;
+        }
+        return ConfirmedKeyCache.State.PRESENT;
     }
 
     private void reportInvalidUidls(int invalid, int listed) {
@@ -366,9 +402,19 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         exchange.setExchangeId(info.uidl());
         CachedOutputStream cache = new CachedOutputStream(exchange);
         StreamCache streamCache;
-        long octets;
+        long octets = 0;
+        // the header block is collected while the message is copied: the cache is not read a second time
+        HeaderDecoder.Collector headers = new HeaderDecoder.Collector();
+        byte[] buffer = copyBuffer();
         try (InputStream in = body) {
-            octets = in.transferTo(cache);
+            int n;
+            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                if (!headers.complete()) {
+                    headers.feed(buffer, 0, n);
+                }
+                cache.write(buffer, 0, n);
+                octets += n;
+            }
             streamCache = cache.newStreamCache();
         } catch (IOException | RuntimeException e) {
             IOHelper.close(cache);
@@ -383,20 +429,24 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         message.setHeader(Pop3RawConstants.SIZE, octets);
         message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
         message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
-        if (streamCache instanceof InputStream in) {
-            try {
-                Map<String, String> fields = HeaderDecoder.read(in, HEADER_FIELDS);
-                setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
-                setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
-                setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
-                setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
-                setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
-                setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
-            } finally {
-                streamCache.reset();
-            }
-        }
+        Map<String, String> fields = HeaderDecoder.parse(headers.block(), HEADER_FIELDS);
+        setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
+        setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
+        setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
+        setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
+        setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
+        setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
         return exchange;
+    }
+
+    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
+    private byte[] copyBuffer() {
+        byte[] b = copyBuffer;
+        if (b == null) {
+            b = new byte[COPY_BUFFER_SIZE];
+            copyBuffer = b;
+        }
+        return b;
     }
 
     private static void setIfPresent(Message message, String name, String value) {
@@ -501,6 +551,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return pendingDeletions.size();
     }
 
+    /** How many UIDLs the confirmed-key cache holds (known to the idempotent repository, no query needed). */
+    public int getConfirmedKeyCacheSize() {
+        return confirmedKeys.size();
+    }
+
     /** How many exchanges are still running (asynchronous routes). */
     public int getInFlightCount() {
         return inFlight.size();
@@ -582,6 +637,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     if (config.isDelete()) {
                         repo.add(exchange, mailbox.processedKeyOf(uidl));
                     }
+                    confirmedKeys.confirmed(uidl, config.isDelete()
+                            ? ConfirmedKeyCache.State.PROCESSED : ConfirmedKeyCache.State.PRESENT);
                 }
                 if (config.isDelete() && !session.offerDeletion(uidl)) {
                     pendingDeletions.add(uidl);
@@ -598,6 +655,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         public void onFailure(Exchange exchange) {
             try {
                 stats.messagesFailed.incrementAndGet();
+                confirmedKeys.forget(uidl);
                 IdempotentRepository repo = config.getIdempotentRepository();
                 if (repo != null) {
                     repo.remove(exchange, key);

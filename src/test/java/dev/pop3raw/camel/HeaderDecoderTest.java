@@ -54,4 +54,28 @@ class HeaderDecoderTest {
         String subject = HeaderDecoder.read(new ByteArrayInputStream(huge), Set.of("subject")).get("subject");
         assertEquals(HeaderDecoder.MAX_HEADER_BYTES - "Subject: ".length(), subject.length());
     }
+
+    @Test
+    void theCollectorTakesExactlyTheBytesTheStreamReaderTakes() throws Exception {
+        java.util.List<String> messages = java.util.List.of(
+                "Subject: one\r\nFrom: a@b\r\n\r\nbody\r\n",
+                "Subject: bare LF\nTo: x@y\n\nbody\n",
+                "Subject: folded\r\n  continued\r\nCc: c@d\r\n\r\n",
+                "Subject: no body, no end",
+                "\r\nbody only",
+                "Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\nDate: Mon, 6 Jan 2025 10:00:00 +0000\r\n\r\nx",
+                "X-Long: " + "y".repeat(70_000) + "\r\n\r\n");
+        Set<String> wanted = Set.of("subject", "from", "to", "cc", "date", "x-long");
+        for (String m : messages) {
+            byte[] bytes = m.getBytes(StandardCharsets.UTF_8);
+            Map<String, String> expected = HeaderDecoder.read(new ByteArrayInputStream(bytes), wanted);
+            for (int chunk : new int[] { 1, 3, 7, 8192 }) {
+                HeaderDecoder.Collector c = new HeaderDecoder.Collector();
+                for (int off = 0; off < bytes.length && !c.complete(); off += chunk) {
+                    c.feed(bytes, off, Math.min(chunk, bytes.length - off));
+                }
+                assertEquals(expected, HeaderDecoder.parse(c.block(), wanted), m.substring(0, Math.min(20, m.length())));
+            }
+        }
+    }
 }
