@@ -139,14 +139,56 @@ class ClusterFailoverTest {
 
     /**
      * Leadership (ClusteredRoutePolicy + FileLockClusterService): the leader is SIGKILLed mid-batch again and
-     * again, and restarted; the other node takes over. Every message must be processed exactly once.
+     * again, and restarted; the other node takes over. The claim and the route's work are one PostgreSQL
+     * transaction: every message is processed exactly once, and all are deleted.
      */
     @Test
-    @Timeout(300)
-    void leaderKilledMidBatchAgainAndAgain() throws Exception {
+    @Timeout(240)
+    void leaderKilledMidBatchAgainAndAgainTransactionalClaimExactlyOnce() throws Exception {
+        Failover run = failover("transactional");
+        assertExactlyOnce(run.uidls, run.counts);
+        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "delete=true: every message deleted");
+    }
+
+    /**
+     * The same with the endpoint's {@code idempotentRepository} (claimed with add before routing, committed apart
+     * from the route's work). What holds: nothing is processed twice. What does not: a kill between the claim and the
+     * route's work leaves a bare claim (no {@code #processed} mark): that message is never processed and never
+     * deleted. This test pins that down (the evidence in docs/operations.adoc), it does not endorse it.
+     */
+    @Test
+    @Timeout(240)
+    void leaderKilledMidBatchAgainAndAgainEndpointRepositoryNeverDoublesButMayStrand() throws Exception {
+        Failover run = failover("consumer");
+        List<String> lost = new ArrayList<>();
+        for (String uidl : run.uidls) {
+            int c = run.counts.getOrDefault(uidl, 0);
+            assertTrue(c <= 1, uidl + " processed " + c + " times");
+            if (c == 0) {
+                lost.add(uidl);
+            }
+        }
+        System.out.println("endpoint repository: " + lost.size() + " of " + run.uidls.size()
+                           + " messages stranded by " + run.kills + " kills");
+        String key = "shared@127.0.0.1:" + dovecot.pop3Port() + "/";
+        for (String uidl : lost) {
+            // stranded = claimed, never marked processed, still on the server
+            assertEquals(List.of(key + uidl), keys(key + uidl + "%"), "the repository keys of " + uidl);
+        }
+        // they stay on the server, and so do the messages processed just before a kill took their #processed mark
+        int left = awaitMailboxCount(lost.size(), System.currentTimeMillis() + 5_000);
+        System.out.println("endpoint repository: " + left + " messages left on the server");
+        assertTrue(left >= lost.size(), left + " messages on the server, " + lost.size() + " stranded");
+    }
+
+    record Failover(List<String> uidls, Map<String, Integer> counts, int kills) {
+    }
+
+    private Failover failover(String mode) throws Exception {
         dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
         List<String> uidls = deliver(300);
-        List<String> common = nodeArgs("lockDir=" + lockDir.toAbsolutePath(), "delete=true", "max=25", "workMs=16");
+        List<String> common = nodeArgs("mode=" + mode, "lockDir=" + lockDir.toAbsolutePath(), "delete=true", "max=25",
+                "workMs=16");
         long t0 = System.nanoTime();
         nodes.start("a", common);
         nodes.start("b", common);
@@ -155,25 +197,24 @@ class ClusterFailoverTest {
         long deadline = System.currentTimeMillis() + 150_000;
         while (kills < 6 && System.currentTimeMillis() < deadline) {
             int done = count("SELECT COUNT(*) FROM processed");
-            if (done >= uidls.size()) {
+            if (done >= uidls.size() || done == 0 && ClusterNodes.since(t0).toSeconds() > 45) {
                 break;
             }
             if (done - lastSeen >= 30) {
                 String leader = latestNode();
-                nodes.kill(leader); // mid-batch: max=25, about 25 ms per message
+                nodes.kill(leader); // mid-batch: max=25, about 20 ms per message
                 kills++;
-                System.out.printf("kill %d: node %s after %d rows (%s)%n", kills, leader, done, ClusterNodes.since(t0));
+                System.out.printf("%s: kill %d: node %s after %d rows (%s)%n", mode, kills, leader, done,
+                        ClusterNodes.since(t0));
                 nodes.restart(leader);
                 lastSeen = count("SELECT COUNT(*) FROM processed");
             }
             Thread.sleep(50);
         }
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
-        report("leader killed " + kills + " times", uidls, counts, t0);
+        report(mode + ", leader killed " + kills + " times", uidls, counts, t0);
         assertTrue(kills >= 3, "the leader was killed only " + kills + " times");
-        assertExactlyOnce(uidls, counts);
-        assertEquals(0, awaitMailboxCount(0, deadline), "delete=true: every message deleted");
-        assertTrue(nodes.starts() >= 2 + kills);
+        return new Failover(uidls, counts, kills);
     }
 
     /** Active-active without leadership, no session lock: both nodes poll the same mailbox all the time. */

@@ -21,6 +21,9 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One node of the scale-out tests, run in a JVM of its own ({@link ClusterNodes} starts it): a Camel context with a
@@ -33,7 +36,8 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
  * consumer's commit, or between messages. The tests count the rows per UIDL.
  * <p>
  * Arguments, {@code key=value}: {@code node}, {@code pop3Port}, {@code user}, {@code password}, {@code pgPort},
- * {@code lockDir} (absent: no leadership, the route always polls), {@code delete} (true/false), {@code max}
+ * {@code mode} ({@code consumer}: the endpoint's repository; {@code transactional}: claim and work in one
+ * transaction), {@code lockDir} (absent: no leadership, the route always polls), {@code delete} (true/false), {@code max}
  * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options).
  * Prints {@code STARTED} once the context runs, and runs until killed.
  */
@@ -73,9 +77,16 @@ public final class ClusterNode {
             cluster.setHeartbeatTimeoutMultiplier(3);
             context.addService(cluster);
         }
+        // consumer: the endpoint's idempotentRepository claims each message before routing (add), the route's work
+        //   is committed on its own;
+        // transactional: delete=true without an endpoint repository; the route claims the key in the same
+        //   PostgreSQL transaction as its work, so a kill rolls back both (docs/operations.adoc, "exactly once")
+        boolean transactional = "transactional".equals(a.getOrDefault("mode", "consumer"));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + a.get("user") + "&password=RAW("
-                     + a.get("password") + ")&idempotentRepository=#seenMail&delete=" + a.getOrDefault("delete", "true")
-                     + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&initialDelay=0&delay="
+                     + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
+                     + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
+                     + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
                      + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
                      + (a.containsKey("extra") ? "&" + a.get("extra") : "");
         context.addRoutes(new RouteBuilder() {
@@ -87,12 +98,36 @@ public final class ClusterNode {
                     policy.setInitialDelay(Duration.ZERO);
                     route.routePolicy(policy);
                 }
-                route.process(exchange -> {
-                    String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
-                    pause(workMs / 2);
-                    record(ds, uidl, node);
-                    pause(workMs - workMs / 2);
-                });
+                if (!transactional) {
+                    route.process(exchange -> {
+                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        pause(workMs / 2);
+                        record(ds, uidl, node);
+                        pause(workMs - workMs / 2);
+                    });
+                } else {
+                    route.process(exchange -> {
+                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/" + uidl;
+                        // one transaction: the claim (Camel's JDBC repository joins it: same DataSource) and the work.
+                        // A concurrent claim of the same key by another node waits on the primary key until this
+                        // transaction ends; a kill rolls both back and the message is still on the server.
+                        tx.executeWithoutResult(status -> {
+                            if (!repo.add(exchange, key)) {
+                                return; // done before (its deletion was not committed): success, the consumer deletes it
+                            }
+                            try {
+                                pause(workMs / 2);
+                                new JdbcTemplate(ds).update("INSERT INTO processed (uidl, node, at) VALUES (?, ?, ?)",
+                                        uidl, node, Timestamp.from(Instant.now()));
+                                pause(workMs - workMs / 2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    });
+                }
             }
         });
         context.start();
