@@ -41,6 +41,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pop3raw.camel.Pop3RawConfiguration.class, value)); return true;
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": getOrCreateConfiguration(target).setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": getOrCreateConfiguration(target).setConfirmedKeyCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "debuglevel":
@@ -88,6 +92,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return dev.pop3raw.camel.Pop3RawConfiguration.class;
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": return int.class;
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": return long.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
         case "debuglevel":
@@ -136,6 +144,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": return getOrCreateConfiguration(target).getConfirmedKeyCacheSize();
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": return getOrCreateConfiguration(target).getConfirmedKeyCacheTtl();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "debuglevel":

@@ -37,6 +37,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": target.getConfiguration().setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": target.getConfiguration().setConfirmedKeyCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "debuglevel":
@@ -110,6 +114,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": return int.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": return int.class;
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": return long.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
         case "debuglevel":
@@ -184,6 +192,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": return target.getBackoffMultiplier();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "confirmedkeycachesize":
+        case "confirmedKeyCacheSize": return target.getConfiguration().getConfirmedKeyCacheSize();
+        case "confirmedkeycachettl":
+        case "confirmedKeyCacheTtl": return target.getConfiguration().getConfirmedKeyCacheTtl();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "debuglevel":

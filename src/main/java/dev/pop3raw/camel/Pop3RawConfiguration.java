@@ -51,6 +51,10 @@ public class Pop3RawConfiguration implements Cloneable {
                                                 + " Use a persistent repository: an in-memory one forgets everything at"
                                                 + " restart and the whole mailbox is consumed again.")
     private IdempotentRepository idempotentRepository;
+    @UriParam(label = "consumer,advanced", defaultValue = "1000000")
+    private int confirmedKeyCacheSize = 1_000_000;
+    @UriParam(label = "consumer,advanced", defaultValue = "0", javaType = "java.time.Duration")
+    private long confirmedKeyCacheTtl;
     @UriParam(label = "consumer", defaultValue = "0")
     private int maxMessagesPerPoll;
     @UriParam(label = "consumer", defaultValue = "0")
@@ -222,6 +226,35 @@ public class Pop3RawConfiguration implements Cloneable {
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
+    }
+
+    public int getConfirmedKeyCacheSize() {
+        return confirmedKeyCacheSize;
+    }
+
+    /**
+     * How many UIDLs the consumer remembers as known to the idempotent repository (confirmed by this consumer, or
+     * found in the repository), so that a poll of a mailbox already seen asks the repository only about new
+     * messages instead of making one query per listed message. Only UIDLs the server still lists are kept. 0
+     * disables the cache (every listed message is looked up at every poll). A key removed from the repository by
+     * someone else is not noticed while its UIDL is cached: see confirmedKeyCacheTtl.
+     */
+    public void setConfirmedKeyCacheSize(int confirmedKeyCacheSize) {
+        this.confirmedKeyCacheSize = confirmedKeyCacheSize;
+    }
+
+    public long getConfirmedKeyCacheTtl() {
+        return confirmedKeyCacheTtl;
+    }
+
+    /**
+     * After how long a UIDL in the confirmed-key cache is checked against the idempotent repository again, in
+     * milliseconds; 0 (the default) means never while the consumer runs. Set it when keys may be removed from the
+     * repository by someone else (to have a message consumed again, or when another node's claim failed) and this
+     * consumer should notice.
+     */
+    public void setConfirmedKeyCacheTtl(long confirmedKeyCacheTtl) {
+        this.confirmedKeyCacheTtl = confirmedKeyCacheTtl;
     }
 
     public int getMaxMessagesPerPoll() {

@@ -71,6 +71,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> warnedOversize = ConcurrentHashMap.newKeySet();
+    /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
+    private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
@@ -87,6 +89,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.config = endpoint.getConfiguration();
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
+        this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
 
     @Override
@@ -99,6 +102,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         SSLContext sslContext = endpoint.createSslContext();
         clientOptions = endpoint.clientOptions(sslContext);
         ServiceHelper.startService(config.getIdempotentRepository());
+        confirmedKeys.clear(); // a restarted consumer asks the repository again
         super.doStart();
     }
 
@@ -227,6 +231,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         byUidl.keySet().removeAll(duplicated);
         reportInvalidUidls(listing.size() - byUidl.size(), listing.size());
         pendingDeletions.retainListed(byUidl.keySet());
+        confirmedKeys.retainListed(byUidl.keySet());
 
         IdempotentRepository repo = config.getIdempotentRepository();
         Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
@@ -242,13 +247,16 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 toDelete.put(uidl, m);
                 continue;
             }
-            if (repo != null && repo.contains(mailbox.keyOf(uidl))) {
-                if (config.isDelete() && repo.contains(mailbox.processedKeyOf(uidl))) {
-                    // processed successfully before, but its deletion was not committed (lost QUIT, restart);
-                    // a key without the processed mark may be a claim cut short by a crash: never delete that
-                    toDelete.put(uidl, m);
+            if (repo != null) {
+                ConfirmedKeyCache.State known = knownToRepository(repo, uidl);
+                if (known != null) {
+                    if (known == ConfirmedKeyCache.State.PROCESSED) {
+                        // processed successfully before, but its deletion was not committed (lost QUIT, restart);
+                        // a key without the processed mark may be a claim cut short by a crash: never delete that
+                        toDelete.put(uidl, m);
+                    }
+                    continue; // never retrieved again
                 }
-                continue; // never retrieved again
             }
             if (config.getMaxMessageSize() > 0 && m.size() > config.getMaxMessageSize()) {
                 oversize(m, toDelete);
@@ -275,6 +283,31 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
         commit(client, toDelete);
         return delivered;
+    }
+
+    /**
+     * Whether the repository holds the key of this UIDL: {@code PROCESSED} when, in delete mode, it also holds the
+     * processed mark (delete unread), {@code PRESENT} otherwise, null when it does not hold the key. Answered from
+     * the confirmed-key cache when possible; only definite answers are cached (in delete mode a key without the
+     * processed mark may be a claim in progress elsewhere, so it is asked again next time).
+     */
+    private ConfirmedKeyCache.State knownToRepository(IdempotentRepository repo, String uidl) {
+        ConfirmedKeyCache.State cached = confirmedKeys.lookup(uidl);
+        if (cached != null) {
+            return cached;
+        }
+        if (!repo.contains(mailbox.keyOf(uidl))) {
+            return null;
+        }
+        if (!config.isDelete()) {
+            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PRESENT);
+            return ConfirmedKeyCache.State.PRESENT;
+        }
+        if (repo.contains(mailbox.processedKeyOf(uidl))) {
+            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PROCESSED);
+            return ConfirmedKeyCache.State.PROCESSED;
+        }
+        return ConfirmedKeyCache.State.PRESENT;
     }
 
     private void reportInvalidUidls(int invalid, int listed) {
@@ -501,6 +534,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return pendingDeletions.size();
     }
 
+    /** How many UIDLs the confirmed-key cache holds (known to the idempotent repository, no query needed). */
+    public int getConfirmedKeyCacheSize() {
+        return confirmedKeys.size();
+    }
+
     /** How many exchanges are still running (asynchronous routes). */
     public int getInFlightCount() {
         return inFlight.size();
@@ -582,6 +620,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     if (config.isDelete()) {
                         repo.add(exchange, mailbox.processedKeyOf(uidl));
                     }
+                    confirmedKeys.confirmed(uidl, config.isDelete()
+                            ? ConfirmedKeyCache.State.PROCESSED : ConfirmedKeyCache.State.PRESENT);
                 }
                 if (config.isDelete() && !session.offerDeletion(uidl)) {
                     pendingDeletions.add(uidl);
@@ -598,6 +638,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         public void onFailure(Exchange exchange) {
             try {
                 stats.messagesFailed.incrementAndGet();
+                confirmedKeys.forget(uidl);
                 IdempotentRepository repo = config.getIdempotentRepository();
                 if (repo != null) {
                     repo.remove(exchange, key);

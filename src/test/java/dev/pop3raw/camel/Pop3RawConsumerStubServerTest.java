@@ -99,6 +99,100 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "delete=false deletes nothing");
     }
 
+    /** Counts the look-ups a shared (JDBC) repository would answer with one round trip each. */
+    static final class CountingRepository extends MemoryIdempotentRepository {
+        final java.util.concurrent.atomic.AtomicInteger contains = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public boolean contains(String key) {
+            contains.incrementAndGet();
+            return super.contains(key);
+        }
+    }
+
+    @Test
+    void anIdlePollOfAFullySeenMailboxAsksTheRepositoryNothing() throws Exception {
+        CountingRepository repo = new CountingRepository();
+        repo.start();
+        String mailbox = "alice@127.0.0.1:" + stub.port();
+        for (String u : List.of("u1", "u2", "u3")) {
+            repo.add(mailbox + "/" + u); // seen by another node or an earlier run
+            stub.add(u, raw(u));
+        }
+        context.getRegistry().bind("repo", repo);
+        route("idempotentRepository=#repo");
+        await(() -> stub.sessions.size() >= 4, "a few idle polls");
+        assertTrue(processed.isEmpty(), processed.toString());
+        assertEquals(3, repo.contains.get(), "one look-up per message at the first poll, none after");
+        assertEquals(3, ((Pop3RawConsumer) context.getRoute("pop").getConsumer()).getConfirmedKeyCacheSize());
+    }
+
+    @Test
+    void aMessageConfirmedByThisConsumerIsNotLookedUpAgain() throws Exception {
+        CountingRepository repo = new CountingRepository();
+        context.getRegistry().bind("repo", repo);
+        stub.add("u1", raw("one"));
+        route("idempotentRepository=#repo");
+        await(() -> processed.size() == 1, "processed");
+        int afterFirst = repo.contains.get();
+        await(() -> stub.sessions.size() >= 4, "a few idle polls");
+        assertEquals(afterFirst, repo.contains.get(), "no look-up after it was confirmed");
+        assertEquals(List.of("u1"), processed);
+    }
+
+    @Test
+    void aFailedExchangeIsOfferedAgainAndNotCached() throws Exception {
+        CountingRepository repo = new CountingRepository();
+        context.getRegistry().bind("repo", repo);
+        context.getRegistry().bind("errors", errors);
+        stub.add("u1", raw("flaky"));
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(stub.port(), "exceptionHandler=#errors&idempotentRepository=#repo")).routeId("pop")
+                        .process(e -> {
+                            if (attempts.incrementAndGet() == 1) {
+                                throw new IllegalStateException("first attempt fails");
+                            }
+                            processed.add(e.getExchangeId());
+                        });
+            }
+        });
+        await(() -> processed.size() == 1, "retried at a later poll and processed");
+        assertEquals(2, attempts.get());
+        assertEquals(2, stub.allCommands().stream().filter("RETR 1"::equals).count());
+    }
+
+    @Test
+    void withTheCacheDisabledEveryPollLooksUpEveryMessage() throws Exception {
+        CountingRepository repo = new CountingRepository();
+        repo.start();
+        repo.add("alice@127.0.0.1:" + stub.port() + "/u1");
+        context.getRegistry().bind("repo", repo);
+        stub.add("u1", raw("one"));
+        route("idempotentRepository=#repo&confirmedKeyCacheSize=0");
+        await(() -> stub.sessions.size() >= 3, "a few polls");
+        assertTrue(repo.contains.get() >= 2, "looked up at every poll: " + repo.contains.get());
+    }
+
+    @Test
+    void inDeleteModeAClaimWithoutTheProcessedMarkIsLookedUpAgain() throws Exception {
+        CountingRepository repo = new CountingRepository();
+        repo.start();
+        String mailbox = "alice@127.0.0.1:" + stub.port();
+        repo.add(mailbox + "/claimed"); // perhaps in progress on another node: not a definite answer
+        context.getRegistry().bind("repo", repo);
+        stub.add("claimed", raw("claimed elsewhere"));
+        route("delete=true&idempotentRepository=#repo");
+        await(() -> stub.sessions.size() >= 2, "two polls");
+        int before = repo.contains.get();
+        repo.add(mailbox + "/claimed#processed"); // the other node finished it; its QUIT was lost
+        await(() -> stub.uidls().isEmpty(), "deleted unread once the processed mark appears");
+        assertTrue(repo.contains.get() > before);
+        assertTrue(processed.isEmpty(), processed.toString());
+    }
+
     @Test
     void duplicateUidlsAreNeitherProcessedNorDeleted() throws Exception {
         stub.add("dup", raw("first of two"));

@@ -318,6 +318,30 @@ public final class DovecotServer implements AutoCloseable {
         return name;
     }
 
+    /**
+     * {@link #deliver(String, byte[])} for a message already in a file (large messages that should not be held in
+     * memory): the file is moved into the Maildir (copied when it is on another file system). Returns the UIDL.
+     */
+    public String deliverFile(String user, Path rfc822) throws IOException {
+        Path maildir = maildir(user);
+        String name = newMaildirName();
+        Path tmp = maildir.resolve("tmp").resolve(name);
+        try {
+            Files.move(rfc822, tmp);
+        } catch (IOException e) {
+            Files.copy(rfc822, tmp);
+            Files.delete(rfc822);
+        }
+        own(tmp, "rw-------");
+        Path target = maildir.resolve("new").resolve(name);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("rename within one Maildir must be atomic", e);
+        }
+        return name;
+    }
+
     /** {@link #deliver(String, byte[])} with the UTF-8 bytes of {@code rfc822}, unchanged. */
     public String deliver(String user, String rfc822) throws IOException {
         return deliver(user, rfc822.getBytes(StandardCharsets.UTF_8));

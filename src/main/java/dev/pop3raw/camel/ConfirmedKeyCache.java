@@ -1,0 +1,132 @@
+package dev.pop3raw.camel;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A bounded, per-consumer memory of the UIDLs whose idempotent key is known to be in the repository, so that a poll
+ * of a mailbox already seen does not ask the repository about every listed message again (with a JDBC repository,
+ * one round trip per message: 100,000 of them for a 100,000-message mailbox).
+ * <p>
+ * <b>What may enter.</b> Only what this consumer knows for sure: a key it {@link #confirmed confirmed} itself after
+ * its exchange succeeded, or a key the repository {@link #foundPresent said it holds} (in delete mode: holds with
+ * its processed mark, i.e. the message is to be deleted). A key merely claimed (added before routing) never enters,
+ * and a failed exchange {@link #forget removes} its UIDL.
+ * <p>
+ * <b>Bounded.</b> At most {@code capacity} UIDLs (the oldest go first), and after each listing only the UIDLs the
+ * server still lists are kept ({@link #retainListed}), so the memory follows the size of the mailbox.
+ * <p>
+ * <b>Limitation.</b> A key removed from the repository by someone else (an operator who wants a message consumed
+ * again, another node that claimed the message and then failed) is not noticed while its UIDL is cached: the message
+ * is not offered again until the consumer restarts, the entry is evicted, or the entry's age passes
+ * {@code revalidateAfterMillis} (then the repository is asked again). Thread-safe: exchanges complete on any thread.
+ */
+final class ConfirmedKeyCache {
+
+    /** Value stored per UIDL. */
+    enum State {
+        /** The key is in the repository (idempotent mode: never retrieve again). */
+        PRESENT,
+        /** The key and its processed mark are in the repository (delete mode: delete unread). */
+        PROCESSED
+    }
+
+    private record Entry(State state, long since) {
+    }
+
+    private final int capacity;
+    private final long revalidateAfterNanos;
+    private final LinkedHashMap<String, Entry> entries;
+    private long hits;
+    private long misses;
+
+    /**
+     * @param capacity              the most UIDLs remembered; 0 disables the cache
+     * @param revalidateAfterMillis after how long an entry is checked against the repository again; 0 never
+     */
+    ConfirmedKeyCache(int capacity, long revalidateAfterMillis) {
+        this.capacity = Math.max(0, capacity);
+        this.revalidateAfterNanos = revalidateAfterMillis <= 0 ? 0 : revalidateAfterMillis * 1_000_000;
+        this.entries = new LinkedHashMap<>(Math.min(this.capacity, 1 << 16), 0.75f) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > ConfirmedKeyCache.this.capacity;
+            }
+        };
+    }
+
+    boolean enabled() {
+        return capacity > 0;
+    }
+
+    /** The cached state of a UIDL, or null when the repository must be asked. */
+    synchronized State lookup(String uidl) {
+        if (capacity == 0) {
+            return null;
+        }
+        Entry e = entries.get(uidl);
+        if (e != null && revalidateAfterNanos > 0 && System.nanoTime() - e.since() > revalidateAfterNanos) {
+            entries.remove(uidl);
+            e = null;
+        }
+        if (e == null) {
+            misses++;
+            return null;
+        }
+        hits++;
+        return e.state();
+    }
+
+    /** This consumer confirmed the key after a successful exchange. */
+    synchronized void confirmed(String uidl, State state) {
+        put(uidl, state);
+    }
+
+    /** The repository answered that it holds the key (and, for {@link State#PROCESSED}, the processed mark). */
+    synchronized void foundPresent(String uidl, State state) {
+        put(uidl, state);
+    }
+
+    /** The exchange of this UIDL failed and its key was removed: never answer from the cache for it. */
+    synchronized void forget(String uidl) {
+        entries.remove(uidl);
+    }
+
+    /** Forgets UIDLs the server no longer lists (deleted messages never come back under the same UIDL). */
+    synchronized void retainListed(Set<String> listed) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        for (Iterator<String> it = entries.keySet().iterator(); it.hasNext();) {
+            if (!listed.contains(it.next())) {
+                it.remove();
+            }
+        }
+    }
+
+    synchronized void clear() {
+        entries.clear();
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    synchronized long hits() {
+        return hits;
+    }
+
+    synchronized long misses() {
+        return misses;
+    }
+
+    private void put(String uidl, State state) {
+        if (capacity == 0) {
+            return;
+        }
+        entries.remove(uidl); // re-inserted as the newest
+        entries.put(uidl, new Entry(state, System.nanoTime()));
+    }
+}

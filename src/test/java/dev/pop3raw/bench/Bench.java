@@ -1,0 +1,364 @@
+package dev.pop3raw.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.pop3raw.testing.DovecotServer;
+
+/**
+ * The pop3raw benchmark (docs/performance.adoc). Not a unit test: run it with
+ * <pre>mvn -q -B test-compile exec:java@bench -Dbench.corpora=small,mixed,large -Dbench.rounds=3</pre>
+ * It starts a private Dovecot on loopback, loads deterministic corpora, and measures, interleaved per round
+ * (a, b, c, d for each corpus, then the next round), each variant in its own JVM (see {@link BenchChild}), so the
+ * peak RSS (VmHWM) reported is that variant's alone. The table gives the median of the rounds.
+ * <p>
+ * Properties: {@code bench.corpora} (small,mixed,large), {@code bench.rounds} (3), {@code bench.variants} (a,b,c,d),
+ * {@code bench.jvmArgs} (child JVM options for every variant, default {@code -Xmx128m -XX:+UseSerialGC}),
+ * {@code bench.jvmArgs.<variant>} (overrides for one variant), {@code bench.onegig=true} (the 1 GB message through
+ * the route at -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen),
+ * {@code bench.idle.messages} (100000), {@code bench.jfr=<dir>} (a JFR recording per child),
+ * {@code bench.out} (target/bench/results.adoc).
+ */
+public final class Bench {
+
+    static final String PASSWORD = "bench-secret";
+    static final String DEFAULT_JVM = "-Xmx128m -XX:+UseSerialGC";
+
+    private Bench() {
+    }
+
+    record Run(String corpus, String variant, int round, long messages, long octets, long nanos, long hwmKb,
+               long[] extra) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> corpora = csv(System.getProperty("bench.corpora", "small,mixed,large"));
+        List<String> variants = csv(System.getProperty("bench.variants", "a,b,c,d"));
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        boolean oneGig = Boolean.getBoolean("bench.onegig");
+        boolean idle = Boolean.getBoolean("bench.idle");
+        if (oneGig || idle) {
+            if (System.getProperty("bench.corpora") == null) {
+                corpora = List.of();
+            }
+        }
+        Path outFile = Path.of(System.getProperty("bench.out", "target/bench/results.adoc"));
+        Files.createDirectories(outFile.getParent());
+        String classpath = classpath();
+
+        DovecotServer.Options options = DovecotServer.Options.defaults();
+        Set<String> users = new LinkedHashSet<>(corpora);
+        if (oneGig) {
+            users.add("onegig");
+        }
+        if (idle) {
+            users.add("idle");
+        }
+        for (String u : users) {
+            options.user(u, PASSWORD);
+        }
+        StringBuilder report = new StringBuilder();
+        try (DovecotServer server = DovecotServer.start(options)) {
+            say("dovecot on %s:%d", server.host(), server.pop3Port());
+            Map<String, Corpora.Loaded> loaded = new LinkedHashMap<>();
+            for (String corpus : corpora) {
+                long t = System.nanoTime();
+                Corpora.Loaded l = Corpora.load(server, corpus);
+                loaded.put(corpus, l);
+                say("corpus %s: %d messages, %.1f MiB, generated in %.1f s", corpus, l.messages(), mib(l.octets()),
+                        (System.nanoTime() - t) / 1e9);
+            }
+            // warm-up (not measured): Dovecot indexes the fresh Maildir, the page cache takes the files
+            for (Corpora.Loaded l : loaded.values()) {
+                Run w = child(classpath, server, l, "d", 0);
+                say("warm-up %s: %d octets on the wire", l.user(), w.octets());
+            }
+            List<Run> runs = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (Corpora.Loaded l : loaded.values()) {
+                    for (String v : variants) {
+                        Run r = child(classpath, server, l, v, round);
+                        runs.add(r);
+                        say("round %d %-5s %s: %8.3f s  %9.0f msg/s  %7.1f MiB/s  RSS %4d MiB", round, l.user(), v,
+                                r.nanos() / 1e9, l.messages() / (r.nanos() / 1e9), mib(l.octets()) / (r.nanos() / 1e9),
+                                r.hwmKb() / 1024);
+                    }
+                }
+            }
+            if (!runs.isEmpty()) {
+                report.append(table(loaded, variants, runs, rounds));
+            }
+            if (oneGig) {
+                report.append(oneGig(classpath, server));
+            }
+            if (idle) {
+                report.append(idle(classpath, server));
+            }
+        }
+        report.append("\n").append(machine());
+        System.out.println();
+        System.out.println(report);
+        Files.writeString(outFile, report.toString());
+        say("written to %s", outFile);
+    }
+
+    // ------------------------------------------------------------------------------------------ table
+
+    static String table(Map<String, Corpora.Loaded> loaded, List<String> variants, List<Run> runs, int rounds) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (a, b, c, d per corpus in each round),"
+                                            + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es)"
+                                            + " identical to the timed one (fresh route and repository), then the timed"
+                                            + " pass. 'cold pass s' is the median of the first, cold passes.%n%n",
+                rounds, Integer.getInteger("bench.warmup", 1)));
+        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("| corpus | variant | median s | msg/s | MiB/s | peak RSS MiB (max) | of (d) | cold pass s\n");
+        for (Corpora.Loaded l : loaded.values()) {
+            Map<String, Double> median = new LinkedHashMap<>();
+            for (String v : variants) {
+                median.put(v, medianSeconds(runs, l.user(), v));
+            }
+            for (String v : variants) {
+                double s = median.get(v);
+                long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
+                        .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
+                Double d = median.get("d");
+                double[] colds = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v)
+                                                            && r.extra().length > 0)
+                        .mapToDouble(r -> r.extra()[r.extra().length - 1] / 1e9).sorted().toArray();
+                String cold = colds.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", colds[colds.length / 2]);
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %d | %s | %s%n", l.user(),
+                        label(v), s, l.messages() / s, mib(l.octets()) / s, rss,
+                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), cold));
+            }
+            Double b = median.get("b");
+            Double c = median.get("c");
+            Double d = median.get("d");
+            t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (throughput ratios)%n", l.user(),
+                    b != null && c != null ? String.format(Locale.ROOT, "%.1fx", c / b) : "n/a",
+                    b != null && d != null ? String.format(Locale.ROOT, "%.2fx", d / b) : "n/a"));
+        }
+        t.append("|===\n\nAll rounds (seconds):\n\n----\n");
+        for (Run r : runs) {
+            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s RSS %d MiB%n", r.round(), r.corpus(),
+                    r.variant(), r.nanos() / 1e9, r.hwmKb() / 1024));
+        }
+        t.append("----\n");
+        return t.toString();
+    }
+
+    static String label(String v) {
+        return switch (v) {
+            case "a" -> "(a) pop3raw client";
+            case "b" -> "(b) pop3raw: route";
+            case "c" -> "(c) camel-mail pop3:";
+            case "d" -> "(d) ceiling (raw socket)";
+            default -> v;
+        };
+    }
+
+    static double medianSeconds(List<Run> runs, String corpus, String variant) {
+        double[] s = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant))
+                .mapToDouble(r -> r.nanos() / 1e9).sorted().toArray();
+        if (s.length == 0) {
+            return Double.NaN;
+        }
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    // ------------------------------------------------------------------------------------------ special modes
+
+    static String oneGig(String classpath, DovecotServer server) throws Exception {
+        long size = Long.getLong("bench.onegig.bytes", 1L << 30);
+        long t = System.nanoTime();
+        Corpora.Loaded l = Corpora.one(server, "onegig", size);
+        say("onegig: 1 message of %.1f MiB generated in %.1f s", mib(l.octets()), (System.nanoTime() - t) / 1e9);
+        Run warm = child(classpath, server, l, "d", 0);
+        say("onegig warm-up (d): %.3f s", warm.nanos() / 1e9);
+        String jvm = System.getProperty("bench.onegig.jvmArgs", "-Xmx64m -XX:+UseSerialGC");
+        Run b = child(classpath, server, l, "b", 1, jvm);
+        Run d = child(classpath, server, l, "d", 1);
+        if (b.octets() != l.octets()) {
+            throw new IllegalStateException("the route read " + b.octets() + " of " + l.octets() + " octets");
+        }
+        return String.format(Locale.ROOT, "%n=== One message of %d octets (%.0f MiB) through the route, `%s`, stream"
+                                          + " caching spooled to disk%n%n----%n"
+                                          + "(b) route: delivered, body read fully (%d octets) in %.2f s, %.1f MiB/s,"
+                                          + " peak RSS %d MiB%n"
+                                          + "(d) ceiling: %.2f s, %.1f MiB/s; b/d = %.2fx%n----%n",
+                l.octets(), mib(l.octets()), jvm, b.octets(), b.nanos() / 1e9, mib(l.octets()) / (b.nanos() / 1e9),
+                b.hwmKb() / 1024, d.nanos() / 1e9, mib(l.octets()) / (d.nanos() / 1e9),
+                (double) d.nanos() / b.nanos());
+    }
+
+    static String idle(String classpath, DovecotServer server) throws Exception {
+        int count = Integer.getInteger("bench.idle.messages", 100_000);
+        long t = System.nanoTime();
+        Corpora.Loaded l = Corpora.many(server, "idle", count);
+        say("idle: %d messages delivered in %.1f s", count, (System.nanoTime() - t) / 1e9);
+        t = System.nanoTime();
+        Run warm = child(classpath, server, l, "a", 0);
+        say("idle warm-up (Dovecot indexes the Maildir; client reads all): %.1f s, %d messages", (System.nanoTime() - t) / 1e9,
+                warm.messages());
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n=== Idle poll: %d messages, every UIDL already"
+                + " in the repository (simulated repository round trip: %d µs)%n%n----%n", count,
+                Long.getLong("bench.idle.latencyMicros", 100)));
+        for (String options : List.of("&confirmedKeyCacheSize=0", "")) {
+            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.jvmArgs", DEFAULT_JVM), options);
+            s.append(options.isEmpty() ? "confirmed-key cache on (default):\n" : "cache off (" + options.substring(1)
+                                                                                + "):\n");
+            for (int i = 0; i + 1 < r.extra().length; i += 2) {
+                s.append(String.format(Locale.ROOT, "  poll %d: %.3f s, %d repository queries%n", i / 2 + 1,
+                        r.extra()[i] / 1e9, r.extra()[i + 1]));
+            }
+            s.append(String.format(Locale.ROOT, "  peak RSS %d MiB%n", r.hwmKb() / 1024));
+            say("idle %s: %s", options, Arrays.toString(r.extra()));
+        }
+        s.append("----\n");
+        return s.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------ children
+
+    static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round)
+            throws IOException, InterruptedException {
+        String jvm = System.getProperty("bench.jvmArgs." + variant, System.getProperty("bench.jvmArgs", DEFAULT_JVM));
+        return child(classpath, server, l, variant, round, jvm);
+    }
+
+    static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm)
+            throws IOException, InterruptedException {
+        return child(classpath, server, l, variant, round, jvm, null);
+    }
+
+    static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm,
+                     String extraArg) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(jvm.trim().split("\\s+")));
+        String jfr = System.getProperty("bench.jfr");
+        if (jfr != null && round > 0) {
+            Files.createDirectories(Path.of(jfr));
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, l.user() + "-" + variant
+                    + "-" + round + ".jfr").toAbsolutePath());
+        }
+        cmd.add("-Dlog4j2.configurationFile=log4j2-bench.properties");
+        for (String p : System.getProperties().stringPropertyNames()) {
+            if (p.startsWith("bench.") && !p.startsWith("bench.jvmArgs")) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(BenchChild.class.getName());
+        cmd.addAll(List.of(variant, server.host(), Integer.toString(server.pop3Port()), l.user(), PASSWORD,
+                Integer.toString(l.messages())));
+        if (extraArg != null) {
+            cmd.add(extraArg);
+        }
+        Path log = Files.createTempFile("pop3raw-bench-" + l.user() + "-" + variant + "-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("child " + variant + " " + l.user() + " timed out; log " + log);
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        String result = out.lines().filter(s -> s.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
+        if (p.exitValue() != 0 || result == null) {
+            throw new IllegalStateException("child " + variant + " " + l.user() + " failed (exit " + p.exitValue()
+                                            + "):\n" + tail(out));
+        }
+        if (Boolean.getBoolean("bench.phases")) {
+            out.lines().filter(x -> x.startsWith("phases:")).forEach(x -> say("%s %s: %s", l.user(), variant, x));
+        }
+        Files.delete(log);
+        long[] f = Arrays.stream(result.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+        Run run = new Run(l.user(), variant, round, f[0], f[1], f[2], f[3], Arrays.copyOfRange(f, 4, f.length));
+        if (!variant.equals("d") && !variant.equals("idle")) {
+            if (run.messages() != l.messages() || run.octets() != l.octets()) {
+                throw new IllegalStateException("variant " + variant + " on " + l.user() + " read " + run.messages()
+                                                + " messages, " + run.octets() + " octets; expected " + l.messages()
+                                                + ", " + l.octets());
+            }
+        }
+        return run;
+    }
+
+    static String classpath() throws URISyntaxException {
+        List<String> entries = new ArrayList<>();
+        ClassLoader loader = Bench.class.getClassLoader();
+        while (loader != null) {
+            if (loader instanceof URLClassLoader u) {
+                for (URL url : u.getURLs()) {
+                    entries.add(Path.of(url.toURI()).toString());
+                }
+            }
+            loader = loader.getParent();
+        }
+        if (entries.isEmpty()) {
+            return System.getProperty("java.class.path");
+        }
+        return String.join(File.pathSeparator, new LinkedHashSet<>(entries));
+    }
+
+    // ------------------------------------------------------------------------------------------ misc
+
+    static String machine() throws IOException, InterruptedException {
+        StringBuilder m = new StringBuilder("=== Machine\n\n----\n");
+        m.append("nproc: ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal")) {
+                m.append(line.replaceAll("\\s+", " ")).append('\n');
+            }
+        }
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(s -> s.startsWith("model name")).findFirst()
+                .ifPresent(s -> m.append("cpu: ").append(s.substring(s.indexOf(':') + 1).trim()).append('\n'));
+        m.append("java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
+        m.append("dovecot: ").append(run("dovecot", "--version")).append('\n');
+        m.append("load average at the end: ").append(Files.readString(Path.of("/proc/loadavg")).trim()).append('\n');
+        m.append("child JVM options: ").append(System.getProperty("bench.jvmArgs", DEFAULT_JVM)).append('\n');
+        m.append("----\n");
+        return m.toString();
+    }
+
+    static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out;
+    }
+
+    static String tail(String s) {
+        String[] lines = s.split("\n");
+        return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length));
+    }
+
+    static List<String> csv(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    static double mib(long octets) {
+        return octets / 1048576.0;
+    }
+
+    static void say(String format, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,416 @@
+package dev.pop3raw.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.pop3raw.camel.MailboxKey;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.RetrievedMessage;
+import dev.pop3raw.client.TlsMode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mail.MailMessage;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * One measurement in its own JVM (so that its peak RSS is its own). Prints one line
+ * {@code RESULT <messages> <octets> <nanos> <VmHWM kB> [extra]} on success.
+ * <p>
+ * Arguments: {@code variant host port user password expectedMessages [extra]}. Variants: {@code a} the pop3raw client
+ * alone, {@code b} a {@code pop3raw:} route, {@code c} a camel-mail {@code pop3:} route, {@code d} the ceiling (raw
+ * socket, all RETRs in one write, no parsing), {@code idle} the idle poll of a fully seen mailbox.
+ */
+public final class BenchChild {
+
+    private static final long TIMEOUT_MINUTES = 15;
+
+    private BenchChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String variant = args[0];
+        String host = args[1];
+        int port = Integer.parseInt(args[2]);
+        String user = args[3];
+        String password = args[4];
+        int expected = Integer.parseInt(args[5]);
+        // bench.warmup passes (default 1) run first, untimed, exactly like the measured pass (a fresh route and
+        // repository each time): the table shows a consumer whose JVM has warmed up; the first (cold) pass is
+        // reported too, as the last extra field
+        int passes = variant.equals("idle") ? 1 : 1 + Integer.getInteger("bench.warmup", 1);
+        long[] r = null;
+        long cold = 0;
+        for (int pass = 0; pass < passes; pass++) {
+            r = switch (variant) {
+                case "a" -> client(host, port, user, password);
+                case "b" -> pop3raw(host, port, user, password, expected);
+                case "c" -> camelMail(host, port, user, password, expected);
+                case "d" -> ceiling(host, port, user, password, expected);
+                case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
+                default -> throw new IllegalArgumentException(variant);
+            };
+            if (pass == 0) {
+                cold = r[2];
+            }
+        }
+        if (!variant.equals("idle")) {
+            r = java.util.Arrays.copyOf(r, r.length + 1);
+            r[r.length - 1] = cold;
+        }
+        StringBuilder line = new StringBuilder("RESULT");
+        line.append(' ').append(r[0]).append(' ').append(r[1]).append(' ').append(r[2]).append(' ').append(vmHwmKb());
+        for (int i = 3; i < r.length; i++) {
+            line.append(' ').append(r[i]);
+        }
+        System.out.println(line);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------------------------------ (a)
+
+    static long[] client(String host, int port, String user, String password) throws IOException {
+        long start = System.nanoTime();
+        Pop3ClientOptions options = Pop3ClientOptions.builder().tlsMode(TlsMode.NONE).build();
+        long messages = 0;
+        long octets = 0;
+        byte[] sink = new byte[64 * 1024];
+        try (Pop3Client pop = Pop3Client.connect(host, port, options)) {
+            long connected = System.nanoTime();
+            pop.login(user, password);
+            long loggedIn = System.nanoTime();
+            List<MessageInfo> listing = pop.listing();
+            if (Boolean.getBoolean("bench.phases")) {
+                System.out.printf("phases: connect %.1f ms, login %.1f ms, listing %.1f ms%n", (connected - start) / 1e6,
+                        (loggedIn - connected) / 1e6, (System.nanoTime() - loggedIn) / 1e6);
+            }
+            List<Integer> numbers = new ArrayList<>(listing.size());
+            for (MessageInfo m : listing) {
+                numbers.add(m.number());
+            }
+            try (RetrievalBatch batch = pop.retrieve(numbers)) {
+                while (batch.hasNext()) {
+                    RetrievedMessage m = batch.next();
+                    if (!m.retrieved()) {
+                        throw m.error();
+                    }
+                    try (InputStream in = m.body()) {
+                        int n;
+                        while ((n = in.read(sink)) >= 0) {
+                            octets += n;
+                        }
+                    }
+                    messages++;
+                }
+            }
+            pop.quit();
+        }
+        return new long[] { messages, octets, System.nanoTime() - start };
+    }
+
+    // ------------------------------------------------------------------------------------------ (b)
+
+    static long[] pop3raw(String host, int port, String user, String password, int expected) throws Exception {
+        String uri = "pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
+                     + "&tls=none&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000";
+        return route(uri, expected, BenchChild::readBody);
+    }
+
+    // ------------------------------------------------------------------------------------------ (c)
+
+    static long[] camelMail(String host, int port, String user, String password, int expected) throws Exception {
+        // camel-mail's fastest raw form: no mapping to a Camel body, the raw message written out by JavaMail
+        // (writeTo: one RETR per message); no SEEN search (POP3 has no flags); idempotent, nothing deleted.
+        String uri = "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
+                     + "&delete=false&unseen=false&mapMailMessage=false&idempotentRepository=#benchRepo"
+                     + "&initialDelay=0&delay=3600000&maxMessagesPerPoll=0&fetchSize=-1"
+                     + System.getProperty("bench.camelMailOptions", "");
+        return route(uri, expected, e -> {
+            MailMessage mail = e.getIn(MailMessage.class);
+            Counting out = new Counting();
+            mail.getMessage().writeTo(out);
+            return out.count;
+        });
+    }
+
+    interface BodyReader {
+        long read(Exchange exchange) throws Exception;
+    }
+
+    static long readBody(Exchange e) throws IOException {
+        InputStream in = e.getIn().getBody(InputStream.class);
+        byte[] sink = new byte[64 * 1024];
+        long count = 0;
+        int n;
+        while ((n = in.read(sink)) >= 0) {
+            count += n;
+        }
+        return count;
+    }
+
+    static long[] route(String uri, int expected, BodyReader reader) throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        // bounded memory: bodies above the spool threshold go to a temporary file
+        context.getStreamCachingStrategy().setSpoolEnabled(true);
+        String threshold = System.getProperty("bench.spoolThreshold");
+        if (threshold != null) {
+            context.getStreamCachingStrategy().setSpoolThreshold(Long.parseLong(threshold));
+        }
+        context.getRegistry().bind("benchRepo", MemoryIdempotentRepository.memoryIdempotentRepository(expected + 1000));
+        CountDownLatch done = new CountDownLatch(expected);
+        AtomicLong octets = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Synchronization countDown = new Synchronization() {
+            @Override
+            public void onComplete(Exchange exchange) {
+                done.countDown();
+            }
+
+            @Override
+            public void onFailure(Exchange exchange) {
+                failure.compareAndSet(null, exchange.getException());
+                done.countDown();
+            }
+        };
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("bench").autoStartup(false)
+                        .process(e -> {
+                            octets.addAndGet(reader.read(e));
+                            e.getExchangeExtension().addOnCompletion(countDown);
+                        });
+            }
+        });
+        context.start();
+        long start = System.nanoTime();
+        context.getRouteController().startRoute("bench");
+        if (!done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
+        }
+        long nanos = System.nanoTime() - start;
+        if (failure.get() != null) {
+            throw new IllegalStateException("an exchange failed", failure.get());
+        }
+        context.stop();
+        return new long[] { expected, octets.get(), nanos };
+    }
+
+    // ------------------------------------------------------------------------------------------ (d)
+
+    static long[] ceiling(String host, int port, String user, String password, int expected) throws Exception {
+        long start = System.nanoTime();
+        long octets = 0;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(60_000);
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            readLine(in); // greeting
+            out.write(("USER " + user + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            readLine(in);
+            out.write(("PASS " + password + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            String ok = readLine(in);
+            if (!ok.startsWith("+OK")) {
+                throw new IOException("login failed: " + ok);
+            }
+            StringBuilder commands = new StringBuilder(expected * 12 + 8);
+            for (int i = 1; i <= expected; i++) {
+                commands.append("RETR ").append(i).append("\r\n");
+            }
+            commands.append("QUIT\r\n");
+            byte[] all = commands.toString().getBytes(StandardCharsets.US_ASCII);
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(all); // one write
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            byte[] buf = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                octets += n;
+            }
+            writer.join();
+        }
+        return new long[] { expected, octets, System.nanoTime() - start };
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------ idle poll
+
+    /**
+     * The idle poll of a mailbox whose UIDLs are all in the repository: the repository is filled with every key
+     * first (as another node, or an earlier run, would have left it), then three polls are timed. The repository
+     * counts its queries; {@code bench.idle.latencyMicros} (default 100) adds a simulated round trip to each, as
+     * a JDBC repository on the LAN would have. Extra result fields: per poll, nanos and queries.
+     */
+    static long[] idle(String host, int port, String user, String password, int expected, String uriOptions)
+            throws Exception {
+        long latencyNanos = Long.getLong("bench.idle.latencyMicros", 100) * 1000;
+        CountingRepository repo = new CountingRepository(
+                MemoryIdempotentRepository.memoryIdempotentRepository(expected + 1000), latencyNanos);
+        MailboxKey mailbox = new MailboxKey(user, host, port);
+        Pop3ClientOptions options = Pop3ClientOptions.builder().tlsMode(TlsMode.NONE).build();
+        try (Pop3Client pop = Pop3Client.connect(host, port, options)) {
+            pop.login(user, password);
+            for (MessageInfo m : pop.listing()) {
+                repo.delegate.add(mailbox.keyOf(m.uidl()));
+            }
+            pop.quit();
+        }
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("benchRepo", repo);
+        AtomicLong routed = new AtomicLong();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
+                     + "&tls=none&idempotentRepository=#benchRepo&startScheduler=false"
+                     + uriOptions)
+                        .routeId("idle").process(e -> routed.incrementAndGet());
+            }
+        });
+        context.start();
+        Route route = context.getRoute("idle");
+        ScheduledPollConsumer consumer = (ScheduledPollConsumer) route.getConsumer();
+        Method poll = ScheduledPollConsumer.class.getDeclaredMethod("poll");
+        poll.setAccessible(true);
+        int polls = Integer.getInteger("bench.idle.polls", 3);
+        long[] result = new long[3 + 2 * polls];
+        for (int i = 0; i < polls; i++) {
+            long before = repo.queries.get();
+            long start = System.nanoTime();
+            poll.invoke(consumer);
+            result[3 + 2 * i] = System.nanoTime() - start;
+            result[4 + 2 * i] = repo.queries.get() - before;
+        }
+        if (routed.get() != 0) {
+            throw new IllegalStateException(routed.get() + " messages were routed; the mailbox was fully seen");
+        }
+        context.stop();
+        result[0] = expected;
+        result[1] = 0;
+        result[2] = result[3 + 2 * (polls - 1)];
+        return result;
+    }
+
+    /** Counts every call that would be a round trip to a shared repository, optionally with a simulated latency. */
+    static final class CountingRepository extends ServiceSupport implements IdempotentRepository {
+        final IdempotentRepository delegate;
+        final AtomicLong queries = new AtomicLong();
+        private final long latencyNanos;
+
+        CountingRepository(IdempotentRepository delegate, long latencyNanos) {
+            this.delegate = delegate;
+            this.latencyNanos = latencyNanos;
+        }
+
+        private void roundTrip() {
+            queries.incrementAndGet();
+            if (latencyNanos > 0) {
+                long end = System.nanoTime() + latencyNanos;
+                while (System.nanoTime() < end) {
+                    LockSupport.parkNanos(latencyNanos / 4);
+                }
+            }
+        }
+
+        @Override
+        public boolean add(String key) {
+            roundTrip();
+            return delegate.add(key);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            roundTrip();
+            return delegate.contains(key);
+        }
+
+        @Override
+        public boolean remove(String key) {
+            roundTrip();
+            return delegate.remove(key);
+        }
+
+        @Override
+        public boolean confirm(String key) {
+            roundTrip();
+            return delegate.confirm(key);
+        }
+
+        @Override
+        public void clear() {
+            roundTrip();
+            delegate.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    static long vmHwmKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    static final class Counting extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}
