@@ -32,12 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * <b>Today</b> (no cache of confirmed keys in the consumer) every idle poll makes one {@code SELECT COUNT(*)} per
  * listed message. The local cache of confirmed keys (branch {@code perf}) is to bring the second and later idle
- * polls down to (almost) no query: set {@link #EXPECT_CONFIRMED_KEY_CACHE} to {@code true} when it is merged.
+ * polls down to (almost) no query: {@link #EXPECT_CONFIRMED_KEY_CACHE} is {@code true} since it is merged.
  */
 class Pop3RawBigMailboxIdlePollTest {
 
-    /** Flip to true once the consumer's local cache of confirmed keys is merged (branch perf). */
-    static final boolean EXPECT_CONFIRMED_KEY_CACHE = false;
+    /** True since the consumer's cache of confirmed keys (branch perf, confirmedKeyCacheSize) is merged. */
+    static final boolean EXPECT_CONFIRMED_KEY_CACHE = true;
     /** With the cache, a warm idle poll may still ask the repository this many times (new or unconfirmed keys). */
     static final int WARM_POLL_QUERY_ALLOWANCE = 10;
     static final int DEFAULT_SIZE = 100_000;
