@@ -1,0 +1,107 @@
+package dev.pop3raw.camel;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.pop3raw.testing.DovecotServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Many mailboxes on one node: 100 {@code pop3raw:} endpoints (100 Dovecot users) share one bounded scheduler pool
+ * ({@code scheduledExecutorService=#pop3Pool}) instead of a thread each. See "Many mailboxes" in
+ * docs/operations.adoc for the sizing.
+ */
+class Pop3RawManyMailboxesTest {
+
+    static final int MAILBOXES = 100;
+    static final int THREADS = 4;
+
+    @Test
+    @Timeout(300)
+    void hundredEndpointsShareABoundedSchedulerPool() throws Exception {
+        DovecotServer.Options options = DovecotServer.Options.defaults();
+        for (int i = 0; i < MAILBOXES; i++) {
+            options.user("box" + i, "pw" + i);
+        }
+        AtomicInteger threadNumber = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(THREADS,
+                r -> new Thread(r, "pop3raw-poll-" + threadNumber.incrementAndGet()));
+        try (DovecotServer dovecot = DovecotServer.start(options)) {
+            for (int i = 0; i < MAILBOXES; i++) {
+                dovecot.deliver("box" + i, "From: a@example.com\r\nSubject: for box" + i + "\r\n\r\nhello\r\n");
+            }
+            Map<String, String> receivedBy = new ConcurrentHashMap<>();
+            Set<String> pollThreads = ConcurrentHashMap.newKeySet();
+            CamelContext context = new DefaultCamelContext();
+            context.getRegistry().bind("pop3Pool", pool);
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    for (int i = 0; i < MAILBOXES; i++) {
+                        from("pop3raw:127.0.0.1:" + dovecot.pop3Port() + "?username=box" + i + "&password=pw" + i
+                             + "&tls=none&delete=true&initialDelay=0&delay=500&scheduledExecutorService=#pop3Pool")
+                                .routeId("box" + i)
+                                .process(e -> {
+                                    pollThreads.add(Thread.currentThread().getName());
+                                    receivedBy.put(e.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class),
+                                            Thread.currentThread().getName());
+                                });
+                    }
+                }
+            });
+            long t0 = System.nanoTime();
+            context.start();
+            try {
+                int peakPollThreads = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (receivedBy.size() < MAILBOXES && System.nanoTime() < deadline) {
+                    peakPollThreads = Math.max(peakPollThreads, pollThreadsAlive());
+                    Thread.sleep(50);
+                }
+                Duration all = Duration.ofMillis((System.nanoTime() - t0) / 1_000_000);
+                // more rounds of idle polls (a loaded machine may need a while: wait for them, bounded)
+                long idleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (pool.getCompletedTaskCount() < 3L * MAILBOXES && System.nanoTime() < idleDeadline) {
+                    peakPollThreads = Math.max(peakPollThreads, pollThreadsAlive());
+                    Thread.sleep(100);
+                }
+                peakPollThreads = Math.max(peakPollThreads, pollThreadsAlive());
+                System.out.printf("many mailboxes: %d endpoints, %d scheduler threads: every mailbox consumed after %s;"
+                                  + " pool completed %d polls; threads that routed: %s%n", MAILBOXES, THREADS, all,
+                        pool.getCompletedTaskCount(), pollThreads);
+                assertEquals(MAILBOXES, receivedBy.size(), "every mailbox polled and consumed");
+                assertTrue(peakPollThreads <= THREADS, peakPollThreads + " poll threads");
+                assertTrue(pollThreads.stream().allMatch(n -> n.startsWith("pop3raw-poll-")), pollThreads.toString());
+                assertTrue(pollThreads.size() <= THREADS, pollThreads.toString());
+                long perEndpointThreads = Thread.getAllStackTraces().keySet().stream()
+                        .filter(th -> th.getName().contains("pop3raw://")).count();
+                assertEquals(0, perEndpointThreads, "no scheduler thread of Camel's own per endpoint");
+                assertTrue(pool.getCompletedTaskCount() >= 2L * MAILBOXES, "idle polls go on");
+                for (int i = 0; i < MAILBOXES; i++) {
+                    assertEquals(0, dovecot.messageCount("box" + i));
+                }
+            } finally {
+                context.stop();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int pollThreadsAlive() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().startsWith("pop3raw-poll-")).count();
+    }
+}

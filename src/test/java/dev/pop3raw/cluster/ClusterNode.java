@@ -1,0 +1,154 @@
+package dev.pop3raw.cluster;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pop3raw.camel.Pop3RawConstants;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One node of the scale-out tests, run in a JVM of its own ({@link ClusterNodes} starts it): a Camel context with a
+ * {@code pop3raw:} route whose idempotent repository is Camel's {@link JdbcMessageIdRepository} on the shared
+ * PostgreSQL, optionally under a {@link ClusteredRoutePolicy} with a {@link FileLockClusterService} (shared lock
+ * directory), so that only the leader polls.
+ * <p>
+ * The route's work is one row in {@code processed(uidl, node, at)}, inserted (auto-commit) while the exchange is
+ * routed, between two sleeps of {@code workMs/2}: a SIGKILL can land before the insert, between the insert and the
+ * consumer's commit, or between messages. The tests count the rows per UIDL.
+ * <p>
+ * Arguments, {@code key=value}: {@code node}, {@code pop3Port}, {@code user}, {@code password}, {@code pgPort},
+ * {@code mode} ({@code consumer}: the endpoint's repository; {@code transactional}: claim and work in one
+ * transaction), {@code lockDir} (absent: no leadership, the route always polls), {@code delete} (true/false), {@code max}
+ * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options).
+ * Prints {@code STARTED} once the context runs, and runs until killed.
+ */
+public final class ClusterNode {
+
+    private ClusterNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            a.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        String node = a.get("node");
+        long workMs = Long.parseLong(a.getOrDefault("workMs", "0"));
+
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + a.get("pgPort") + "/pop3raw");
+        hc.setUsername("pop3raw");
+        hc.setMaximumPoolSize(4);
+        hc.setPoolName("node-" + node);
+        HikariDataSource ds = new HikariDataSource(hc);
+
+        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(ds, "pop3raw");
+        repo.setCreateTableIfNotExists(true);
+
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("seenMail", repo);
+        String lockDir = a.get("lockDir");
+        if (lockDir != null) {
+            FileLockClusterService cluster = new FileLockClusterService();
+            cluster.setId("node-" + node);
+            cluster.setRoot(lockDir);
+            cluster.setAcquireLockDelay(200, TimeUnit.MILLISECONDS);
+            cluster.setAcquireLockInterval(500, TimeUnit.MILLISECONDS);
+            cluster.setHeartbeatTimeoutMultiplier(3);
+            context.addService(cluster);
+        }
+        // consumer: the endpoint's idempotentRepository claims each message before routing (add), the route's work
+        //   is committed on its own;
+        // transactional: delete=true without an endpoint repository; the route claims the key in the same
+        //   PostgreSQL transaction as its work, so a kill rolls back both (docs/operations.adoc, "exactly once")
+        boolean transactional = "transactional".equals(a.getOrDefault("mode", "consumer"));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + a.get("user") + "&password=RAW("
+                     + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
+                     + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
+                     + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
+                     + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
+                     + (a.containsKey("extra") ? "&" + a.get("extra") : "");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() throws Exception {
+                var route = from(uri).routeId("mail-" + node);
+                if (lockDir != null) {
+                    ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(context, "pop3raw-mail");
+                    policy.setInitialDelay(Duration.ZERO);
+                    route.routePolicy(policy);
+                }
+                if (!transactional) {
+                    route.process(exchange -> {
+                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        pause(workMs / 2);
+                        record(ds, uidl, node);
+                        pause(workMs - workMs / 2);
+                    });
+                } else {
+                    route.process(exchange -> {
+                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/" + uidl;
+                        // one transaction: the claim (Camel's JDBC repository joins it: same DataSource) and the work.
+                        // A concurrent claim of the same key by another node waits on the primary key until this
+                        // transaction ends; a kill rolls both back and the message is still on the server.
+                        tx.executeWithoutResult(status -> {
+                            if (!repo.add(exchange, key)) {
+                                return; // done before (its deletion was not committed): success, the consumer deletes it
+                            }
+                            try {
+                                pause(workMs / 2);
+                                new JdbcTemplate(ds).update("INSERT INTO processed (uidl, node, at) VALUES (?, ?, ?)",
+                                        uidl, node, Timestamp.from(Instant.now()));
+                                pause(workMs - workMs / 2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    });
+                }
+            }
+        });
+        context.start();
+        System.out.println("STARTED " + node);
+        System.out.flush();
+        new CountDownLatch(1).await(); // until killed
+    }
+
+    static void record(DataSource ds, String uidl, String node) throws Exception {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO processed (uidl, node, at) VALUES (?, ?, ?)")) {
+            ps.setString(1, uidl);
+            ps.setString(2, node);
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void pause(long ms) throws InterruptedException {
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+}
