@@ -40,6 +40,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "claimtimeout":
+        case "claimTimeout": getOrCreateConfiguration(target).setClaimTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pop3raw.camel.Pop3RawConfiguration.class, value)); return true;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": getOrCreateConfiguration(target).setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
@@ -91,6 +93,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "claimtimeout":
+        case "claimTimeout": return long.class;
         case "configuration": return dev.pop3raw.camel.Pop3RawConfiguration.class;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return int.class;
@@ -143,6 +147,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "claimtimeout":
+        case "claimTimeout": return getOrCreateConfiguration(target).getClaimTimeout();
         case "configuration": return target.getConfiguration();
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return getOrCreateConfiguration(target).getConfirmedKeyCacheSize();

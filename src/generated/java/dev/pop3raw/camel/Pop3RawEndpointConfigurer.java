@@ -37,6 +37,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "claimtimeout":
+        case "claimTimeout": target.getConfiguration().setClaimTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": target.getConfiguration().setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
         case "confirmedkeycachettl":
@@ -114,6 +116,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": return int.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "claimtimeout":
+        case "claimTimeout": return long.class;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return int.class;
         case "confirmedkeycachettl":
@@ -192,6 +196,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "backoffMultiplier": return target.getBackoffMultiplier();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "claimtimeout":
+        case "claimTimeout": return target.getConfiguration().getClaimTimeout();
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return target.getConfiguration().getConfirmedKeyCacheSize();
         case "confirmedkeycachettl":

@@ -10,10 +10,10 @@ import java.util.Set;
  * of a mailbox already seen does not ask the repository about every listed message again (with a JDBC repository,
  * one round trip per message: 100,000 of them for a 100,000-message mailbox).
  * <p>
- * <b>What may enter.</b> Only what this consumer knows for sure: a key it {@link #confirmed confirmed} itself after
- * its exchange succeeded, or a key the repository {@link #foundPresent said it holds} (in delete mode: holds with
- * its processed mark, i.e. the message is to be deleted). A key merely claimed (added before routing) never enters,
- * and a failed exchange {@link #forget removes} its UIDL.
+ * <b>What may enter.</b> Only what this consumer knows for sure: a message it {@link #confirmed confirmed} itself
+ * after its exchange succeeded, or one whose processed key the repository {@link #foundPresent said it holds}. A
+ * claim never enters (claims are other keys, see {@link MessageClaims}), and a failed exchange {@link #forget
+ * removes} its UIDL.
  * <p>
  * <b>Bounded.</b> At most {@code capacity} UIDLs (the oldest go first), and after each listing only the UIDLs the
  * server still lists are kept ({@link #retainListed}), so the memory follows the size of the mailbox.
@@ -25,20 +25,10 @@ import java.util.Set;
  */
 final class ConfirmedKeyCache {
 
-    /** Value stored per UIDL. */
-    enum State {
-        /** The key is in the repository (idempotent mode: never retrieve again). */
-        PRESENT,
-        /** The key and its processed mark are in the repository (delete mode: delete unread). */
-        PROCESSED
-    }
-
-    private record Entry(State state, long since) {
-    }
-
     private final int capacity;
     private final long revalidateAfterNanos;
-    private final LinkedHashMap<String, Entry> entries;
+    /** UIDL to the System.nanoTime() it was cached at. */
+    private final LinkedHashMap<String, Long> entries;
     private long hits;
     private long misses;
 
@@ -51,7 +41,7 @@ final class ConfirmedKeyCache {
         this.revalidateAfterNanos = revalidateAfterMillis <= 0 ? 0 : revalidateAfterMillis * 1_000_000;
         this.entries = new LinkedHashMap<>(Math.min(this.capacity, 1 << 16), 0.75f) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
                 return size() > ConfirmedKeyCache.this.capacity;
             }
         };
@@ -61,32 +51,32 @@ final class ConfirmedKeyCache {
         return capacity > 0;
     }
 
-    /** The cached state of a UIDL, or null when the repository must be asked. */
-    synchronized State lookup(String uidl) {
+    /** Whether the message is known to be processed; false means the repository must be asked. */
+    synchronized boolean knownProcessed(String uidl) {
         if (capacity == 0) {
-            return null;
+            return false;
         }
-        Entry e = entries.get(uidl);
-        if (e != null && revalidateAfterNanos > 0 && System.nanoTime() - e.since() > revalidateAfterNanos) {
+        Long since = entries.get(uidl);
+        if (since != null && revalidateAfterNanos > 0 && System.nanoTime() - since > revalidateAfterNanos) {
             entries.remove(uidl);
-            e = null;
+            since = null;
         }
-        if (e == null) {
+        if (since == null) {
             misses++;
-            return null;
+            return false;
         }
         hits++;
-        return e.state();
+        return true;
     }
 
-    /** This consumer confirmed the key after a successful exchange. */
-    synchronized void confirmed(String uidl, State state) {
-        put(uidl, state);
+    /** This consumer recorded the message as processed after a successful exchange. */
+    synchronized void confirmed(String uidl) {
+        put(uidl);
     }
 
-    /** The repository answered that it holds the key (and, for {@link State#PROCESSED}, the processed mark). */
-    synchronized void foundPresent(String uidl, State state) {
-        put(uidl, state);
+    /** The repository answered that it holds the message's processed key. */
+    synchronized void foundPresent(String uidl) {
+        put(uidl);
     }
 
     /** The exchange of this UIDL failed and its key was removed: never answer from the cache for it. */
@@ -122,11 +112,11 @@ final class ConfirmedKeyCache {
         return misses;
     }
 
-    private void put(String uidl, State state) {
+    private void put(String uidl) {
         if (capacity == 0) {
             return;
         }
         entries.remove(uidl); // re-inserted as the newest
-        entries.put(uidl, new Entry(state, System.nanoTime()));
+        entries.put(uidl, System.nanoTime());
     }
 }

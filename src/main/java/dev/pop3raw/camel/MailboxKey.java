@@ -4,7 +4,8 @@ package dev.pop3raw.camel;
  * The identity of a maildrop, {@code user@host:port}, and the idempotent keys derived from it. UIDLs are unique
  * only within one maildrop, so a repository shared by several endpoints needs the namespace.
  * <p>
- * The key of a message is exactly {@code user@host:port/uidl}, for example {@code alice@pop.example.com:995/AAB12}.
+ * The key of a processed message is exactly {@code user@host:port/uidl}, for example
+ * {@code alice@pop.example.com:995/AAB12}; claims on messages being processed are other keys ({@link #claimKeyOf}).
  * The host is lower-cased; the user and the UIDL are kept as given (both are case-sensitive on some servers).
  */
 public final class MailboxKey {
@@ -26,13 +27,11 @@ public final class MailboxKey {
     }
 
     /**
-     * {@code user@host:port/uidl#processed}: recorded in delete mode once the route has succeeded, so that a later
-     * session (or a restarted node) may delete a message still on the server after a lost QUIT. A plain key alone
-     * only says the message was claimed: its route may have been cut short by a crash, and such a message must
-     * never be deleted unread.
+     * {@code user@host:port/uidl#claim-<period>}: a claim on a message, valid in one claim period (see
+     * {@link MessageClaims}). Distinct from {@link #keyOf}, which is written only once the message was processed.
      */
-    public String processedKeyOf(String uidl) {
-        return keyOf(uidl) + "#processed";
+    public String claimKeyOf(String uidl, long period) {
+        return keyOf(uidl) + "#claim-" + period;
     }
 
     @Override

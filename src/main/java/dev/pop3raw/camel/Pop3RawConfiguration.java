@@ -55,6 +55,8 @@ public class Pop3RawConfiguration implements Cloneable {
     private int confirmedKeyCacheSize = 1_000_000;
     @UriParam(label = "consumer,advanced", defaultValue = "0", javaType = "java.time.Duration")
     private long confirmedKeyCacheTtl;
+    @UriParam(label = "consumer,advanced", defaultValue = "300000", javaType = "java.time.Duration")
+    private long claimTimeout = 300_000;
     @UriParam(label = "consumer", defaultValue = "0")
     private int maxMessagesPerPoll;
     @UriParam(label = "consumer", defaultValue = "0")
@@ -249,12 +251,27 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * After how long a UIDL in the confirmed-key cache is checked against the idempotent repository again, in
-     * milliseconds; 0 (the default) means never while the consumer runs. Set it when keys may be removed from the
-     * repository by someone else (to have a message consumed again, or when another node's claim failed) and this
-     * consumer should notice.
+     * milliseconds; 0 (the default) means never while the consumer runs. Set it when processed keys may be removed
+     * from the repository by someone else (an operator who wants a message consumed again) and this consumer should
+     * notice.
      */
     public void setConfirmedKeyCacheTtl(long confirmedKeyCacheTtl) {
         this.confirmedKeyCacheTtl = confirmedKeyCacheTtl;
+    }
+
+    public long getClaimTimeout() {
+        return claimTimeout;
+    }
+
+    /**
+     * With an idempotent repository: how long a claim on a message keeps other consumers sharing the repository away
+     * from it, in milliseconds (default 5 minutes). A message is claimed just before routing; a consumer that dies
+     * with a claim blocks the message for one to two claim timeouts, after which any consumer processes it again, so
+     * a crash never strands a message. Must be longer than any route takes: a route still running after one claim
+     * timeout no longer keeps others away.
+     */
+    public void setClaimTimeout(long claimTimeout) {
+        this.claimTimeout = claimTimeout;
     }
 
     public int getMaxMessagesPerPoll() {

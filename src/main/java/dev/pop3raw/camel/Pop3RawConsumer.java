@@ -77,6 +77,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
+    /** How the idempotent repository is used; null without one. */
+    private MessageClaims claims;
     private byte[] copyBuffer;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
@@ -104,7 +106,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     protected void doStart() throws Exception {
         SSLContext sslContext = endpoint.createSslContext();
         clientOptions = endpoint.clientOptions(sslContext);
-        ServiceHelper.startService(config.getIdempotentRepository());
+        IdempotentRepository repo = config.getIdempotentRepository();
+        ServiceHelper.startService(repo);
+        claims = repo == null ? null : new MessageClaims(repo, mailbox, config.getClaimTimeout(), System::currentTimeMillis);
         confirmedKeys.clear(); // a restarted consumer asks the repository again
         super.doStart();
     }
@@ -236,7 +240,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         pendingDeletions.retainListed(byUidl.keySet());
         confirmedKeys.retainListed(byUidl.keySet());
 
-        IdempotentRepository repo = config.getIdempotentRepository();
         Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
         List<MessageInfo> selected = new ArrayList<>();
         int max = config.getMaxMessagesPerPoll();
@@ -250,16 +253,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 toDelete.put(uidl, m);
                 continue;
             }
-            if (repo != null) {
-                ConfirmedKeyCache.State known = knownToRepository(repo, uidl);
-                if (known != null) {
-                    if (known == ConfirmedKeyCache.State.PROCESSED) {
-                        // processed successfully before, but its deletion was not committed (lost QUIT, restart);
-                        // a key without the processed mark may be a claim cut short by a crash: never delete that
-                        toDelete.put(uidl, m);
-                    }
-                    continue; // never retrieved again
+            if (claims != null && knownProcessed(uidl)) {
+                if (config.isDelete()) {
+                    // processed successfully before, but its deletion was not committed (lost QUIT, restart)
+                    toDelete.put(uidl, m);
                 }
+                continue; // never retrieved again
             }
             if (config.getMaxMessageSize() > 0 && m.size() > config.getMaxMessageSize()) {
                 oversize(m, toDelete);
@@ -289,28 +288,18 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /**
-     * Whether the repository holds the key of this UIDL: {@code PROCESSED} when, in delete mode, it also holds the
-     * processed mark (delete unread), {@code PRESENT} otherwise, null when it does not hold the key. Answered from
-     * the confirmed-key cache when possible; only definite answers are cached (in delete mode a key without the
-     * processed mark may be a claim in progress elsewhere, so it is asked again next time).
+     * Whether the message's processed key is in the repository, answered from the confirmed-key cache when possible.
+     * Only processed keys are ever cached; a claim is another key and never makes a message look processed.
      */
-    private ConfirmedKeyCache.State knownToRepository(IdempotentRepository repo, String uidl) {
-        ConfirmedKeyCache.State cached = confirmedKeys.lookup(uidl);
-        if (cached != null) {
-            return cached;
+    private boolean knownProcessed(String uidl) {
+        if (confirmedKeys.knownProcessed(uidl)) {
+            return true;
         }
-        if (!repo.contains(mailbox.keyOf(uidl))) {
-            return null;
+        if (claims.isProcessed(uidl)) {
+            confirmedKeys.foundPresent(uidl);
+            return true;
         }
-        if (!config.isDelete()) {
-            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PRESENT);
-            return ConfirmedKeyCache.State.PRESENT;
-        }
-        if (repo.contains(mailbox.processedKeyOf(uidl))) {
-            confirmedKeys.foundPresent(uidl, ConfirmedKeyCache.State.PROCESSED);
-            return ConfirmedKeyCache.State.PROCESSED;
-        }
-        return ConfirmedKeyCache.State.PRESENT;
+        return false;
     }
 
     private void reportInvalidUidls(int invalid, int listed) {
@@ -483,15 +472,17 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, d.complete);
             pendingExchanges = Math.max(0, d.size - d.index - 1);
             String uidl = d.info.uidl();
-            String key = mailbox.keyOf(uidl);
-            IdempotentRepository repo = config.getIdempotentRepository();
-            if (repo != null && !repo.add(exchange, key)) {
-                LOG.debug("pop3raw: message {} of {} is already claimed in the idempotent repository", uidl, mailbox);
-                discard(exchange);
-                continue;
+            MessageClaims.Claim claim = null;
+            if (claims != null) {
+                claim = claims.claim(exchange, uidl);
+                if (claim == null) {
+                    LOG.debug("pop3raw: message {} of {} is claimed or processed by another consumer", uidl, mailbox);
+                    discard(exchange);
+                    continue;
+                }
             }
             inFlight.add(uidl);
-            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, key, d.octets()));
+            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, claim, d.octets()));
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {
@@ -616,13 +607,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final class Commit implements Synchronization {
         private final Session session;
         private final String uidl;
-        private final String key;
+        private final MessageClaims.Claim claim;
         private final long octets;
 
-        Commit(Session session, String uidl, String key, long octets) {
+        Commit(Session session, String uidl, MessageClaims.Claim claim, long octets) {
             this.session = session;
             this.uidl = uidl;
-            this.key = key;
+            this.claim = claim;
             this.octets = octets;
         }
 
@@ -631,14 +622,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             try {
                 stats.messagesConsumed.incrementAndGet();
                 stats.bytesConsumed.addAndGet(octets);
-                IdempotentRepository repo = config.getIdempotentRepository();
-                if (repo != null) {
-                    repo.confirm(exchange, key);
-                    if (config.isDelete()) {
-                        repo.add(exchange, mailbox.processedKeyOf(uidl));
-                    }
-                    confirmedKeys.confirmed(uidl, config.isDelete()
-                            ? ConfirmedKeyCache.State.PROCESSED : ConfirmedKeyCache.State.PRESENT);
+                if (claim != null) {
+                    claims.succeeded(exchange, claim);
+                    confirmedKeys.confirmed(uidl);
                 }
                 if (config.isDelete() && !session.offerDeletion(uidl)) {
                     pendingDeletions.add(uidl);
@@ -656,9 +642,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             try {
                 stats.messagesFailed.incrementAndGet();
                 confirmedKeys.forget(uidl);
-                IdempotentRepository repo = config.getIdempotentRepository();
-                if (repo != null) {
-                    repo.remove(exchange, key);
+                if (claim != null) {
+                    claims.failed(exchange, claim);
                 }
             } catch (RuntimeException e) {
                 getExceptionHandler().handleException("pop3raw: releasing the idempotent key of message " + uidl

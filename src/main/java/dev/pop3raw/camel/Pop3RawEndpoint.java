@@ -135,6 +135,10 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         if (c.getInUseDelay() < 0) {
             throw new IllegalArgumentException("pop3raw: inUseDelay must not be negative, was " + c.getInUseDelay());
         }
+        if (c.getClaimTimeout() <= 0) {
+            throw new IllegalArgumentException("pop3raw: claimTimeout must be positive (a claim that never expires would"
+                                               + " strand a message whose consumer died), was " + c.getClaimTimeout());
+        }
         if (c.getTls() == null || c.getOversizeAction() == null) {
             throw new IllegalArgumentException("pop3raw: tls and oversizeAction must not be empty");
         }

@@ -4,22 +4,20 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import static dev.pop3raw.camel.ConfirmedKeyCache.State.PRESENT;
-import static dev.pop3raw.camel.ConfirmedKeyCache.State.PROCESSED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfirmedKeyCacheTest {
 
     @Test
     void remembersWhatWasConfirmedOrFoundPresent() {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(10, 0);
-        assertNull(cache.lookup("u1"));
-        cache.confirmed("u1", PRESENT);
-        cache.foundPresent("u2", PROCESSED);
-        assertEquals(PRESENT, cache.lookup("u1"));
-        assertEquals(PROCESSED, cache.lookup("u2"));
+        assertFalse(cache.knownProcessed("u1"));
+        cache.confirmed("u1");
+        cache.foundPresent("u2");
+        assertTrue(cache.knownProcessed("u1"));
+        assertTrue(cache.knownProcessed("u2"));
         assertEquals(2, cache.hits());
         assertEquals(1, cache.misses());
     }
@@ -28,47 +26,47 @@ class ConfirmedKeyCacheTest {
     void isBoundedOldestFirst() {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(3, 0);
         for (int i = 1; i <= 5; i++) {
-            cache.confirmed("u" + i, PRESENT);
+            cache.confirmed("u" + i);
         }
         assertEquals(3, cache.size());
-        assertNull(cache.lookup("u1"));
-        assertNull(cache.lookup("u2"));
-        assertEquals(PRESENT, cache.lookup("u5"));
+        assertFalse(cache.knownProcessed("u1"));
+        assertFalse(cache.knownProcessed("u2"));
+        assertTrue(cache.knownProcessed("u5"));
     }
 
     @Test
     void keepsOnlyWhatTheServerStillLists() {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(10, 0);
-        cache.confirmed("gone", PRESENT);
-        cache.confirmed("kept", PRESENT);
+        cache.confirmed("gone");
+        cache.confirmed("kept");
         cache.retainListed(Set.of("kept", "new"));
         assertEquals(1, cache.size());
-        assertNull(cache.lookup("gone"));
+        assertFalse(cache.knownProcessed("gone"));
     }
 
     @Test
     void aFailedExchangeIsForgotten() {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(10, 0);
-        cache.foundPresent("u1", PRESENT);
+        cache.foundPresent("u1");
         cache.forget("u1");
-        assertNull(cache.lookup("u1"));
+        assertFalse(cache.knownProcessed("u1"));
     }
 
     @Test
     void entriesAreRevalidatedAfterTheirTtl() throws InterruptedException {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(10, 20);
-        cache.confirmed("u1", PRESENT);
-        assertEquals(PRESENT, cache.lookup("u1"));
+        cache.confirmed("u1");
+        assertTrue(cache.knownProcessed("u1"));
         Thread.sleep(40);
-        assertNull(cache.lookup("u1"), "older than the TTL: the repository is asked again");
+        assertFalse(cache.knownProcessed("u1"), "older than the TTL: the repository is asked again");
     }
 
     @Test
     void sizeZeroDisablesIt() {
         ConfirmedKeyCache cache = new ConfirmedKeyCache(0, 0);
         assertFalse(cache.enabled());
-        cache.confirmed("u1", PRESENT);
-        assertNull(cache.lookup("u1"));
+        cache.confirmed("u1");
+        assertFalse(cache.knownProcessed("u1"));
         assertEquals(0, cache.size());
     }
 }

@@ -177,18 +177,20 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
-    void inDeleteModeAClaimWithoutTheProcessedMarkIsLookedUpAgain() throws Exception {
+    void aMessageClaimedByAnotherConsumerIsLeftAloneAndDeletedUnreadOnceProcessedThere() throws Exception {
         CountingRepository repo = new CountingRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
-        repo.add(mailbox + "/claimed"); // perhaps in progress on another node: not a definite answer
+        long period = System.currentTimeMillis() / 300_000;
+        repo.add(mailbox + "/claimed#claim-" + period); // in progress on another node
         context.getRegistry().bind("repo", repo);
         stub.add("claimed", raw("claimed elsewhere"));
         route("delete=true&idempotentRepository=#repo");
         await(() -> stub.sessions.size() >= 2, "two polls");
+        assertTrue(processed.isEmpty(), processed.toString());
         int before = repo.contains.get();
-        repo.add(mailbox + "/claimed#processed"); // the other node finished it; its QUIT was lost
-        await(() -> stub.uidls().isEmpty(), "deleted unread once the processed mark appears");
+        repo.add(mailbox + "/claimed"); // the other node finished it; its QUIT was lost
+        await(() -> stub.uidls().isEmpty(), "deleted unread once the processed key appears");
         assertTrue(repo.contains.get() > before);
         assertTrue(processed.isEmpty(), processed.toString());
     }
@@ -211,27 +213,27 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
-    void inDeleteModeAClaimWithoutTheProcessedMarkIsNeverDeleted() throws Exception {
-        // a key left by a node that crashed while its route ran: claimed, never confirmed as processed
+    void aClaimLeftByACrashedConsumerIsNeverDeletedAndExpiresSoTheMessageIsNotStranded() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
-        repo.add(mailbox + "/crashed");
-        repo.add(mailbox + "/done");
-        repo.add(mailbox + "/done#processed");
+        long claimTimeout = 4000;
+        repo.add(mailbox + "/crashed#claim-" + System.currentTimeMillis() / claimTimeout); // its consumer died
+        repo.add(mailbox + "/done"); // processed, but the QUIT that would have deleted it was lost
         context.getRegistry().bind("repo", repo);
         stub.add("crashed", raw("interrupted by a crash"));
         stub.add("done", raw("processed, QUIT lost"));
-        route("delete=true&idempotentRepository=#repo");
-        await(() -> stub.uidls().equals(List.of("crashed")), "the processed one deleted, the claimed one kept");
-        await(() -> stub.sessions.size() >= 2, "a second poll");
-        assertEquals(List.of("crashed"), stub.uidls());
-        assertTrue(processed.isEmpty(), processed.toString());
-        assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("RETR")), stub.allCommands().toString());
+        route("delete=true&idempotentRepository=#repo&claimTimeout=" + claimTimeout);
+        await(() -> stub.uidls().equals(List.of("crashed")), "the processed one deleted unread, the claimed one kept");
+        assertTrue(processed.isEmpty(), "the claim keeps the message away for at least one claim timeout");
+        assertFalse(stub.allCommands().contains("RETR 2"), stub.allCommands().toString());
+        await(() -> stub.uidls().isEmpty(), "once the claim expired the message is processed and deleted");
+        assertEquals(List.of("crashed"), processed);
+        assertTrue(repo.contains(mailbox + "/crashed"));
     }
 
     @Test
-    void inDeleteModeSuccessRecordsTheProcessedMark() throws Exception {
+    void successRecordsTheProcessedKeyAndReleasesTheClaim() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
         context.getRegistry().bind("repo", repo);
@@ -240,7 +242,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         await(() -> stub.uidls().isEmpty(), "deleted");
         String mailbox = "alice@127.0.0.1:" + stub.port();
         assertTrue(repo.contains(mailbox + "/u1"));
-        assertTrue(repo.contains(mailbox + "/u1#processed"));
+        assertEquals(1, repo.getCacheSize(), "the claim was released");
     }
 
     @Test

@@ -151,34 +151,31 @@ class ClusterFailoverTest {
     }
 
     /**
-     * The same with the endpoint's {@code idempotentRepository} (claimed with add before routing, committed apart
-     * from the route's work). What holds: nothing is processed twice. What does not: a kill between the claim and the
-     * route's work leaves a bare claim (no {@code #processed} mark): that message is never processed and never
-     * deleted. This test pins that down (the evidence in docs/operations.adoc), it does not endorse it.
+     * The same with the endpoint's {@code idempotentRepository}: the consumer claims a message just before routing
+     * and records it processed after, each committed apart from the route's work. A kill between the claim and the
+     * work leaves a claim that expires after one to two claim timeouts (2 s here): the message is then processed by
+     * the other node, never stranded. A kill between the work and the processed key makes that message's work run
+     * twice: at most one duplicate per kill, never a lost message. (Exactly once across kills needs the claim in the
+     * same transaction as the work: the test above.)
      */
     @Test
     @Timeout(240)
-    void leaderKilledMidBatchAgainAndAgainEndpointRepositoryNeverDoublesButMayStrand() throws Exception {
+    void leaderKilledMidBatchAgainAndAgainEndpointRepositoryLosesNothing() throws Exception {
         Failover run = failover("consumer");
+        int duplicates = 0;
         List<String> lost = new ArrayList<>();
         for (String uidl : run.uidls) {
             int c = run.counts.getOrDefault(uidl, 0);
-            assertTrue(c <= 1, uidl + " processed " + c + " times");
             if (c == 0) {
                 lost.add(uidl);
             }
+            duplicates += Math.max(0, c - 1);
         }
-        System.out.println("endpoint repository: " + lost.size() + " of " + run.uidls.size()
-                           + " messages stranded by " + run.kills + " kills");
-        String key = "shared@127.0.0.1:" + dovecot.pop3Port() + "/";
-        for (String uidl : lost) {
-            // stranded = claimed, never marked processed, still on the server
-            assertEquals(List.of(key + uidl), keys(key + uidl + "%"), "the repository keys of " + uidl);
-        }
-        // they stay on the server, and so do the messages processed just before a kill took their #processed mark
-        int left = awaitMailboxCount(lost.size(), System.currentTimeMillis() + 5_000);
-        System.out.println("endpoint repository: " + left + " messages left on the server");
-        assertTrue(left >= lost.size(), left + " messages on the server, " + lost.size() + " stranded");
+        System.out.println("endpoint repository: " + lost.size() + " lost, " + duplicates + " processed twice, "
+                           + run.kills + " kills");
+        assertEquals(List.of(), lost, "every message processed");
+        assertTrue(duplicates <= run.kills, duplicates + " duplicates from " + run.kills + " kills");
+        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "delete=true: every message deleted");
     }
 
     record Failover(List<String> uidls, Map<String, Integer> counts, int kills) {
@@ -188,7 +185,7 @@ class ClusterFailoverTest {
         dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
         List<String> uidls = deliver(300);
         List<String> common = nodeArgs("mode=" + mode, "lockDir=" + lockDir.toAbsolutePath(), "delete=true", "max=25",
-                "workMs=16");
+                "workMs=16", "extra=claimTimeout=2000");
         long t0 = System.nanoTime();
         nodes.start("a", common);
         nodes.start("b", common);
