@@ -47,7 +47,8 @@ public class Pop3RawConfiguration implements Cloneable {
     private boolean delete;
     @UriParam(label = "consumer", description = "Remembers the messages already processed, keyed by mailbox identity (user name, host, port) and UIDL, so"
                                                 + " that a message in the repository is not retrieved again. The key is"
-                                                + " claimed before processing, confirmed on success and removed on failure."
+                                                + " added once the message was processed; while it is processed, a claim"
+                                                + " (a key of its own, see claimTimeout) keeps other consumers away."
                                                 + " Use a persistent repository: an in-memory one forgets everything at"
                                                 + " restart and the whole mailbox is consumed again.")
     private IdempotentRepository idempotentRepository;
@@ -223,8 +224,8 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * Remembers the messages already processed, keyed user{@literal @}host:port/UIDL, so that a message in the repository is
-     * not retrieved again. The key is claimed before processing, confirmed on success and removed on failure. Use a
-     * persistent repository: an in-memory one forgets everything at restart and the whole mailbox is consumed again.
+     * not retrieved again. The key is added once the message was processed; while it is processed, a claim (a key of
+     * its own, see claimTimeout) keeps other consumers away. Use a persistent repository: an in-memory one forgets everything at restart and the whole mailbox is consumed again.
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
