@@ -13,11 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 import javax.net.ssl.SSLContext;
 
@@ -67,9 +63,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final int COPY_BUFFER_SIZE = 64 * 1024;
 
-    /** Messages listed at this size or more are copied on the prefetch thread while the previous one is routed. */
-    static final int PREFETCH_MIN_SIZE = 64 * 1024;
-
     private static final Set<String> HEADER_FIELDS = Set.of("subject", "from", "to", "cc", "date", "message-id");
 
     private final Pop3RawEndpoint endpoint;
@@ -87,8 +80,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
     private byte[] copyBuffer;
-    /** Copies the message after next while a message is routed; created on first use, shut down in doStop. */
-    private ExecutorService prefetchExecutor;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
     private volatile boolean busyLogged;
@@ -340,16 +331,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /**
-     * RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead.
-     * <p>
-     * While message n is routed, message n+2 is copied from the wire into its stream cache on the prefetch thread
-     * when it is large ({@link #PREFETCH_MIN_SIZE} listed octets or more): the copy and the route's read of the
-     * cache then overlap instead of running one after the other. Message n+1 is whole in its cache before n is
-     * routed, exactly as without prefetch, so that n's {@code BATCH_COMPLETE} is known; every exchange is routed
-     * with its message whole in the cache, and the batch is only ever touched by one thread at a time (the
-     * prefetch is awaited before the next read or close).
-     */
+    /** RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead. */
     private int retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session) throws Exception {
         Map<Integer, MessageInfo> byNumber = new HashMap<>();
         List<Integer> numbers = new ArrayList<>(selected.size());
@@ -362,50 +344,28 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         int index = 0;
         Delivery held = null;
         RetrievalBatch batch = client.retrieve(numbers);
-        Fetcher fetcher = new Fetcher(batch, selected, byNumber);
-        Future<Fetched> pending = null;
         boolean ok = false;
         try {
-            while (true) {
-                Fetched fetched;
-                if (pending != null) {
-                    Future<Fetched> f = pending;
-                    pending = null;
-                    fetched = await(f);
-                } else {
-                    fetched = fetcher.call();
-                }
-                for (RetrievedMessage r : fetched.refused) {
+            while (batch.hasNext() && isBatchAllowed()) {
+                RetrievedMessage retrieved = batch.next();
+                MessageInfo info = byNumber.get(retrieved.number());
+                if (!retrieved.retrieved()) {
                     refused++;
                     stats.retrievalFailures.incrementAndGet();
-                    getExceptionHandler().handleException("pop3raw: the server did not send message "
-                                                          + byNumber.get(r.number()).uidl() + " of " + mailbox
-                                                          + "; the other messages go on",
-                            r.error());
+                    getExceptionHandler().handleException("pop3raw: the server did not send message " + info.uidl()
+                                                          + " of " + mailbox + "; the other messages go on",
+                            retrieved.error());
+                    continue;
                 }
-                if (fetched.exchange == null) {
-                    break;
+                Exchange exchange = toExchange(info, retrieved.body());
+                if (held != null) {
+                    held.seal(index++, planned - refused, false);
+                    processBatch(new ArrayDeque<>(List.of(held)));
                 }
-                Delivery previous = held;
-                held = new Delivery(fetched.exchange, fetched.info, session);
-                if (previous != null) {
-                    previous.seal(index++, planned - refused, false);
-                    if (fetcher.nextIsLarge()) {
-                        pending = prefetchExecutor().submit(fetcher);
-                    }
-                    processBatch(new ArrayDeque<>(List.of(previous)));
-                }
+                held = new Delivery(exchange, info, session);
             }
             ok = true;
         } finally {
-            if (pending != null) {
-                // the route or the repository failed while the next message was being copied: wait for the
-                // copy (the batch is not ours before), then drop its exchange, which deletes its temp file
-                Fetched orphan = awaitQuietly(pending);
-                if (orphan != null && orphan.exchange != null) {
-                    discard(orphan.exchange);
-                }
-            }
             if (held != null) {
                 // also when the session broke: this message is whole in the cache and can be processed
                 held.seal(index, index + 1, true);
@@ -423,117 +383,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
         }
         return index;
-    }
-
-    /** The result of a prefetch: the next whole message (null at the end of the batch) and the refusals before it. */
-    private static final class Fetched {
-        final List<RetrievedMessage> refused;
-        final Exchange exchange;
-        final MessageInfo info;
-
-        Fetched(List<RetrievedMessage> refused, Exchange exchange, MessageInfo info) {
-            this.refused = refused;
-            this.exchange = exchange;
-            this.info = info;
-        }
-    }
-
-    /** Reads the next message of the batch into its stream cache; run inline or on the prefetch thread. */
-    private final class Fetcher implements Callable<Fetched> {
-        private final RetrievalBatch batch;
-        private final List<MessageInfo> selected;
-        private final Map<Integer, MessageInfo> byNumber;
-        /** Index in {@code selected} of the next message the batch returns (RETR replies come in order). */
-        private int cursor;
-
-        Fetcher(RetrievalBatch batch, List<MessageInfo> selected, Map<Integer, MessageInfo> byNumber) {
-            this.batch = batch;
-            this.selected = selected;
-            this.byNumber = byNumber;
-        }
-
-        boolean nextIsLarge() {
-            return cursor < selected.size() && selected.get(cursor).size() >= PREFETCH_MIN_SIZE;
-        }
-
-        @Override
-        public Fetched call() throws IOException {
-            List<RetrievedMessage> refusals = List.of();
-            while (batch.hasNext() && isBatchAllowed()) {
-                RetrievedMessage retrieved = batch.next();
-                cursor++;
-                if (!retrieved.retrieved()) {
-                    if (refusals.isEmpty()) {
-                        refusals = new ArrayList<>(2);
-                    }
-                    refusals.add(retrieved);
-                    continue;
-                }
-                MessageInfo info = byNumber.get(retrieved.number());
-                return new Fetched(refusals, toExchange(info, retrieved.body()), info);
-            }
-            return new Fetched(refusals, null, null);
-        }
-    }
-
-    /** The outcome of a prefetch; its failure is thrown as it was thrown on the prefetch thread. */
-    private static Fetched await(Future<Fetched> f) throws Exception {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    // the copy owns the session until it ends (at the latest after the read timeout)
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof Exception ex) {
-                        throw ex;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw e;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static Fetched awaitQuietly(Future<Fetched> f) {
-        try {
-            return await(f);
-        } catch (Exception | Error e) {
-            LOG.debug("pop3raw: the prefetch of an unrouted message failed too", e);
-            return null;
-        }
-    }
-
-    private synchronized ExecutorService prefetchExecutor() {
-        ExecutorService e = prefetchExecutor;
-        if (e == null) {
-            e = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadExecutor(this, "Pop3RawPrefetch");
-            prefetchExecutor = e;
-        }
-        return e;
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        ExecutorService e;
-        synchronized (this) {
-            e = prefetchExecutor;
-            prefetchExecutor = null;
-        }
-        if (e != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(e);
-        }
     }
 
     /** Copies the message from the wire into a stream cache and builds its exchange. */
@@ -579,10 +428,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return exchange;
     }
 
-    /**
-     * The copy buffer (one copy at a time per consumer, on the polling or the prefetch thread, handed over through
-     * the prefetch's future; exchanges never see it).
-     */
+    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
     private byte[] copyBuffer() {
         byte[] b = copyBuffer;
         if (b == null) {
