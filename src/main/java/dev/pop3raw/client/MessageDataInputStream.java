@@ -195,6 +195,9 @@ final class MessageDataInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        if (ended) {
+            return;
+        }
         byte[] sink = new byte[8192];
         while (!ended) {
             if (read(sink, 0, sink.length) < 0) {
