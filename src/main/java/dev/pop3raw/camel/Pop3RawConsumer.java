@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.CachedOutputStream;
+import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
@@ -385,26 +387,52 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return index;
     }
 
-    /** Copies the message from the wire into a stream cache and builds its exchange. */
+    /**
+     * Copies the message from the wire into a stream cache and builds its exchange. A message that ends within the
+     * copy buffer and that the stream caching strategy would not spool ({@code shouldSpoolCache}) is cached as a
+     * byte array of its exact size ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for
+     * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
+     * completion callback per exchange. Longer messages go through a {@link CachedOutputStream} as before.
+     */
     private Exchange toExchange(MessageInfo info, InputStream body) throws IOException {
         Exchange exchange = createExchange(false);
         exchange.setExchangeId(info.uidl());
-        CachedOutputStream cache = new CachedOutputStream(exchange);
+        CachedOutputStream cache = null;
         StreamCache streamCache;
         long octets = 0;
         // the header block is collected while the message is copied: the cache is not read a second time
         HeaderDecoder.Collector headers = new HeaderDecoder.Collector();
         byte[] buffer = copyBuffer();
         try (InputStream in = body) {
-            int n;
-            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
-                if (!headers.complete()) {
-                    headers.feed(buffer, 0, n);
+            int filled = 0;
+            boolean ended = false;
+            while (filled < buffer.length) {
+                int n = in.read(buffer, filled, buffer.length - filled);
+                if (n < 0) {
+                    ended = true;
+                    break;
                 }
-                cache.write(buffer, 0, n);
-                octets += n;
+                if (!headers.complete()) {
+                    headers.feed(buffer, filled, n);
+                }
+                filled += n;
             }
-            streamCache = cache.newStreamCache();
+            octets = filled;
+            if (ended && !exchange.getContext().getStreamCachingStrategy().shouldSpoolCache(filled)) {
+                streamCache = new InputStreamCache(Arrays.copyOf(buffer, filled));
+            } else {
+                cache = new CachedOutputStream(exchange);
+                cache.write(buffer, 0, filled);
+                int n;
+                while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                    if (!headers.complete()) {
+                        headers.feed(buffer, 0, n);
+                    }
+                    cache.write(buffer, 0, n);
+                    octets += n;
+                }
+                streamCache = cache.newStreamCache();
+            }
         } catch (IOException | RuntimeException e) {
             IOHelper.close(cache);
             discard(exchange);
@@ -446,11 +474,14 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /** An exchange that will never be routed: run its completions (the stream cache deletes its temp file). */
     private void discard(Exchange exchange) {
-        for (Synchronization s : exchange.getExchangeExtension().handoverCompletions()) {
-            try {
-                s.onFailure(exchange);
-            } catch (RuntimeException e) {
-                LOG.debug("pop3raw: cleanup of a discarded exchange failed", e);
+        List<Synchronization> completions = exchange.getExchangeExtension().handoverCompletions();
+        if (completions != null) { // null when nothing registered one (a message cached in memory)
+            for (Synchronization s : completions) {
+                try {
+                    s.onFailure(exchange);
+                } catch (RuntimeException e) {
+                    LOG.debug("pop3raw: cleanup of a discarded exchange failed", e);
+                }
             }
         }
         releaseExchange(exchange, false);

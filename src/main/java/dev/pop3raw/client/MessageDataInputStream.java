@@ -2,6 +2,9 @@ package dev.pop3raw.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The data of one multi-line reply (RETR, TOP), as the message was before the server byte-stuffed it:
@@ -74,18 +77,25 @@ final class MessageDataInputStream extends InputStream {
                     continue;
                 }
             }
-            // copy up to and including the next LF, within what is buffered and wanted
+            // copy, within what is buffered and wanted, every line up to and including the first LF that is
+            // followed by a dot or ends what is buffered: the lines in between need no handling, so one run of
+            // many lines is copied at once
             int start = input.pos;
             int max = Math.min(input.lim, start + (len - copied));
+            byte[] buf = input.buf;
             int i = start;
-            while (i < max && input.buf[i] != '\n') {
-                i++;
-            }
-            if (i < max) {
-                i++; // include the LF
-                atLineStart = true;
-            } else {
-                atLineStart = false;
+            while (true) {
+                int lf = indexOfLf(buf, i, max);
+                if (lf < 0) {
+                    i = max;
+                    atLineStart = false;
+                    break;
+                }
+                i = lf + 1; // include the LF
+                if (i == max || buf[i] == '.') {
+                    atLineStart = true;
+                    break;
+                }
             }
             int n = i - start;
             System.arraycopy(input.buf, start, b, off + copied, n);
@@ -128,6 +138,33 @@ final class MessageDataInputStream extends InputStream {
         return false;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The index of the first LF in {@code b[from, to)}, or -1; eight bytes at a time (a word is XORed with LFs, and
+     * the lowest byte that became zero is found with the borrow trick, which has no false positive below the first
+     * zero byte in little-endian order).
+     */
+    static int indexOfLf(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i) ^ LFS;
+            long t = (w - ONES) & ~w & HIGHS;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private void fill(int n) throws IOException {
         if (!input.ensure(n)) {
             ended = true;
@@ -158,6 +195,9 @@ final class MessageDataInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        if (ended) {
+            return;
+        }
         byte[] sink = new byte[8192];
         while (!ended) {
             if (read(sink, 0, sink.length) < 0) {

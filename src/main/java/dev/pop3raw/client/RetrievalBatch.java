@@ -52,10 +52,14 @@ public final class RetrievalBatch implements Closeable {
         return new RetrievedMessage(number, current, null);
     }
 
-    /** Sends RETR commands until the window is full, in one write. */
+    /**
+     * Sends RETR commands until the window is full, in one write, but only once the commands in flight have fallen
+     * to half the window: topping up after every reply cost one socket write (and one wake-up of the server) per
+     * message.
+     */
     private void topUp() throws IOException {
         int target = Math.min(numbers.size(), received + window);
-        if (sent >= target) {
+        if (sent >= target || sent - received > window / 2) {
             return;
         }
         while (sent < target) {

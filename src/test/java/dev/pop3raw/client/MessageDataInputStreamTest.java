@@ -169,4 +169,52 @@ class MessageDataInputStreamTest {
         Pop3MalformedResponseException e = assertThrows(Pop3MalformedResponseException.class, () -> input.readLine(8192));
         assertTrue(e.getMessage().contains("8192"), e.getMessage());
     }
+
+    /** The word-at-a-time LF search agrees with a byte loop for every position, range and neighbouring byte. */
+    @Test
+    void indexOfLfAgreesWithAByteLoop() {
+        byte[] fillers = { 0, 'a', 0x0B, 0x09, (byte) 0x8A, (byte) 0xFF, 0x0A ^ 0x01, (byte) 0x89 };
+        for (byte filler : fillers) {
+            for (int lfAt = -1; lfAt < 40; lfAt++) {
+                byte[] b = new byte[40];
+                java.util.Arrays.fill(b, filler);
+                if (lfAt >= 0) {
+                    b[lfAt] = '\n';
+                }
+                for (int from = 0; from < 40; from++) {
+                    for (int to = from; to <= 40; to++) {
+                        int expected = lfAt >= from && lfAt < to ? lfAt : -1;
+                        assertEquals(expected, MessageDataInputStream.indexOfLf(b, from, to),
+                                "filler " + filler + " lf " + lfAt + " [" + from + "," + to + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs of many lines with dots and terminators at every offset of the buffer and the reads. */
+    @Test
+    void longRunsOfLinesWithDotsAtEveryAlignment() throws IOException {
+        StringBuilder wire = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            String line = "x".repeat(i % 13) + (i % 7 == 0 ? "" : "y");
+            if (i % 5 == 0) {
+                wire.append("..").append(line).append("\r\n");
+                expected.append('.').append(line).append("\r\n");
+            } else if (i % 11 == 0) {
+                wire.append(line).append("\n"); // bare LF
+                expected.append(line).append("\n");
+            } else {
+                wire.append(line).append("\r\n");
+                expected.append(line).append("\r\n");
+            }
+        }
+        wire.append(".\r\n+OK\r\n");
+        for (int chunk : new int[] { 1, 2, 3, 7, 8, 9, 64, 1000, 100_000 }) {
+            Result r = unstuff(wire.toString(), chunk);
+            assertEquals(expected.toString(), r.data, "chunk " + chunk);
+            assertEquals("+OK", r.rest);
+        }
+    }
 }
