@@ -85,7 +85,7 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.currentTimeMillis() + 15_000;
+        long end = System.currentTimeMillis() + 30_000; // generous: CI machines can be slow
         while (System.currentTimeMillis() < end) {
             if (condition.getAsBoolean()) {
                 return;
@@ -96,7 +96,7 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
     }
 
     static void awaitQuietly(BooleanSupplier condition) throws InterruptedException {
-        long end = System.currentTimeMillis() + 15_000;
+        long end = System.currentTimeMillis() + 30_000; // generous: CI machines can be slow
         while (System.currentTimeMillis() < end && !condition.getAsBoolean()) {
             Thread.sleep(50);
         }
