@@ -78,6 +78,9 @@ class CatalogValidationTest {
         Exception port = assertThrows(Exception.class,
                 () -> context.getEndpoint("pop3raw:pop.example.com:99999?username=a&password=b&delete=true"));
         assertTrue(rootMessages(port).contains("between 1 and 65535"), rootMessages(port));
+        Exception claim = assertThrows(Exception.class, () -> context.getEndpoint(
+                "pop3raw:pop.example.com?username=a&password=b&delete=true&claimTimeout=0").init());
+        assertTrue(rootMessages(claim).contains("claimTimeout must be positive"), rootMessages(claim));
         Exception producer = assertThrows(UnsupportedOperationException.class,
                 () -> context.getEndpoint("pop3raw:pop.example.com?username=a&password=b&delete=true").createProducer());
         assertTrue(producer.getMessage().contains("consumer-only"));
