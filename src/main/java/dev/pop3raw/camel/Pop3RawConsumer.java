@@ -359,7 +359,15 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                             retrieved.error());
                     continue;
                 }
-                Exchange exchange = toExchange(info, retrieved.body());
+                Exchange exchange;
+                try {
+                    exchange = toExchange(info, retrieved.body());
+                } catch (Pop3RawOversizeException e) {
+                    // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
+                    // dropped (nothing is deleted without QUIT) rather than drained
+                    client.close();
+                    throw e;
+                }
                 if (held != null) {
                     held.seal(index++, planned - refused, false);
                     processBatch(new ArrayDeque<>(List.of(held)));
@@ -394,7 +402,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
      * completion callback per exchange. Longer messages go through a {@link CachedOutputStream} as before.
      */
-    private Exchange toExchange(MessageInfo info, InputStream body) throws IOException {
+    private Exchange toExchange(MessageInfo info, InputStream body) throws IOException, Pop3RawOversizeException {
+        long limit = config.getMaxMessageSize();
         Exchange exchange = createExchange(false);
         exchange.setExchangeId(info.uidl());
         CachedOutputStream cache = null;
@@ -403,7 +412,10 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         // the header block is collected while the message is copied: the cache is not read a second time
         HeaderDecoder.Collector headers = new HeaderDecoder.Collector();
         byte[] buffer = copyBuffer();
-        try (InputStream in = body) {
+        // read to its end below, so nothing is left to close; a message cut short (an error, or more than
+        // maxMessageSize) must not be drained here: the batch or the dropped session takes care of the rest
+        InputStream in = body;
+        try {
             int filled = 0;
             boolean ended = false;
             while (filled < buffer.length) {
@@ -416,6 +428,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     headers.feed(buffer, filled, n);
                 }
                 filled += n;
+                requireWithin(limit, info, filled);
             }
             octets = filled;
             if (ended && !exchange.getContext().getStreamCachingStrategy().shouldSpoolCache(filled)) {
@@ -430,10 +443,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     }
                     cache.write(buffer, 0, n);
                     octets += n;
+                    requireWithin(limit, info, octets);
                 }
                 streamCache = cache.newStreamCache();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Pop3RawOversizeException e) {
             IOHelper.close(cache);
             discard(exchange);
             throw e;
@@ -454,6 +468,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
         setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
         return exchange;
+    }
+
+    /** maxMessageSize also bounds what the server really sends: a LIST size can be wrong, or a lie. */
+    private static void requireWithin(long limit, MessageInfo info, long octets) throws Pop3RawOversizeException {
+        if (limit > 0 && octets > limit) {
+            throw new Pop3RawOversizeException(info.uidl(), octets, limit);
+        }
     }
 
     /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */

@@ -2,7 +2,10 @@ package dev.pop3raw.camel;
 
 import org.apache.camel.CamelException;
 
-/** A message was not retrieved because it exceeds {@code maxMessageSize} and {@code oversizeAction=fail}. */
+/**
+ * A message exceeds {@code maxMessageSize}: by its LIST size with {@code oversizeAction=fail} (it was not retrieved),
+ * or by the octets the server really sent (retrieval stopped, the session dropped, nothing deleted).
+ */
 public class Pop3RawOversizeException extends CamelException {
 
     private static final long serialVersionUID = 1L;
