@@ -304,7 +304,11 @@ public final class Bench {
         if (Boolean.getBoolean("bench.phases")) {
             out.lines().filter(x -> x.startsWith("phases:")).forEach(x -> say("%s %s: %s", l.user(), variant, x));
         }
-        Files.delete(log);
+        if (Boolean.getBoolean("bench.keepLogs")) {
+            say("%s %s: child log %s", l.user(), variant, log);
+        } else {
+            Files.delete(log);
+        }
         long[] f = Arrays.stream(result.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
         Run run = new Run(l.user(), variant, round, f[0], f[1], f[2], f[3], Arrays.copyOfRange(f, 4, f.length));
         if (!variant.equals("d") && !variant.equals("idle")) {
