@@ -37,9 +37,17 @@ import dev.pop3raw.testing.DovecotServer;
 public final class Bench {
 
     static final String PASSWORD = "bench-secret";
-    static final String DEFAULT_JVM = "-Xmx64m -XX:+UseSerialGC";
+    /**
+     * Every child JVM, all variants alike: a 64 MB heap, the serial collector and the client compiler only
+     * ({@code TieredStopAtLevel=1}). On two cores shared with Dovecot, C2's compiler threads take CPU from the consumer
+     * and the server for seconds after start and add 20-60 MiB of code and compiler arenas to the resident set; see
+     * docs/performance.adoc ("JIT") for the side-by-side figures with the default tiered compilation.
+     */
+    static final String DEFAULT_JVM = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     /** camel-mail holds a whole message in memory (JavaMail): it gets twice the heap so that 50 MB messages fit. */
-    static final String DEFAULT_JVM_C = "-Xmx128m -XX:+UseSerialGC";
+    static final String DEFAULT_JVM_C = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /** Untimed passes in each child before the timed one (a running consumer is warm). */
+    static final int DEFAULT_WARMUP = 5;
 
     private Bench() {
     }
@@ -127,7 +135,7 @@ public final class Bench {
                                             + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es)"
                                             + " identical to the timed one (fresh route and repository), then the timed"
                                             + " pass. 'cold pass s' is the median of the first, cold passes.%n%n",
-                rounds, Integer.getInteger("bench.warmup", 1)));
+                rounds, Integer.getInteger("bench.warmup", DEFAULT_WARMUP)));
         t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
         t.append("| corpus | variant | median s | msg/s | MiB/s | peak RSS MiB (max) | of (d) | cold pass s\n");
         for (Corpora.Loaded l : loaded.values()) {
@@ -154,6 +162,12 @@ public final class Bench {
             t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (throughput ratios)%n", l.user(),
                     b != null && c != null ? String.format(Locale.ROOT, "%.1fx", c / b) : "n/a",
                     b != null && d != null ? String.format(Locale.ROOT, "%.2fx", d / b) : "n/a"));
+            Double streamed = median.get("s");
+            if (streamed != null) {
+                t.append(String.format(Locale.ROOT, "8+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*%n",
+                        l.user(), c != null ? String.format(Locale.ROOT, "%.1fx", c / streamed) : "n/a",
+                        d != null ? String.format(Locale.ROOT, "%.2fx", d / streamed) : "n/a"));
+            }
         }
         t.append("|===\n\nAll rounds (seconds):\n\n----\n");
         for (Run r : runs) {
@@ -168,9 +182,11 @@ public final class Bench {
         return switch (v) {
             case "a" -> "(a) pop3raw client";
             case "b" -> "(b) pop3raw: route";
+            case "s" -> "(b) route, streamDownload=true";
             case "c" -> "(c) camel-mail pop3:";
             case "d" -> "(d) ceiling (raw socket)";
-            default -> v.endsWith("@base") ? label(v.substring(0, v.length() - 5)) + " before" : v;
+            default -> v.endsWith("@base") ? label(v.substring(0, v.length() - 5)) + " before"
+                    : v.endsWith("@tiered") ? label(v.substring(0, v.length() - 7)) + ", tiered JIT" : v;
         };
     }
 
@@ -240,6 +256,10 @@ public final class Bench {
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round)
             throws IOException, InterruptedException {
         String fallback = variant.startsWith("c") ? DEFAULT_JVM_C : DEFAULT_JVM;
+        if (variant.endsWith("@tiered")) {
+            // the same variant with the JVM's default (tiered C1+C2) compilation, side by side with C1 only
+            fallback = fallback.replace(" -XX:TieredStopAtLevel=1", "");
+        }
         String jvm = System.getProperty("bench.jvmArgs." + variant, System.getProperty("bench.jvmArgs", fallback));
         return child(classpath, server, l, variant, round, jvm);
     }
@@ -268,7 +288,9 @@ public final class Bench {
         }
         cmd.add("-cp");
         String childVariant = variant;
-        if (variant.endsWith("@base")) {
+        if (variant.endsWith("@tiered")) {
+            childVariant = variant.substring(0, variant.length() - "@tiered".length());
+        } else if (variant.endsWith("@base")) {
             // the same variant with the main classes of an earlier build (bench.baseline): before/after in one run
             childVariant = variant.substring(0, variant.length() - 5);
             String base = System.getProperty("bench.baseline");
@@ -311,7 +333,7 @@ public final class Bench {
         }
         long[] f = Arrays.stream(result.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
         Run run = new Run(l.user(), variant, round, f[0], f[1], f[2], f[3], Arrays.copyOfRange(f, 4, f.length));
-        if (!variant.equals("d") && !variant.equals("idle")) {
+        if (!childVariant.equals("d") && !childVariant.equals("idle")) {
             if (run.messages() != l.messages() || run.octets() != l.octets()) {
                 throw new IllegalStateException("variant " + variant + " on " + l.user() + " read " + run.messages()
                                                 + " messages, " + run.octets() + " octets; expected " + l.messages()

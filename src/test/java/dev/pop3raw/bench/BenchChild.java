@@ -63,16 +63,17 @@ public final class BenchChild {
         String user = args[3];
         String password = args[4];
         int expected = Integer.parseInt(args[5]);
-        // bench.warmup passes (default 1) run first, untimed, exactly like the measured pass (a fresh route and
+        // bench.warmup passes (default 5) run first, untimed, exactly like the measured pass (a fresh route and
         // repository each time): the table shows a consumer whose JVM has warmed up; the first (cold) pass is
         // reported too, as the last extra field
-        int passes = variant.equals("idle") ? 1 : 1 + Integer.getInteger("bench.warmup", 1);
+        int passes = variant.equals("idle") ? 1 : 1 + Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP);
         long[] r = null;
         long cold = 0;
         for (int pass = 0; pass < passes; pass++) {
             r = switch (variant) {
                 case "a" -> client(host, port, user, password);
-                case "b" -> pop3raw(host, port, user, password, expected);
+                case "b" -> pop3raw(host, port, user, password, expected, "");
+                case "s" -> pop3raw(host, port, user, password, expected, "&streamDownload=true");
                 case "c" -> camelMail(host, port, user, password, expected);
                 case "d" -> ceiling(host, port, user, password, expected);
                 case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
@@ -143,9 +144,11 @@ public final class BenchChild {
 
     // ------------------------------------------------------------------------------------------ (b)
 
-    static long[] pop3raw(String host, int port, String user, String password, int expected) throws Exception {
+    static long[] pop3raw(String host, int port, String user, String password, int expected, String options)
+            throws Exception {
         String uri = "pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                     + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000";
+                     + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000"
+                     + options;
         return route(uri, expected, BenchChild::readBody);
     }
 
