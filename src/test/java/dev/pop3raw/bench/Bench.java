@@ -290,6 +290,7 @@ public final class Bench {
         String childVariant = variant;
         if (variant.endsWith("@tiered")) {
             childVariant = variant.substring(0, variant.length() - "@tiered".length());
+            cmd.add(classpath);
         } else if (variant.endsWith("@base")) {
             // the same variant with the main classes of an earlier build (bench.baseline): before/after in one run
             childVariant = variant.substring(0, variant.length() - 5);
