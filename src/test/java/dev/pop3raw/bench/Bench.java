@@ -209,19 +209,28 @@ public final class Bench {
         Run warm = child(classpath, server, l, "d", 0);
         say("onegig warm-up (d): %.3f s", warm.nanos() / 1e9);
         String jvm = System.getProperty("bench.onegig.jvmArgs", "-Xmx64m -XX:+UseSerialGC");
-        Run b = child(classpath, server, l, "b", 1, jvm);
-        Run d = child(classpath, server, l, "d", 1);
-        if (b.octets() != l.octets()) {
-            throw new IllegalStateException("the route read " + b.octets() + " of " + l.octets() + " octets");
+        List<Run> routes = new ArrayList<>();
+        for (String variant : csv(System.getProperty("bench.onegig.variants", "b,s"))) {
+            Run r = child(classpath, server, l, variant, 1, jvm);
+            if (r.octets() != l.octets()) {
+                throw new IllegalStateException("the route read " + r.octets() + " of " + l.octets() + " octets");
+            }
+            routes.add(r);
         }
-        return String.format(Locale.ROOT, "%n=== One message of %d octets (%.0f MiB) through the route, `%s`, stream"
-                                          + " caching spooled to disk%n%n----%n"
-                                          + "(b) route: delivered, body read fully (%d octets) in %.2f s, %.1f MiB/s,"
-                                          + " peak RSS %d MiB%n"
-                                          + "(d) ceiling: %.2f s, %.1f MiB/s; b/d = %.2fx%n----%n",
-                l.octets(), mib(l.octets()), jvm, b.octets(), b.nanos() / 1e9, mib(l.octets()) / (b.nanos() / 1e9),
-                b.hwmKb() / 1024, d.nanos() / 1e9, mib(l.octets()) / (d.nanos() / 1e9),
-                (double) d.nanos() / b.nanos());
+        Run d = child(classpath, server, l, "d", 1);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n=== One message of %d octets (%.0f MiB)"
+                                                                         + " through the route, `%s`, stream caching"
+                                                                         + " spooled to disk%n%n----%n",
+                l.octets(), mib(l.octets()), jvm));
+        for (Run r : routes) {
+            out.append(String.format(Locale.ROOT, "%s: delivered, body read fully (%d octets) in %.2f s, %.1f MiB/s,"
+                                                  + " peak RSS %d MiB; of (d) %.2fx%n",
+                    label(r.variant()), r.octets(), r.nanos() / 1e9, mib(l.octets()) / (r.nanos() / 1e9),
+                    r.hwmKb() / 1024, (double) d.nanos() / r.nanos()));
+        }
+        out.append(String.format(Locale.ROOT, "(d) ceiling: %.2f s, %.1f MiB/s%n----%n", d.nanos() / 1e9,
+                mib(l.octets()) / (d.nanos() / 1e9)));
+        return out.toString();
     }
 
     static String idle(String classpath, DovecotServer server) throws Exception {

@@ -66,7 +66,9 @@ public final class BenchChild {
         // bench.warmup passes (default 5) run first, untimed, exactly like the measured pass (a fresh route and
         // repository each time): the table shows a consumer whose JVM has warmed up; the first (cold) pass is
         // reported too, as the last extra field
-        int passes = variant.equals("idle") ? 1 : 1 + Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP);
+        int passes = variant.equals("idle") ? 1 : 1 + (user.equals("onegig")
+                ? Integer.getInteger("bench.onegig.warmup", 1) // a warm-up pass of 1 GB is warm enough
+                : Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP));
         long[] r = null;
         long cold = 0;
         for (int pass = 0; pass < passes; pass++) {
