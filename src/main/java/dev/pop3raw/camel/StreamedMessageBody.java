@@ -54,8 +54,10 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     private CachedOutputStream cache;
     /** The whole message, read back from the cache; null while the message is still streaming. */
     private StreamCache replay;
-    /** The exchange completed: the cache is closed and must never be written again. */
+    /** The exchange completed: the cache may be closed and must never be written again. */
     private boolean released;
+    /** The exchanges that may still read the cache: this body's own and those given a {@link #copy}. */
+    private int holders = 1;
     /** Reading the message data failed or exceeded maxMessageSize: the session is out of step. */
     private IOException wireFailure;
     private Pop3RawOversizeException oversize;
@@ -77,7 +79,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
      */
     static StreamedMessageBody attach(Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire) {
         StreamedMessageBody body = new StreamedMessageBody(exchange, uidl, maxMessageSize, head, wire);
-        exchange.getExchangeExtension().addOnCompletion(body.new Release());
+        exchange.getExchangeExtension().addOnCompletion(body.new Release(true));
         return body;
     }
 
@@ -163,17 +165,18 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     }
 
     /**
-     * An independent copy for another exchange (multicast, wire tap): the message is read to its end, then copied into
-     * a stream cache of {@code copyExchange}'s own, which lives as long as that exchange does.
+     * A copy for another exchange (multicast, wire tap): the message is read to its end, and the copy reads the same
+     * cache from its first byte. The cache then lives until this exchange and every copy's exchange have completed,
+     * as Camel's own file cache does: a multicast branch resets its body after its own completions have run, and a
+     * wire tap's exchange may outlive this one.
      */
     @Override
     public synchronized StreamCache copy(Exchange copyExchange) throws IOException {
         ensureWhole();
-        CachedOutputStream target = new CachedOutputStream(copyExchange);
-        try (target) {
-            writeTo(target);
-            return target.newStreamCache();
-        }
+        StreamCache view = cache.newStreamCache();
+        holders++;
+        copyExchange.getExchangeExtension().addOnCompletion(new Release(false));
+        return view;
     }
 
     /** Not in memory: the message may still be on the wire (and Camel's logging must not read it to show it). */
@@ -331,12 +334,17 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
         }
     }
 
-    /** The exchange completed: close the cache (which deletes its temp file); nothing writes to it after this. */
-    private synchronized void release() {
-        if (released) {
+    /**
+     * An exchange holding the cache completed. This body's own: nothing writes to the cache after this. The last one:
+     * close the cache (which deletes its temp file).
+     */
+    private synchronized void release(boolean own) {
+        if (own) {
+            released = true;
+        }
+        if (--holders > 0) {
             return;
         }
-        released = true;
         if (replay != null && !replay.inMemory()) {
             replay = null; // its file is about to go
         }
@@ -349,11 +357,26 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
         }
     }
 
-    /** Runs first among the exchange's completions, so that the cache is released before anything else. */
+    /**
+     * Runs first among the exchange's completions, so that the cache is released before anything else. Once per
+     * exchange, however often Camel calls it.
+     */
     private final class Release extends SynchronizationAdapter {
+        private final boolean own;
+        private boolean done;
+
+        Release(boolean own) {
+            this.own = own;
+        }
+
         @Override
         public void onDone(Exchange exchange) {
-            release();
+            synchronized (StreamedMessageBody.this) {
+                if (!done) {
+                    done = true;
+                    release(own);
+                }
+            }
         }
 
         @Override

@@ -292,6 +292,56 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
         awaitSpoolEmpty();
     }
 
+    /** A parallel multicast gives each branch a copy (StreamCache.copy): each reads the whole message. */
+    @Test
+    void aParallelMulticastAfterAPartialReadGivesEveryBranchTheWholeMessage() throws Exception {
+        String raw = large("fan out", 300);
+        stub.add("u1", raw);
+        Map<String, byte[]> reads = new ConcurrentHashMap<>();
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(stubUri("delete=true")).routeId("pop")
+                        .process(e -> readSome(e, 5000))
+                        .multicast().parallelProcessing().to("direct:a", "direct:b").end();
+                from("direct:a").process(e -> reads.put("a", readAll(e)));
+                from("direct:b").process(e -> reads.put("b", readAll(e)));
+            }
+        });
+        await(() -> stub.uidls().isEmpty(), "deleted");
+        assertArrayEquals(bytes(raw), reads.get("a"));
+        assertArrayEquals(bytes(raw), reads.get("b"));
+        assertTrue(errors.failures.isEmpty(), errors.messages.toString());
+        awaitSpoolEmpty();
+    }
+
+    /** A wire tap's copy outlives the exchange it was taken from: it still reads the whole message. */
+    @Test
+    void aWireTapThatReadsAfterTheExchangeCompletedGetsTheWholeMessage() throws Exception {
+        String raw = large("tapped", 300);
+        stub.add("u1", raw);
+        Map<String, byte[]> reads = new ConcurrentHashMap<>();
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(stubUri("delete=true")).routeId("pop")
+                        .process(e -> readSome(e, 5000))
+                        .wireTap("direct:tap");
+                from("direct:tap").process(e -> {
+                    Thread.sleep(500); // the tapped exchange completes meanwhile
+                    reads.put("tap", readAll(e));
+                });
+            }
+        });
+        await(() -> reads.containsKey("tap"), "the tap read it");
+        assertArrayEquals(bytes(raw), reads.get("tap"));
+        await(() -> stub.uidls().isEmpty(), "deleted");
+        assertTrue(errors.failures.isEmpty(), errors.messages.toString());
+        awaitSpoolEmpty();
+    }
+
     @Test
     void anAsynchronousRouteReadsTheWholeMessageOnAnotherThread() throws Exception {
         String slow = large("slow reader", 300);
