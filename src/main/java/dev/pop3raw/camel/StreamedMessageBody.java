@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * exchange when Camel hands its completions over (seda). A {@link CachedOutputStream} that registers its own cleanup
  * does so when it first spools, which here can happen after the exchange was handed over or has even completed: that
  * cleanup would never run. The completion runs before any other ({@link Ordered#HIGHEST}) and takes this body's lock,
- * so that once it has run nothing writes to the cache again; the consumer then only discards what is left.
+ * so that once it has run nothing writes to the cache again; the consumer then only discards what is left. Copies
+ * ({@link #copy}) read the same cache, which is closed only when the exchanges of the copies have completed too.
  * <p>
  * <b>Failures.</b> A failure to read the message data (connection cut, timeout) or more octets than maxMessageSize is
  * thrown to the reader and kept: every later read throws it again (an end of stream would pass a truncated message off
