@@ -74,6 +74,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "streamdownload":
+        case "streamDownload": getOrCreateConfiguration(target).setStreamDownload(property(camelContext, boolean.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, dev.pop3raw.client.TlsMode.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -127,6 +129,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "readTimeout": return long.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "streamdownload":
+        case "streamDownload": return boolean.class;
         case "tls": return dev.pop3raw.client.TlsMode.class;
         case "username": return java.lang.String.class;
         default: return null;
@@ -181,6 +185,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "streamdownload":
+        case "streamDownload": return getOrCreateConfiguration(target).isStreamDownload();
         case "tls": return getOrCreateConfiguration(target).getTls();
         case "username": return getOrCreateConfiguration(target).getUsername();
         default: return null;

@@ -89,6 +89,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "startscheduler":
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
+        case "streamdownload":
+        case "streamDownload": target.getConfiguration().setStreamDownload(property(camelContext, boolean.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "tls": target.getConfiguration().setTls(property(camelContext, dev.pop3raw.client.TlsMode.class, value)); return true;
@@ -168,6 +170,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "startscheduler":
         case "startScheduler": return boolean.class;
+        case "streamdownload":
+        case "streamDownload": return boolean.class;
         case "timeunit":
         case "timeUnit": return java.util.concurrent.TimeUnit.class;
         case "tls": return dev.pop3raw.client.TlsMode.class;
@@ -248,6 +252,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "startscheduler":
         case "startScheduler": return target.isStartScheduler();
+        case "streamdownload":
+        case "streamDownload": return target.getConfiguration().isStreamDownload();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();
         case "tls": return target.getConfiguration().getTls();

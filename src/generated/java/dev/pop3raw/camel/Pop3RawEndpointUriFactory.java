@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(42);
+        Set<String> props = new HashSet<>(43);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -63,6 +63,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("sendEmptyMessageWhenIdle");
         props.add("sslContextParameters");
         props.add("startScheduler");
+        props.add("streamDownload");
         props.add("timeUnit");
         props.add("tls");
         props.add("useFixedDelay");

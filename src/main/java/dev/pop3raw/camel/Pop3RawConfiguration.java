@@ -64,6 +64,8 @@ public class Pop3RawConfiguration implements Cloneable {
     private long maxMessageSize;
     @UriParam(label = "consumer", defaultValue = "skip", enums = "skip,fail,delete")
     private OversizeAction oversizeAction = OversizeAction.SKIP;
+    @UriParam(label = "consumer,advanced", defaultValue = "false")
+    private boolean streamDownload;
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration")
     private long inUseDelay = 60_000;
     @UriParam(label = "advanced", defaultValue = "true")
@@ -308,6 +310,22 @@ public class Pop3RawConfiguration implements Cloneable {
      */
     public void setOversizeAction(OversizeAction oversizeAction) {
         this.oversizeAction = oversizeAction;
+    }
+
+    public boolean isStreamDownload() {
+        return streamDownload;
+    }
+
+    /**
+     * Routes a message that does not fit in the first 64 KiB while it still arrives: the route reads it from the
+     * connection (every byte also goes to the stream cache, so it can be read again), instead of waiting until it is
+     * whole in the cache. Receiving and routing then overlap, which pays for large messages. The exchange has no
+     * CamelPop3RawSize header (the size is not known when it starts); a connection lost in the middle fails the
+     * exchange, and the message is offered again. A message is routed before the next one is read, so when the server
+     * refuses a RETR after the last streamed message, no exchange of the poll has CamelBatchComplete=true.
+     */
+    public void setStreamDownload(boolean streamDownload) {
+        this.streamDownload = streamDownload;
     }
 
     public long getInUseDelay() {

@@ -371,8 +371,17 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 if (held != null) {
                     held.seal(index++, planned - refused, false);
                     processBatch(new ArrayDeque<>(List.of(held)));
+                    held = null;
                 }
-                held = new Delivery(exchange, info, session);
+                if (exchange.getIn().getBody() instanceof StreamedMessageBody streamed) {
+                    // routed now, while it arrives: the next message cannot be read before this one is finished
+                    Delivery delivery = new Delivery(exchange, info, session, new ConsumedOctets());
+                    delivery.seal(index++, planned - refused, !batch.hasNext());
+                    routeStreamed(client, delivery, streamed);
+                } else {
+                    held = new Delivery(exchange, info, session, new ConsumedOctets(
+                            exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class)));
+                }
             }
             ok = true;
         } finally {
@@ -396,11 +405,43 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /**
+     * Routes a streamed message and then finishes it: whatever the route left unread is read from the wire (into the
+     * cache while the exchange is still in flight, else discarded) so that the session stays in step. A failure to read
+     * the message, by the route or now, means the session is broken: it ends the poll as a broken session always does.
+     */
+    private void routeStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
+        try {
+            processBatch(new ArrayDeque<>(List.of(delivery)));
+        } catch (Exception e) {
+            try {
+                finishStreamed(client, delivery, body);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        finishStreamed(client, delivery, body);
+    }
+
+    private void finishStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
+        try {
+            body.finish();
+        } catch (Pop3RawOversizeException e) {
+            client.close(); // as in toExchange: dropped, not drained, nothing deleted
+            throw e;
+        } finally {
+            delivery.octets.known(body.receivedOctets());
+        }
+    }
+
+    /**
      * Copies the message from the wire into a stream cache and builds its exchange. A message that ends within the
      * copy buffer and that the stream caching strategy would not spool ({@code shouldSpoolCache}) is cached as a
      * byte array of its exact size ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for
      * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
-     * completion callback per exchange. Longer messages go through a {@link CachedOutputStream} as before.
+     * completion callback per exchange. Longer messages go through a {@link CachedOutputStream} as before, unless
+     * {@code streamDownload} is set: then the exchange gets a {@link StreamedMessageBody} that goes on reading the wire
+     * while the route reads it, and no {@code SIZE} header (the size is not known yet).
      */
     private Exchange toExchange(MessageInfo info, InputStream body) throws IOException, Pop3RawOversizeException {
         long limit = config.getMaxMessageSize();
@@ -433,6 +474,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             octets = filled;
             if (ended && !exchange.getContext().getStreamCachingStrategy().shouldSpoolCache(filled)) {
                 streamCache = new InputStreamCache(Arrays.copyOf(buffer, filled));
+            } else if (!ended && config.isStreamDownload()) {
+                // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
+                streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in);
             } else {
                 cache = new CachedOutputStream(exchange);
                 cache.write(buffer, 0, filled);
@@ -457,7 +501,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         message.setBody(streamCache);
         message.setHeader(Pop3RawConstants.UIDL, info.uidl());
         message.setHeader(Pop3RawConstants.MESSAGE_NUMBER, info.number());
-        message.setHeader(Pop3RawConstants.SIZE, octets);
+        if (!(streamCache instanceof StreamedMessageBody)) {
+            message.setHeader(Pop3RawConstants.SIZE, octets);
+        }
         message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
         message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
         Map<String, String> fields = HeaderDecoder.parse(headers.block(), HEADER_FIELDS);
@@ -526,7 +572,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             String uidl = d.info.uidl();
             MessageClaims.Claim claim = null;
             if (claims != null) {
-                claim = claims.claim(exchange, uidl);
+                try {
+                    claim = claims.claim(exchange, uidl);
+                } catch (RuntimeException e) {
+                    discard(exchange); // never routed: its stream cache must not outlive it
+                    throw e;
+                }
                 if (claim == null) {
                     LOG.debug("pop3raw: message {} of {} is claimed or processed by another consumer", uidl, mailbox);
                     discard(exchange);
@@ -534,7 +585,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 }
             }
             inFlight.add(uidl);
-            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, claim, d.octets()));
+            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, claim, d.octets));
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {
@@ -633,14 +684,16 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         final Exchange exchange;
         final MessageInfo info;
         final Session session;
+        final ConsumedOctets octets;
         int index;
         int size;
         boolean complete;
 
-        Delivery(Exchange exchange, MessageInfo info, Session session) {
+        Delivery(Exchange exchange, MessageInfo info, Session session, ConsumedOctets octets) {
             this.exchange = exchange;
             this.info = info;
             this.session = session;
+            this.octets = octets;
         }
 
         void seal(int index, int size, boolean complete) {
@@ -648,10 +701,40 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             this.size = size;
             this.complete = complete;
         }
+    }
 
-        long octets() {
-            Long octets = exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class);
-            return octets == null ? 0 : octets;
+    /**
+     * A message's octets, counted in {@code bytesConsumed} once its exchange succeeded and its size is known. Both are
+     * needed because a streamed message's size is known only when the consumer has read it to its end, which may be
+     * before or after its exchange completes.
+     */
+    private final class ConsumedOctets {
+        private long octets = -1;
+        private boolean succeeded;
+        private boolean counted;
+
+        ConsumedOctets() {
+        }
+
+        ConsumedOctets(Long octets) {
+            this.octets = octets == null ? 0 : octets;
+        }
+
+        synchronized void known(long octets) {
+            this.octets = octets;
+            countWhenBoth();
+        }
+
+        synchronized void succeeded() {
+            succeeded = true;
+            countWhenBoth();
+        }
+
+        private void countWhenBoth() {
+            if (succeeded && octets >= 0 && !counted) {
+                counted = true;
+                stats.bytesConsumed.addAndGet(octets);
+            }
         }
     }
 
@@ -660,9 +743,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         private final Session session;
         private final String uidl;
         private final MessageClaims.Claim claim;
-        private final long octets;
+        private final ConsumedOctets octets;
 
-        Commit(Session session, String uidl, MessageClaims.Claim claim, long octets) {
+        Commit(Session session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
             this.session = session;
             this.uidl = uidl;
             this.claim = claim;
@@ -673,7 +756,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         public void onComplete(Exchange exchange) {
             try {
                 stats.messagesConsumed.incrementAndGet();
-                stats.bytesConsumed.addAndGet(octets);
+                octets.succeeded();
                 if (claim != null) {
                     claims.succeeded(exchange, claim);
                     confirmedKeys.confirmed(uidl);
