@@ -156,17 +156,15 @@ public final class Bench {
                         label(v), s, l.messages() / s, mib(l.octets()) / s, rss,
                         d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), cold));
             }
-            Double b = median.get("b");
-            Double c = median.get("c");
-            Double d = median.get("d");
-            t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (throughput ratios)%n", l.user(),
-                    b != null && c != null ? String.format(Locale.ROOT, "%.1fx", c / b) : "n/a",
-                    b != null && d != null ? String.format(Locale.ROOT, "%.2fx", d / b) : "n/a"));
-            Double streamed = median.get("s");
-            if (streamed != null) {
-                t.append(String.format(Locale.ROOT, "8+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*%n",
-                        l.user(), c != null ? String.format(Locale.ROOT, "%.1fx", c / streamed) : "n/a",
-                        d != null ? String.format(Locale.ROOT, "%.2fx", d / streamed) : "n/a"));
+            t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
+                                                + " per-round ratios: b/c %s, b/d %s)%n", l.user(),
+                    ratio(median, "c", "b"), ratio(median, "d", "b"), roundRatio(runs, l.user(), "c", "b"),
+                    roundRatio(runs, l.user(), "d", "b")));
+            if (median.containsKey("s")) {
+                t.append(String.format(Locale.ROOT, "8+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
+                                                    + " (per round: s/c %s, s/d %s)%n", l.user(),
+                        ratio(median, "c", "s"), ratio(median, "d", "s"), roundRatio(runs, l.user(), "c", "s"),
+                        roundRatio(runs, l.user(), "d", "s")));
             }
         }
         t.append("|===\n\nAll rounds (seconds):\n\n----\n");
@@ -188,6 +186,32 @@ public final class Bench {
             default -> v.endsWith("@base") ? label(v.substring(0, v.length() - 5)) + " before"
                     : v.endsWith("@tiered") ? label(v.substring(0, v.length() - 7)) + ", tiered JIT" : v;
         };
+    }
+
+    /** Throughput of {@code of} relative to {@code to}: the time of {@code to} over the time of {@code of}. */
+    static String ratio(Map<String, Double> median, String to, String of) {
+        Double t = median.get(to);
+        Double o = median.get(of);
+        return t == null || o == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", t / o);
+    }
+
+    /**
+     * The same ratio per round (both variants ran minutes apart at most, under the same load), then the median of
+     * those: less sensitive to a machine whose speed drifts between rounds than the ratio of two medians.
+     */
+    static String roundRatio(List<Run> runs, String corpus, String to, String of) {
+        Map<Integer, Long> toNanos = new LinkedHashMap<>();
+        runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(to))
+                .forEach(r -> toNanos.put(r.round(), r.nanos()));
+        double[] ratios = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(of)
+                                                   && toNanos.containsKey(r.round()))
+                .mapToDouble(r -> (double) toNanos.get(r.round()) / r.nanos()).sorted().toArray();
+        if (ratios.length == 0) {
+            return "n/a";
+        }
+        double m = ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2fx", m);
     }
 
     static double medianSeconds(List<Run> runs, String corpus, String variant) {
