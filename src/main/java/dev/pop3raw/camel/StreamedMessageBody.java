@@ -55,6 +55,8 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     private CachedOutputStream cache;
     /** The whole message, read back from the cache; null while the message is still streaming. */
     private StreamCache replay;
+    /** {@link #reset()} was called after a read: the next read starts from the first byte (see there). */
+    private boolean rewindPending;
     /** The exchange completed: the cache may be closed and must never be written again. */
     private boolean released;
     /** The exchanges that may still read the cache: this body's own and those given a {@link #copy}. */
@@ -96,6 +98,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     @Override
     public synchronized int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        rewindIfPending();
         if (replay != null) {
             return ((InputStream) replay).read(b, off, len);
         }
@@ -121,6 +124,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
 
     @Override
     public synchronized int available() throws IOException {
+        rewindIfPending();
         if (replay != null) {
             return ((InputStream) replay).available();
         }
@@ -137,19 +141,28 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
 
     /**
      * Before anything was read: nothing (Camel resets the body on route entry, which must not wait for the whole
-     * message). After: reads the rest of the message into the cache and starts again from its first byte. A failure
-     * is not thrown here (a reset has no way to report it) but by the next read.
+     * message). After: the next read starts again from the first byte; the rest of the message is read into the cache
+     * and the cache opened for reading only then. Camel also resets the body when the route ends, and then mostly
+     * nobody reads it again: opening the cache there (for a spooled message, a file opened and read up to the old
+     * position) would be work for nothing. A failure is not thrown here (a reset has no way to report it) but by the
+     * next read.
      */
     @Override
     public synchronized void reset() {
-        if (replay == null && position == 0) {
-            return;
+        if (replay != null) {
+            replay.reset();
+            rewindPending = false;
+        } else if (position > 0) {
+            rewindPending = true;
         }
-        try {
+    }
+
+    /** Carries out a pending {@link #reset()}: the whole message in the cache, read again from its first byte. */
+    private void rewindIfPending() throws IOException {
+        if (rewindPending) {
             ensureWhole();
             replay.reset();
-        } catch (IOException e) {
-            LOG.debug("pop3raw: message {} cannot be read again: {}", uidl, e.getMessage());
+            rewindPending = false;
         }
     }
 
@@ -199,6 +212,9 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
 
     @Override
     public synchronized long position() {
+        if (rewindPending) {
+            return 0;
+        }
         return replay != null ? replay.position() : position;
     }
 

@@ -310,8 +310,9 @@ public final class Bench {
         String jfr = System.getProperty("bench.jfr");
         if (jfr != null && round > 0) {
             Files.createDirectories(Path.of(jfr));
-            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, l.user() + "-" + variant
-                    + "-" + round + ".jfr").toAbsolutePath());
+            // bench.jfr.settings: "profile" (JDK's, 10-20 ms samples) or a .jfc file, e.g. with 1 ms sampling
+            cmd.add("-XX:StartFlightRecording=settings=" + System.getProperty("bench.jfr.settings", "profile")
+                    + ",filename=" + Path.of(jfr, l.user() + "-" + variant + "-" + round + ".jfr").toAbsolutePath());
         }
         cmd.add("-Dlog4j2.configurationFile=log4j2-bench.properties");
         for (String p : System.getProperties().stringPropertyNames()) {
