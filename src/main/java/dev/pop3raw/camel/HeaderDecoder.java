@@ -40,55 +40,62 @@ final class HeaderDecoder {
         return parse(readHeaderBlock(in), wanted);
     }
 
-    /** {@link #read(InputStream, Set)} for a header block already collected (see {@link Collector}). */
+    /**
+     * {@link #read(InputStream, Set)} for a header block already collected (see {@link Collector}). Works on the
+     * octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
+     * decoded (the others, Received and DKIM lines mostly, cost one scan).
+     */
     static Map<String, String> parse(byte[] block, Set<String> wanted) {
-        String text = decodeRaw(block);
         Map<String, String> result = new LinkedHashMap<>();
-        StringBuilder current = null;
+        int length = block.length;
         int pos = 0;
-        int length = text.length();
-        while (true) {
-            // the lines of text.split("\r?\n", -1), without a regular expression
-            int nl = text.indexOf('\n', pos);
-            int end = nl < 0 ? length : nl;
-            if (nl >= 0 && end > pos && text.charAt(end - 1) == '\r') {
-                end--;
+        while (pos < length) {
+            int lineEnd = lineEnd(block, pos);
+            // the field goes on over the following lines that start with a space or a tab (folding)
+            int fieldEnd = lineEnd;
+            while (fieldEnd < length && (block[fieldEnd] == ' ' || block[fieldEnd] == '\t')) {
+                fieldEnd = lineEnd(block, fieldEnd);
             }
-            String line = text.substring(pos, end);
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                if (current != null) {
-                    current.append(line);
+            int colon = indexOf(block, (byte) ':', pos, lineEnd);
+            if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
+                String name = new String(block, pos, colon - pos, StandardCharsets.ISO_8859_1).trim()
+                        .toLowerCase(Locale.ROOT);
+                if (wanted.contains(name) && !result.containsKey(name)) {
+                    result.put(name, decode(decodeRaw(unfold(block, colon + 1, fieldEnd)).trim()));
                 }
-                if (nl < 0) {
-                    break;
-                }
-                pos = nl + 1;
-                continue;
             }
-            if (current != null) {
-                take(current.toString(), wanted, result);
-            }
-            current = new StringBuilder(line);
-            if (nl < 0) {
-                break;
-            }
-            pos = nl + 1;
-        }
-        if (current != null) {
-            take(current.toString(), wanted, result);
+            pos = fieldEnd;
         }
         return result;
     }
 
-    private static void take(String field, Set<String> wanted, Map<String, String> result) {
-        int colon = field.indexOf(':');
-        if (colon <= 0) {
-            return;
+    /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
+    private static int lineEnd(byte[] b, int from) {
+        int lf = indexOf(b, (byte) '\n', from, b.length);
+        return lf < 0 ? b.length : lf + 1;
+    }
+
+    private static int indexOf(byte[] b, byte wanted, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == wanted) {
+                return i;
+            }
         }
-        String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        if (wanted.contains(name) && !result.containsKey(name)) {
-            result.put(name, decode(field.substring(colon + 1).trim()));
+        return -1;
+    }
+
+    /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
+    private static byte[] unfold(byte[] b, int from, int to) {
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c == '\n' || c == '\r' && i + 1 < to && b[i + 1] == '\n' || c == '\r' && i + 1 == to) {
+                continue;
+            }
+            out[n++] = c;
         }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     /**

@@ -41,6 +41,24 @@ class HeaderDecoderTest {
     }
 
     @Test
+    void eachFieldIsDecodedOnItsOwnSoALatin1FieldElsewhereDoesNotSpoilAUtf8Subject() {
+        byte[] block = concat("X-Legacy: caf".getBytes(StandardCharsets.US_ASCII), new byte[] { (byte) 0xE9 },
+                "\r\nSubject: Gr\u00fc\u00dfe\r\n\tfolded with a tab\nFrom : a@example.com\r\n".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> h = HeaderDecoder.parse(block, Set.of("subject", "from", "x-legacy"));
+        assertEquals("Gr\u00fc\u00dfe\tfolded with a tab", h.get("subject"));
+        assertEquals("caf\u00e9", h.get("x-legacy"));
+        assertEquals("a@example.com", h.get("from"), "space before the colon, bare LF line end");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void rawEightBitHeadersAreUtf8OrLatin1() throws Exception {
         byte[] utf8 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.UTF_8);
         assertEquals("Grüße", HeaderDecoder.read(new ByteArrayInputStream(utf8), Set.of("subject")).get("subject"));
