@@ -77,7 +77,7 @@ final class Corpora {
                 h.append(l % 9 == 4 ? "." : l % 9 == 7 ? ".." : "").append(line(random)).append("\r\n");
             }
             h.append(".\r\n"); // a lone dot line inside the message: stuffed on the wire
-            int attachment = (int) Math.round(10_240 * Math.pow(2_097_152 / 10_240.0, random.nextDouble()) * 0.87);
+            int attachment = (int) Math.round(10_240 * Math.pow(2_097_152 / 10_240.0, random.nextDouble()));
             h.append("--").append(boundary).append("\r\nContent-Type: application/octet-stream; name=\"a").append(i)
                     .append(".bin\"\r\nContent-Transfer-Encoding: base64\r\n"
                             + "Content-Disposition: attachment; filename=\"a").append(i).append(".bin\"\r\n\r\n");
