@@ -28,7 +28,7 @@ import dev.pop3raw.testing.DovecotServer;
  * peak RSS (VmHWM) reported is that variant's alone. The table gives the median of the rounds.
  * <p>
  * Properties: {@code bench.corpora} (small,mixed,large), {@code bench.rounds} (3), {@code bench.variants} (a,b,c,d),
- * {@code bench.jvmArgs} (child JVM options, default {@code -Xmx64m -XX:+UseSerialGC}; camel-mail {@code -Xmx128m}),
+ * {@code bench.jvmArgs} (child JVM options, default {@link #DEFAULT_JVM}; camel-mail and the idle poll {@code -Xmx128m}),
  * {@code bench.jvmArgs.<variant>} (overrides for one variant), {@code bench.onegig=true} (the 1 GB message through
  * the route at -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen),
  * {@code bench.idle.messages} (100000), {@code bench.jfr=<dir>} (a JFR recording per child),
@@ -270,7 +270,9 @@ public final class Bench {
                 + " in the repository (simulated repository round trip: %d µs)%n%n----%n", count,
                 Long.getLong("bench.idle.latencyMicros", 100)));
         for (String options : List.of("&confirmedKeyCacheSize=0", "")) {
-            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.jvmArgs", DEFAULT_JVM), options);
+            // the simulated repository holds its 100,000 keys in the same heap (a real one is a database): 128 MB
+            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM_C),
+                    options);
             s.append(options.isEmpty() ? "confirmed-key cache on (default):\n" : "cache off (" + options.substring(1)
                                                                                 + "):\n");
             for (int i = 0; i + 1 < r.extra().length; i += 2) {
