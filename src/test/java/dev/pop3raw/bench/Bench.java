@@ -131,7 +131,7 @@ public final class Bench {
 
     static String table(Map<String, Corpora.Loaded> loaded, List<String> variants, List<Run> runs, int rounds) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (a, b, c, d per corpus in each round),"
+        t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (every variant once per corpus in each round),"
                                             + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es)"
                                             + " identical to the timed one (fresh route and repository), then the timed"
                                             + " pass. 'cold pass s' is the median of the first, cold passes.%n%n",
