@@ -157,8 +157,20 @@ final class HeaderDecoder {
         return out.toByteArray();
     }
 
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Header bytes: UTF-8 when they are valid UTF-8 (RFC 6532), otherwise ISO-8859-1 so nothing is lost. */
     static String decodeRaw(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.ISO_8859_1); // the common case: no decoder needed
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

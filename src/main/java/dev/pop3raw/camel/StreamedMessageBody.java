@@ -57,6 +57,8 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     private StreamCache replay;
     /** {@link #reset()} was called after a read: the next read starts from the first byte (see there). */
     private boolean rewindPending;
+    /** The buffer of {@link #read()} (a byte-at-a-time reader must not allocate per byte). */
+    private final byte[] single = new byte[1];
     /** The exchange completed: the cache may be closed and must never be written again. */
     private boolean released;
     /** The exchanges that may still read the cache: this body's own and those given a {@link #copy}. */
@@ -90,7 +92,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
 
     @Override
     public synchronized int read() throws IOException {
-        byte[] one = new byte[1];
+        byte[] one = single;
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }

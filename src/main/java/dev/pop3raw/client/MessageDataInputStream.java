@@ -25,6 +25,8 @@ final class MessageDataInputStream extends InputStream {
     private boolean atLineStart = true;
     private boolean ended;
     private long count;
+    /** The buffer of {@link #read()} (a byte-at-a-time reader must not allocate per byte). */
+    private final byte[] single = new byte[1];
 
     MessageDataInputStream(Pop3Input input, Runnable onEnd) {
         this(input, onEnd, e -> e);
@@ -42,7 +44,7 @@ final class MessageDataInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
+        byte[] one = single;
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }

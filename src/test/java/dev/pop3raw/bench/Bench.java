@@ -206,21 +206,19 @@ public final class Bench {
         double[] ratios = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(of)
                                                    && toNanos.containsKey(r.round()))
                 .mapToDouble(r -> (double) toNanos.get(r.round()) / r.nanos()).sorted().toArray();
-        if (ratios.length == 0) {
-            return "n/a";
-        }
-        double m = ratios.length % 2 == 1 ? ratios[ratios.length / 2]
-                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
-        return String.format(Locale.ROOT, "%.2fx", m);
+        return ratios.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", median(ratios));
     }
 
     static double medianSeconds(List<Run> runs, String corpus, String variant) {
         double[] s = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant))
                 .mapToDouble(r -> r.nanos() / 1e9).sorted().toArray();
-        if (s.length == 0) {
-            return Double.NaN;
-        }
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return s.length == 0 ? Double.NaN : median(s);
+    }
+
+    /** The median of sorted values. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     // ------------------------------------------------------------------------------------------ special modes
