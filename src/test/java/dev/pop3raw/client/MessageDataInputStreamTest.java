@@ -170,22 +170,22 @@ class MessageDataInputStreamTest {
         assertTrue(e.getMessage().contains("8192"), e.getMessage());
     }
 
-    /** The word-at-a-time LF search agrees with a byte loop for every position, range and neighbouring byte. */
+    /** The word-at-a-time dot search agrees with a byte loop for every position, range and neighbouring byte. */
     @Test
-    void indexOfLfAgreesWithAByteLoop() {
-        byte[] fillers = { 0, 'a', 0x0B, 0x09, (byte) 0x8A, (byte) 0xFF, 0x0A ^ 0x01, (byte) 0x89 };
+    void indexOfDotAgreesWithAByteLoop() {
+        byte[] fillers = { 0, 'a', 0x2F, 0x2D, (byte) 0xAE, (byte) 0xFF, 0x2E ^ 0x01, (byte) (0x2E ^ 0x80), '\n' };
         for (byte filler : fillers) {
-            for (int lfAt = -1; lfAt < 40; lfAt++) {
-                byte[] b = new byte[40];
+            for (int dotAt = -1; dotAt < 48; dotAt++) {
+                byte[] b = new byte[48];
                 java.util.Arrays.fill(b, filler);
-                if (lfAt >= 0) {
-                    b[lfAt] = '\n';
+                if (dotAt >= 0) {
+                    b[dotAt] = '.';
                 }
-                for (int from = 0; from < 40; from++) {
-                    for (int to = from; to <= 40; to++) {
-                        int expected = lfAt >= from && lfAt < to ? lfAt : -1;
-                        assertEquals(expected, MessageDataInputStream.indexOfLf(b, from, to),
-                                "filler " + filler + " lf " + lfAt + " [" + from + "," + to + ")");
+                for (int from = 0; from < 48; from++) {
+                    for (int to = from; to <= 48; to++) {
+                        int expected = dotAt >= from && dotAt < to ? dotAt : -1;
+                        assertEquals(expected, MessageDataInputStream.indexOfDot(b, from, to),
+                                "filler " + filler + " dot " + dotAt + " [" + from + "," + to + ")");
                     }
                 }
             }
