@@ -37,7 +37,12 @@ final class HeaderDecoder {
      * first occurrence of each wanted field, unfolded and decoded, keyed by the lower-case field name.
      */
     static Map<String, String> read(InputStream in, Set<String> wanted) throws IOException {
-        return parse(readHeaderBlock(in), wanted);
+        return parse(readHeaderBlock(in), new Fields(wanted));
+    }
+
+    /** {@link #parse(byte[], Fields)} for a set of lower-case field names. */
+    static Map<String, String> parse(byte[] block, Set<String> wanted) {
+        return parse(block, new Fields(wanted));
     }
 
     /**
@@ -45,7 +50,7 @@ final class HeaderDecoder {
      * octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
      * decoded (the others, Received and DKIM lines mostly, cost one scan).
      */
-    static Map<String, String> parse(byte[] block, Set<String> wanted) {
+    static Map<String, String> parse(byte[] block, Fields wanted) {
         Map<String, String> result = new LinkedHashMap<>();
         int length = block.length;
         int pos = 0;
@@ -58,15 +63,70 @@ final class HeaderDecoder {
             }
             int colon = indexOf(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
-                String name = new String(block, pos, colon - pos, StandardCharsets.ISO_8859_1).trim()
-                        .toLowerCase(Locale.ROOT);
-                if (wanted.contains(name) && !result.containsKey(name)) {
+                String name = wanted.match(block, pos, colon);
+                if (name != null && !result.containsKey(name)) {
                     result.put(name, decode(decodeRaw(unfold(block, colon + 1, fieldEnd)).trim()));
                 }
             }
             pos = fieldEnd;
         }
         return result;
+    }
+
+    /**
+     * The field names to decode, kept as octets: a field's name is matched against them without first becoming a
+     * string (most fields of a real header block are not wanted, and this runs for every message).
+     */
+    static final class Fields {
+        private final String[] names;
+        private final byte[][] octets;
+
+        /** @param names lower-case ASCII field names */
+        Fields(Set<String> names) {
+            this.names = names.toArray(String[]::new);
+            this.octets = new byte[this.names.length][];
+            for (int i = 0; i < this.names.length; i++) {
+                octets[i] = this.names[i].getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+
+        /**
+         * The wanted name that {@code b[from, to)} spells, ignoring ASCII case and surrounding blanks (a space before
+         * the colon is obsolete syntax, RFC 5322 4.5.3), or null.
+         */
+        String match(byte[] b, int from, int to) {
+            while (from < to && isBlank(b[from])) {
+                from++;
+            }
+            while (to > from && isBlank(b[to - 1])) {
+                to--;
+            }
+            int length = to - from;
+            for (int i = 0; i < octets.length; i++) {
+                byte[] name = octets[i];
+                if (name.length == length && equalsIgnoreAsciiCase(name, b, from)) {
+                    return names[i];
+                }
+            }
+            return null;
+        }
+
+        private static boolean isBlank(byte c) {
+            return c == ' ' || c == '\t';
+        }
+
+        private static boolean equalsIgnoreAsciiCase(byte[] lower, byte[] b, int from) {
+            for (int i = 0; i < lower.length; i++) {
+                int c = b[from + i];
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+                if (c != lower[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
@@ -110,26 +170,45 @@ final class HeaderDecoder {
         private int beforePrevious = -1;
         private boolean complete;
 
-        /** Feeds the next bytes of the message; does nothing once the block is complete. */
+        /**
+         * Feeds the next bytes of the message; does nothing once the block is complete. Only line ends are looked at
+         * (the block ends at an LF that closes an empty line); the bytes before it are copied at once.
+         */
         void feed(byte[] b, int off, int len) {
-            int end = off + len;
-            for (int i = off; i < end && !complete; i++) {
-                if (size >= MAX_HEADER_BYTES) {
-                    complete = true;
-                    break;
-                }
-                int c = b[i] & 0xFF;
-                if (c == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
-                    complete = true;
-                    break;
-                }
-                if (size == bytes.length) {
-                    bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_HEADER_BYTES, size * 2));
-                }
-                bytes[size++] = (byte) c;
-                beforePrevious = previous;
-                previous = c;
+            if (complete) {
+                return;
             }
+            int end = off + len;
+            int take = len;
+            for (int i = off; i < end; i++) {
+                if (b[i] == '\n') {
+                    int p = at(b, off, i - 1);
+                    if (p == '\n' || p == '\r' && at(b, off, i - 2) == '\n') {
+                        take = i - off;
+                        complete = true;
+                        break;
+                    }
+                }
+            }
+            if (size + take > MAX_HEADER_BYTES) {
+                take = MAX_HEADER_BYTES - size; // the block is cut at the bound, as the stream reader cuts it
+                complete = true;
+            }
+            if (take == 0) {
+                return;
+            }
+            if (size + take > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_HEADER_BYTES, Math.max(size + take, size * 2)));
+            }
+            System.arraycopy(b, off, bytes, size, take);
+            size += take;
+            beforePrevious = take >= 2 ? b[off + take - 2] & 0xFF : previous;
+            previous = b[off + take - 1] & 0xFF;
+        }
+
+        /** The byte at {@code i}, reaching back into the previous chunk's last two bytes when {@code i < off}. */
+        private int at(byte[] b, int off, int i) {
+            return i >= off ? b[i] & 0xFF : i == off - 1 ? previous : beforePrevious;
         }
 
         boolean complete() {
@@ -141,7 +220,7 @@ final class HeaderDecoder {
         }
     }
 
-    private static byte[] readHeaderBlock(InputStream in) throws IOException {
+    static byte[] readHeaderBlock(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         int previous = -1;
         int beforePrevious = -1;

@@ -65,7 +65,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final int COPY_BUFFER_SIZE = 64 * 1024;
 
-    private static final Set<String> HEADER_FIELDS = Set.of("subject", "from", "to", "cc", "date", "message-id");
+    private static final HeaderDecoder.Fields HEADER_FIELDS = new HeaderDecoder.Fields(
+            Set.of("subject", "from", "to", "cc", "date", "message-id"));
 
     private final Pop3RawEndpoint endpoint;
     private final Pop3RawConfiguration config;

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -50,6 +51,14 @@ class HeaderDecoderTest {
         assertEquals("a@example.com", h.get("from"), "space before the colon, bare LF line end");
     }
 
+    @Test
+    void fieldNamesMatchInAnyCaseAndOnlyInFull() {
+        byte[] block = ("Subjects: longer name\r\nSubj: shorter name\r\nMESSAGE-ID: <1@x>\r\n"
+                        + "sUbJeCt\t: mixed case\r\n").getBytes(StandardCharsets.US_ASCII);
+        Map<String, String> h = HeaderDecoder.parse(block, Set.of("subject", "message-id"));
+        assertEquals(Map.of("subject", "mixed case", "message-id", "<1@x>"), h);
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {
@@ -82,6 +91,10 @@ class HeaderDecoderTest {
                 "Subject: no body, no end",
                 "\r\nbody only",
                 "Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\nDate: Mon, 6 Jan 2025 10:00:00 +0000\r\n\r\nx",
+                "\n\nafter an empty first line",
+                "Subject: split terminator\r\n\r",
+                "Subject: bare CR\r\r\nTo: z@z\r\n\r\nx",
+                "X-Exact: " + "y".repeat(HeaderDecoder.MAX_HEADER_BYTES - 11) + "\r\n\r\n",
                 "X-Long: " + "y".repeat(70_000) + "\r\n\r\n");
         Set<String> wanted = Set.of("subject", "from", "to", "cc", "date", "x-long");
         for (String m : messages) {
@@ -92,7 +105,9 @@ class HeaderDecoderTest {
                 for (int off = 0; off < bytes.length && !c.complete(); off += chunk) {
                     c.feed(bytes, off, Math.min(chunk, bytes.length - off));
                 }
-                assertEquals(expected, HeaderDecoder.parse(c.block(), wanted), m.substring(0, Math.min(20, m.length())));
+                String what = m.substring(0, Math.min(20, m.length())) + " in chunks of " + chunk;
+                assertArrayEquals(HeaderDecoder.readHeaderBlock(new ByteArrayInputStream(bytes)), c.block(), what);
+                assertEquals(expected, HeaderDecoder.parse(c.block(), wanted), what);
             }
         }
     }
