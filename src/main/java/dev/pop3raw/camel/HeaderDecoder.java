@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pop3raw.client.ByteScan;
+
 /**
  * Reads the header block at the start of a raw message (bounded in size) and decodes the few fields the
  * consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
@@ -61,7 +63,7 @@ final class HeaderDecoder {
             while (fieldEnd < length && (block[fieldEnd] == ' ' || block[fieldEnd] == '\t')) {
                 fieldEnd = lineEnd(block, fieldEnd);
             }
-            int colon = indexOf(block, (byte) ':', pos, lineEnd);
+            int colon = ByteScan.indexOf(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
                 String name = wanted.match(block, pos, colon);
                 if (name != null && !result.containsKey(name)) {
@@ -131,17 +133,8 @@ final class HeaderDecoder {
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
     private static int lineEnd(byte[] b, int from) {
-        int lf = indexOf(b, (byte) '\n', from, b.length);
+        int lf = ByteScan.indexOf(b, (byte) '\n', from, b.length);
         return lf < 0 ? b.length : lf + 1;
-    }
-
-    private static int indexOf(byte[] b, byte wanted, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == wanted) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
@@ -180,15 +173,15 @@ final class HeaderDecoder {
             }
             int end = off + len;
             int take = len;
-            for (int i = off; i < end; i++) {
-                if (b[i] == '\n') {
-                    int p = at(b, off, i - 1);
-                    if (p == '\n' || p == '\r' && at(b, off, i - 2) == '\n') {
-                        take = i - off;
-                        complete = true;
-                        break;
-                    }
+            int i = ByteScan.indexOf(b, (byte) '\n', off, end);
+            while (i >= 0) {
+                int p = at(b, off, i - 1);
+                if (p == '\n' || p == '\r' && at(b, off, i - 2) == '\n') {
+                    take = i - off;
+                    complete = true;
+                    break;
                 }
+                i = ByteScan.indexOf(b, (byte) '\n', i + 1, end);
             }
             if (size + take > MAX_HEADER_BYTES) {
                 take = MAX_HEADER_BYTES - size; // the block is cut at the bound, as the stream reader cuts it

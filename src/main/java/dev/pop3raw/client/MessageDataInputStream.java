@@ -2,9 +2,6 @@ package dev.pop3raw.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The data of one multi-line reply (RETR, TOP), as the message was before the server byte-stuffed it:
@@ -88,7 +85,7 @@ final class MessageDataInputStream extends InputStream {
             byte[] buf = input.buf;
             int i = max;
             for (int from = start + 1; from < max; ) {
-                int dot = indexOfDot(buf, from, max);
+                int dot = ByteScan.indexOf(buf, (byte) '.', from, max);
                 if (dot < 0) {
                     break;
                 }
@@ -138,41 +135,6 @@ final class MessageDataInputStream extends InputStream {
         }
         atLineStart = false;
         return false;
-    }
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long DOTS = 0x2E2E2E2E2E2E2E2EL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /**
-     * The index of the first dot in {@code b[from, to)}, or -1; a word at a time: a word is XORed with dots, and
-     * the lowest byte that became zero is found with the borrow trick, which has no false positive below the first
-     * zero byte in little-endian order. Two words per step while nothing is found: the scan runs over every
-     * octet of every message, and under the client compiler the halved loop overhead is most of its cost.
-     */
-    static int indexOfDot(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 16 <= to; i += 16) {
-            long w = (long) LONGS.get(b, i) ^ DOTS;
-            long v = (long) LONGS.get(b, i + 8) ^ DOTS;
-            if ((((w - ONES) & ~w | (v - ONES) & ~v) & HIGHS) != 0) {
-                break; // the word-at-a-time loop below finds it
-            }
-        }
-        for (; i + 8 <= to; i += 8) {
-            long w = (long) LONGS.get(b, i) ^ DOTS;
-            long t = (w - ONES) & ~w & HIGHS;
-            if (t != 0) {
-                return i + (Long.numberOfTrailingZeros(t) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '.') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void fill(int n) throws IOException {

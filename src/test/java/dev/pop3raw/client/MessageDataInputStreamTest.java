@@ -170,28 +170,6 @@ class MessageDataInputStreamTest {
         assertTrue(e.getMessage().contains("8192"), e.getMessage());
     }
 
-    /** The word-at-a-time dot search agrees with a byte loop for every position, range and neighbouring byte. */
-    @Test
-    void indexOfDotAgreesWithAByteLoop() {
-        byte[] fillers = { 0, 'a', 0x2F, 0x2D, (byte) 0xAE, (byte) 0xFF, 0x2E ^ 0x01, (byte) (0x2E ^ 0x80), '\n' };
-        for (byte filler : fillers) {
-            for (int dotAt = -1; dotAt < 48; dotAt++) {
-                byte[] b = new byte[48];
-                java.util.Arrays.fill(b, filler);
-                if (dotAt >= 0) {
-                    b[dotAt] = '.';
-                }
-                for (int from = 0; from < 48; from++) {
-                    for (int to = from; to <= 48; to++) {
-                        int expected = dotAt >= from && dotAt < to ? dotAt : -1;
-                        assertEquals(expected, MessageDataInputStream.indexOfDot(b, from, to),
-                                "filler " + filler + " dot " + dotAt + " [" + from + "," + to + ")");
-                    }
-                }
-            }
-        }
-    }
-
     /** Runs of many lines with dots and terminators at every offset of the buffer and the reads. */
     @Test
     void longRunsOfLinesWithDotsAtEveryAlignment() throws IOException {
