@@ -67,7 +67,7 @@ final class HeaderDecoder {
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
                 String name = wanted.match(block, pos, colon);
                 if (name != null && !result.containsKey(name)) {
-                    result.put(name, decode(decodeRaw(unfold(block, colon + 1, fieldEnd)).trim()));
+                    result.put(name, value(block, colon + 1, fieldEnd));
                 }
             }
             pos = fieldEnd;
@@ -129,6 +129,28 @@ final class HeaderDecoder {
             }
             return true;
         }
+    }
+
+    /**
+     * The unfolded, decoded and trimmed value of {@code b[from, to)}. Most values are one line of ASCII without an
+     * encoded-word: those become a string at once, without the unfolded copy and the decoding steps.
+     */
+    private static String value(byte[] b, int from, int to) {
+        int start = from;
+        int end = to;
+        while (start < end && (b[start] & 0xFF) <= ' ') {
+            start++;
+        }
+        while (end > start && (b[end - 1] & 0xFF) <= ' ') {
+            end--;
+        }
+        for (int i = start; i < end; i++) {
+            byte c = b[i];
+            if (c < 0 || c == '\n' || c == '\r' || c == '=' && i + 1 < end && b[i + 1] == '?') {
+                return decode(decodeRaw(unfold(b, from, to)).trim()); // folded, 8-bit or encoded: the full way
+            }
+        }
+        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */

@@ -59,6 +59,27 @@ class HeaderDecoderTest {
         assertEquals(Map.of("subject", "mixed case", "message-id", "<1@x>"), h);
     }
 
+    /** One-line ASCII values take a shortcut; these are the cases at its edges, with what either way must give. */
+    @Test
+    void oneLineAsciiValuesAreTrimmedAndKeptAsWritten() {
+        String[][] cases = {
+                { "Subject:   plain  \r\n", "plain" },
+                { "Subject:\ttabbed\t\r\n", "tabbed" },
+                { "Subject: a=b ?= c\r\n", "a=b ?= c" },
+                { "Subject: not a word =?\r\n", "not a word =?" },
+                { "Subject: =?us-ascii?Q?encoded_word?=\r\n", "encoded word" },
+                { "Subject:    \r\n", "" },
+                { "Subject:\r\n", "" },
+                { "Subject: bare LF\n", "bare LF" },
+                { "Subject: no line end", "no line end" },
+                { "Subject: stray\rCR\r\n", "stray\rCR" }, // a lone CR is not a line end: kept
+        };
+        for (String[] c : cases) {
+            byte[] block = c[0].getBytes(StandardCharsets.US_ASCII);
+            assertEquals(c[1], HeaderDecoder.parse(block, Set.of("subject")).get("subject"), c[0]);
+        }
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {
