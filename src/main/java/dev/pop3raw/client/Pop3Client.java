@@ -544,7 +544,7 @@ public final class Pop3Client implements Closeable {
     /** {@code LIST}: every message with its size ({@link MessageInfo#uidl()} is null). */
     public List<MessageInfo> list() throws IOException {
         command("LIST", "LIST");
-        return parseListing(readMultiLine("LIST"), false);
+        return readListing("LIST", false);
     }
 
     /** {@code LIST n}: one message's size. */
@@ -557,7 +557,7 @@ public final class Pop3Client implements Closeable {
     /** {@code UIDL}: every message with its unique id ({@link MessageInfo#size()} is -1). */
     public List<MessageInfo> uidl() throws IOException {
         command("UIDL", "UIDL");
-        return parseListing(readMultiLine("UIDL"), true);
+        return readListing("UIDL", true);
     }
 
     /** {@code UIDL n}: one message's unique id. */
@@ -572,8 +572,8 @@ public final class Pop3Client implements Closeable {
      * and unique id, in LIST order. A server without UIDL yields null ids.
      */
     public List<MessageInfo> listing() throws IOException {
-        List<String> uidlLines = null;
-        List<String> listLines;
+        List<MessageInfo> ids = List.of();
+        List<MessageInfo> sized;
         if (pipeliningActive()) {
             requireNoBatchInFlight();
             finishOpenData();
@@ -581,27 +581,34 @@ public final class Pop3Client implements Closeable {
             writeLine("LIST", "LIST");
             out.flush();
             if (StatusLine.isOk(readReply("UIDL"))) {
-                uidlLines = readMultiLine("UIDL");
+                ids = readListing("UIDL", true);
             }
             requireOk("LIST", readReply("LIST"));
-            listLines = readMultiLine("LIST");
+            sized = readListing("LIST", false);
         } else {
             if (StatusLine.isOk(exchange("UIDL", "UIDL"))) {
-                uidlLines = readMultiLine("UIDL");
+                ids = readListing("UIDL", true);
             }
             command("LIST", "LIST");
-            listLines = readMultiLine("LIST");
+            sized = readListing("LIST", false);
         }
-        Map<Integer, String> ids = new HashMap<>();
-        if (uidlLines != null) {
-            for (MessageInfo m : parseListing(uidlLines, true)) {
-                ids.put(m.number(), m.uidl());
-            }
-        }
-        List<MessageInfo> sized = parseListing(listLines, false);
         List<MessageInfo> result = new ArrayList<>(sized.size());
-        for (MessageInfo m : sized) {
-            result.add(new MessageInfo(m.number(), m.size(), ids.get(m.number())));
+        Map<Integer, String> byNumber = null; // only when the two listings are not in the same order
+        for (int i = 0; i < sized.size(); i++) {
+            MessageInfo m = sized.get(i);
+            String uidl;
+            if (byNumber == null && i < ids.size() && ids.get(i).number() == m.number()) {
+                uidl = ids.get(i).uidl(); // the usual case: both listings in message-number order
+            } else {
+                if (byNumber == null) {
+                    byNumber = new HashMap<>();
+                    for (MessageInfo id : ids) {
+                        byNumber.putIfAbsent(id.number(), id.uidl());
+                    }
+                }
+                uidl = byNumber.get(m.number());
+            }
+            result.add(new MessageInfo(m.number(), m.size(), uidl));
         }
         return result;
     }
@@ -806,26 +813,38 @@ public final class Pop3Client implements Closeable {
     }
 
     /** Reads the lines of a multi-line listing reply up to the terminating dot, bounded in count and length. */
-    private List<String> readMultiLine(String display) throws IOException {
-        return readMultiLine(display, options.maxListingEntries());
+    private List<String> readMultiLine(String display, int maxEntries) throws IOException {
+        return readMultiLine(display, maxEntries, line -> line);
     }
 
-    private List<String> readMultiLine(String display, int maxEntries) throws IOException {
-        List<String> lines = new ArrayList<>();
+    /**
+     * Reads a multi-line reply, each line parsed as it arrives: a listing of 100,000 lines is never held as lines,
+     * only as what they mean.
+     */
+    private <T> List<T> readMultiLine(String display, int maxEntries, LineParser<T> parser) throws IOException {
+        List<T> items = new ArrayList<>();
         while (true) {
             String line = readStatusLine();
             if (line.startsWith(".")) {
                 if (line.length() == 1) {
-                    return lines;
+                    return items;
                 }
                 line = line.substring(1);
             }
-            if (lines.size() >= maxEntries) {
+            if (items.size() >= maxEntries) {
                 throw broken(new Pop3MalformedResponseException("reply to " + display + " has more than "
                                                                 + maxEntries + " lines"));
             }
-            lines.add(line);
+            items.add(parser.parse(line));
         }
+    }
+
+    private interface LineParser<T> {
+        T parse(String line) throws IOException;
+    }
+
+    private List<MessageInfo> readListing(String display, boolean uidl) throws IOException {
+        return readMultiLine(display, options.maxListingEntries(), line -> parseListingLine(line, uidl));
     }
 
     MessageDataInputStream openDataStream() {
@@ -855,40 +874,53 @@ public final class Pop3Client implements Closeable {
         }
     }
 
-    private List<MessageInfo> parseListing(List<String> lines, boolean uidl) throws IOException {
-        List<MessageInfo> result = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            result.add(parseListingLine(line, uidl));
-        }
-        return result;
-    }
-
+    /**
+     * One line of a listing: {@code number value}, blanks around both allowed, anything after the value's first space
+     * ignored (RFC 2449 allows more fields). Parsed in place, without trimmed copies: a listing can have 100,000 lines.
+     */
     private MessageInfo parseListingLine(String line, boolean uidl) throws IOException {
-        String trimmed = line.trim();
-        int space = trimmed.indexOf(' ');
-        try {
-            if (space < 0) {
-                throw new NumberFormatException();
-            }
-            int number = Integer.parseInt(trimmed.substring(0, space));
-            String rest = trimmed.substring(space + 1).trim();
-            int end = rest.indexOf(' ');
-            String value = end < 0 ? rest : rest.substring(0, end);
-            if (number < 1 || value.isEmpty()) {
-                throw new NumberFormatException();
-            }
-            if (uidl) {
-                return new MessageInfo(number, -1, value);
-            }
-            long size = Long.parseLong(value);
-            if (size < 0) {
-                throw new NumberFormatException();
-            }
-            return new MessageInfo(number, size, null);
-        } catch (NumberFormatException e) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        int i = 0;
+        while (i < end && line.charAt(i) <= ' ') {
+            i++;
+        }
+        int numberStart = i;
+        long number = 0;
+        for (; i < end && isDigit(line.charAt(i)) && number <= Integer.MAX_VALUE; i++) {
+            number = number * 10 + line.charAt(i) - '0';
+        }
+        boolean wellFormed = i > numberStart && number >= 1 && number <= Integer.MAX_VALUE && i < end
+                             && line.charAt(i) == ' ';
+        while (i < end && line.charAt(i) <= ' ') {
+            i++;
+        }
+        int valueStart = i;
+        int valueEnd = line.indexOf(' ', valueStart);
+        if (valueEnd < 0 || valueEnd > end) {
+            valueEnd = end;
+        }
+        wellFormed &= valueEnd > valueStart;
+        if (wellFormed && uidl) {
+            return new MessageInfo((int) number, -1, line.substring(valueStart, valueEnd));
+        }
+        long size = 0;
+        for (i = valueStart; wellFormed && i < valueEnd; i++) {
+            char c = line.charAt(i);
+            wellFormed = isDigit(c) && size <= (Long.MAX_VALUE - 9) / 10;
+            size = size * 10 + c - '0';
+        }
+        if (!wellFormed) {
             throw broken(new Pop3MalformedResponseException((uidl ? "UIDL" : "LIST") + " line is not 'number "
                                                             + (uidl ? "unique-id" : "size") + "': " + abbreviate(line)));
         }
+        return new MessageInfo((int) number, size, null);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Replies to a batch's pipelined RETRs are still due: another command now would read one of them. */
