@@ -78,6 +78,7 @@ public final class BenchChild {
                 case "s" -> pop3raw(host, port, user, password, expected, "&streamDownload=true");
                 case "c" -> camelMail(host, port, user, password, expected);
                 case "d" -> ceiling(host, port, user, password, expected);
+                case "idled" -> listingCeiling(host, port, user, password, expected);
                 case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
                 default -> throw new IllegalArgumentException(variant);
             };
@@ -248,6 +249,27 @@ public final class BenchChild {
 
     static long[] ceiling(String host, int port, String user, String password, int expected) throws Exception {
         long start = System.nanoTime();
+        StringBuilder commands = new StringBuilder(expected * 12 + 8);
+        for (int i = 1; i <= expected; i++) {
+            commands.append("RETR ").append(i).append("\r\n");
+        }
+        long octets = rawSession(host, port, user, password, commands);
+        return new long[] { expected, octets, System.nanoTime() - start };
+    }
+
+    /** The idle poll's ceiling: log in, UIDL and LIST in one write, every byte read, nothing parsed. */
+    static long[] listingCeiling(String host, int port, String user, String password, int expected) throws Exception {
+        long start = System.nanoTime();
+        long octets = rawSession(host, port, user, password, new StringBuilder("UIDL\r\nLIST\r\n"));
+        return new long[] { expected, octets, System.nanoTime() - start };
+    }
+
+    /**
+     * A raw session: USER/PASS, then {@code commands} and QUIT in one write (from another thread, so that the server's
+     * replies are read while it is written), every byte read until the server closes. Returns the octets read.
+     */
+    private static long rawSession(String host, int port, String user, String password, StringBuilder commands)
+            throws Exception {
         long octets = 0;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 10_000);
@@ -263,12 +285,7 @@ public final class BenchChild {
             if (!ok.startsWith("+OK")) {
                 throw new IOException("login failed: " + ok);
             }
-            StringBuilder commands = new StringBuilder(expected * 12 + 8);
-            for (int i = 1; i <= expected; i++) {
-                commands.append("RETR ").append(i).append("\r\n");
-            }
-            commands.append("QUIT\r\n");
-            byte[] all = commands.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] all = commands.append("QUIT\r\n").toString().getBytes(StandardCharsets.US_ASCII);
             Thread writer = new Thread(() -> {
                 try {
                     out.write(all); // one write
@@ -285,7 +302,7 @@ public final class BenchChild {
             }
             writer.join();
         }
-        return new long[] { expected, octets, System.nanoTime() - start };
+        return octets;
     }
 
     private static String readLine(InputStream in) throws IOException {
@@ -328,7 +345,7 @@ public final class BenchChild {
             @Override
             public void configure() {
                 from("pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                     + "&tls=none&idempotentRepository=#benchRepo&startScheduler=false"
+                     + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&startScheduler=false"
                      + uriOptions)
                         .routeId("idle").process(e -> routed.incrementAndGet());
             }
