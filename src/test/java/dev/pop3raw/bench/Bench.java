@@ -135,10 +135,12 @@ public final class Bench {
         t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (every variant once per corpus in each round),"
                                             + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es)"
                                             + " identical to the timed one (fresh route and repository), then the timed"
-                                            + " pass. 'cold pass s' is the median of the first, cold passes.%n%n",
+                                            + " pass. 'CPU s' is the median CPU time of the timed pass, all threads of"
+                                            + " the variant's JVM (not the server's). 'cold pass s' is the median of the"
+                                            + " first, cold passes.%n%n",
                 rounds, Integer.getInteger("bench.warmup", DEFAULT_WARMUP)));
-        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
-        t.append("| corpus | variant | median s | msg/s | MiB/s | peak RSS MiB (max) | of (d) | cold pass s\n");
+        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("| corpus | variant | median s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of (d) | cold pass s\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -149,20 +151,18 @@ public final class Bench {
                 long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
                         .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
                 Double d = median.get("d");
-                double[] colds = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v)
-                                                            && r.extra().length > 0)
-                        .mapToDouble(r -> r.extra()[r.extra().length - 1] / 1e9).sorted().toArray();
-                String cold = colds.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", colds[colds.length / 2]);
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %d | %s | %s%n", l.user(),
-                        label(v), s, l.messages() / s, mib(l.octets()) / s, rss,
+                String cold = medianExtra(runs, l.user(), v, 1);
+                String cpu = medianExtra(runs, l.user(), v, 2);
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s%n", l.user(),
+                        label(v), s, l.messages() / s, mib(l.octets()) / s, cpu, rss,
                         d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), cold));
             }
-            t.append(String.format(Locale.ROOT, "8+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
+            t.append(String.format(Locale.ROOT, "9+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
                                                 + " per-round ratios: b/c %s, b/d %s)%n", l.user(),
                     ratio(median, "c", "b"), ratio(median, "d", "b"), roundRatio(runs, l.user(), "c", "b"),
                     roundRatio(runs, l.user(), "d", "b")));
             if (median.containsKey("s")) {
-                t.append(String.format(Locale.ROOT, "8+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
+                t.append(String.format(Locale.ROOT, "9+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
                                                     + " (per round: s/c %s, s/d %s)%n", l.user(),
                         ratio(median, "c", "s"), ratio(median, "d", "s"), roundRatio(runs, l.user(), "c", "s"),
                         roundRatio(runs, l.user(), "d", "s")));
@@ -170,11 +170,20 @@ public final class Bench {
         }
         t.append("|===\n\nAll rounds (seconds):\n\n----\n");
         for (Run r : runs) {
-            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s RSS %d MiB%n", r.round(), r.corpus(),
-                    r.variant(), r.nanos() / 1e9, r.hwmKb() / 1024));
+            double cpu = r.extra().length >= 2 ? r.extra()[r.extra().length - 2] / 1e9 : Double.NaN;
+            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s CPU %.3f s RSS %d MiB%n", r.round(),
+                    r.corpus(), r.variant(), r.nanos() / 1e9, cpu, r.hwmKb() / 1024));
         }
         t.append("----\n");
         return t.toString();
+    }
+
+    /** The median, in seconds, of the extra result field {@code fromEnd} places from the end, or "" if none. */
+    static String medianExtra(List<Run> runs, String corpus, String variant, int fromEnd) {
+        double[] values = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
+                                                    && r.extra().length >= fromEnd)
+                .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
+        return values.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", values[values.length / 2]);
     }
 
     static String label(String v) {
