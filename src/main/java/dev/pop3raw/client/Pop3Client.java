@@ -883,44 +883,42 @@ public final class Pop3Client implements Closeable {
         while (end > 0 && line.charAt(end - 1) <= ' ') {
             end--;
         }
-        int i = 0;
-        while (i < end && line.charAt(i) <= ' ') {
-            i++;
+        int start = 0;
+        while (start < end && line.charAt(start) <= ' ') {
+            start++;
         }
-        int numberStart = i;
-        long number = 0;
-        for (; i < end && isDigit(line.charAt(i)) && number <= Integer.MAX_VALUE; i++) {
-            number = number * 10 + line.charAt(i) - '0';
+        int space = line.indexOf(' ', start);
+        long number = space < 0 || space >= end ? -1 : digits(line, start, space, Integer.MAX_VALUE);
+        int valueStart = space + 1;
+        while (valueStart < end && line.charAt(valueStart) <= ' ') {
+            valueStart++;
         }
-        boolean wellFormed = i > numberStart && number >= 1 && number <= Integer.MAX_VALUE && i < end
-                             && line.charAt(i) == ' ';
-        while (i < end && line.charAt(i) <= ' ') {
-            i++;
-        }
-        int valueStart = i;
         int valueEnd = line.indexOf(' ', valueStart);
         if (valueEnd < 0 || valueEnd > end) {
             valueEnd = end;
         }
-        wellFormed &= valueEnd > valueStart;
-        if (wellFormed && uidl) {
-            return new MessageInfo((int) number, -1, line.substring(valueStart, valueEnd));
-        }
-        long size = 0;
-        for (i = valueStart; wellFormed && i < valueEnd; i++) {
-            char c = line.charAt(i);
-            wellFormed = isDigit(c) && size <= (Long.MAX_VALUE - 9) / 10;
-            size = size * 10 + c - '0';
-        }
-        if (!wellFormed) {
+        long size = uidl ? -1 : digits(line, valueStart, valueEnd, Long.MAX_VALUE);
+        if (number < 1 || valueEnd <= valueStart || !uidl && size < 0) {
             throw broken(new Pop3MalformedResponseException((uidl ? "UIDL" : "LIST") + " line is not 'number "
                                                             + (uidl ? "unique-id" : "size") + "': " + abbreviate(line)));
         }
-        return new MessageInfo((int) number, size, null);
+        return new MessageInfo((int) number, size, uidl ? line.substring(valueStart, valueEnd) : null);
     }
 
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+    /** The value of the ASCII digits {@code s[from, to)}; -1 when there are none, others, or the value exceeds max. */
+    private static long digits(String s, int from, int to, long max) {
+        if (from >= to) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = s.charAt(i) - '0';
+            if (digit < 0 || digit > 9 || value > (max - digit) / 10) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** Replies to a batch's pipelined RETRs are still due: another command now would read one of them. */

@@ -264,14 +264,14 @@ public final class BenchChild {
         for (int i = 1; i <= expected; i++) {
             commands.append("RETR ").append(i).append("\r\n");
         }
-        long octets = rawSession(host, port, user, password, commands);
+        long octets = rawSession(host, port, user, password, commands.toString());
         return new long[] { expected, octets, System.nanoTime() - start };
     }
 
     /** The idle poll's ceiling: log in, UIDL and LIST in one write, every byte read, nothing parsed. */
     static long[] listingCeiling(String host, int port, String user, String password, int expected) throws Exception {
         long start = System.nanoTime();
-        long octets = rawSession(host, port, user, password, new StringBuilder("UIDL\r\nLIST\r\n"));
+        long octets = rawSession(host, port, user, password, "UIDL\r\nLIST\r\n");
         return new long[] { expected, octets, System.nanoTime() - start };
     }
 
@@ -279,7 +279,7 @@ public final class BenchChild {
      * A raw session: USER/PASS, then {@code commands} and QUIT in one write (from another thread, so that the server's
      * replies are read while it is written), every byte read until the server closes. Returns the octets read.
      */
-    private static long rawSession(String host, int port, String user, String password, StringBuilder commands)
+    private static long rawSession(String host, int port, String user, String password, String commands)
             throws Exception {
         long octets = 0;
         try (Socket socket = new Socket()) {
@@ -296,7 +296,7 @@ public final class BenchChild {
             if (!ok.startsWith("+OK")) {
                 throw new IOException("login failed: " + ok);
             }
-            byte[] all = commands.append("QUIT\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] all = (commands + "QUIT\r\n").getBytes(StandardCharsets.US_ASCII);
             Thread writer = new Thread(() -> {
                 try {
                     out.write(all); // one write

@@ -23,11 +23,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
-        CamelContext camel = super.createCamelContext();
-        camel.getStreamCachingStrategy().setSpoolEnabled(true);
-        camel.getStreamCachingStrategy().setSpoolThreshold(16 * 1024);
-        camel.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
-        return camel;
+        return spoolingAbove16KiB(super.createCamelContext(), spool);
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.pop3raw.client.MessageInfo;
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -57,6 +58,14 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
 
     void deliver(String raw) {
         user.deliver(GreenMailUtil.newMimeMessage(raw));
+    }
+
+    /** Stream caching that spools bodies above 16 KiB to {@code directory}, as the large-message tests need. */
+    static CamelContext spoolingAbove16KiB(CamelContext camel, java.nio.file.Path directory) {
+        camel.getStreamCachingStrategy().setSpoolEnabled(true);
+        camel.getStreamCachingStrategy().setSpoolThreshold(16 * 1024);
+        camel.getStreamCachingStrategy().setSpoolDirectory(directory.toFile());
+        return camel;
     }
 
     static String mail(String subject, String body) {
