@@ -47,10 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory,
  * or a temporary file when the context's stream caching strategy spools) and then processed while the next RETR
- * replies are already on their way; a message is routed only once a later one is whole too (or the batch has ended),
- * so that the consumer knows which exchange is the last of the batch ({@code BATCH_COMPLETE}). Normally one cached
- * message waits; when the next message will spool, two wait, and that next message is received on a second thread
- * ({@link ReceiveAhead}) while the oldest is routed. A large mailbox is therefore never cached whole.
+ * replies are already on their way; the consumer keeps exactly one cached message ahead so that it knows which
+ * exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is therefore never cached whole.
  * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
  * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
  * <p>
@@ -85,8 +83,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
     private byte[] copyBuffer;
-    /** The second thread that receives a long message while an earlier one is routed; null with streamDownload. */
-    private volatile ReceiveAhead receiveAhead;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
     private volatile boolean busyLogged;
@@ -117,18 +113,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         ServiceHelper.startService(repo);
         claims = repo == null ? null : new MessageClaims(repo, mailbox, config.getClaimTimeout(), System::currentTimeMillis);
         confirmedKeys.clear(); // a restarted consumer asks the repository again
-        // streamDownload routes a long message while it arrives: there is nothing to receive ahead
-        receiveAhead = config.isStreamDownload() ? null : ReceiveAhead.start(getEndpoint().getCamelContext(), this);
         super.doStart();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        ReceiveAhead ahead = receiveAhead;
-        if (ahead != null) {
-            ahead.stop(); // a poll still running receives inline from now on
-        }
     }
 
     /**
@@ -349,13 +334,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /**
-     * RETR the selected messages (pipelined) and route each once it is whole in its cache. A message is routed only
-     * when a later one is whole too, or when the batch has ended: so the last exchange routed always knows that it is
-     * the last ({@code BATCH_COMPLETE}), even when the session breaks. Normally one message waits; when the next one
-     * will spool, two wait, and the next is received on the {@link ReceiveAhead} thread while the oldest is routed here,
-     * so that the server is read while the route runs.
-     */
+    /** RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead. */
     private int retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session) throws Exception {
         Map<Integer, MessageInfo> byNumber = new HashMap<>();
         List<Integer> numbers = new ArrayList<>(selected.size());
@@ -363,16 +342,18 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             byNumber.put(m.number(), m);
             numbers.add(m.number());
         }
-        BatchRouting routing = new BatchRouting(session, selected.size());
-        int returned = 0;
+        int planned = selected.size();
+        int refused = 0;
+        int index = 0;
+        Delivery held = null;
         RetrievalBatch batch = client.retrieve(numbers);
+        boolean ok = false;
         try {
             while (batch.hasNext() && isBatchAllowed()) {
                 RetrievedMessage retrieved = batch.next();
-                returned++;
                 MessageInfo info = byNumber.get(retrieved.number());
                 if (!retrieved.retrieved()) {
-                    routing.refused++;
+                    refused++;
                     stats.retrievalFailures.incrementAndGet();
                     getExceptionHandler().handleException("pop3raw: the server did not send message " + info.uidl()
                                                           + " of " + mailbox + "; the other messages go on",
@@ -380,150 +361,48 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
                 Exchange exchange;
-                if (routing.waiting() == 2 && receivesAhead(info)) {
-                    exchange = receiveWhileRouting(client, info, retrieved.body(), routing);
-                } else {
-                    routing.routeAllBut(1);
-                    exchange = receive(client, info, retrieved.body());
+                try {
+                    exchange = toExchange(info, retrieved.body());
+                } catch (Pop3RawOversizeException e) {
+                    // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
+                    // dropped (nothing is deleted without QUIT) rather than drained
+                    client.close();
+                    throw e;
+                }
+                if (held != null) {
+                    held.seal(index++, planned - refused, false);
+                    processBatch(new ArrayDeque<>(List.of(held)));
+                    held = null;
                 }
                 if (exchange.getIn().getBody() instanceof StreamedMessageBody streamed) {
                     // routed now, while it arrives: the next message cannot be read before this one is finished
-                    routing.routeAllBut(0);
-                    routeStreamed(client, routing.streamed(exchange, info, !batch.hasNext()), streamed);
+                    Delivery delivery = new Delivery(exchange, info, session, new ConsumedOctets());
+                    delivery.seal(index++, planned - refused, !batch.hasNext());
+                    routeStreamed(client, delivery, streamed);
                 } else {
-                    routing.whole(exchange, info);
-                    MessageInfo next = returned < selected.size() ? selected.get(returned) : null;
-                    routing.routeAllBut(receivesAhead(next) ? 2 : 1);
+                    held = new Delivery(exchange, info, session, new ConsumedOctets(
+                            exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class)));
                 }
             }
-        } catch (Exception | Error e) {
-            try {
-                routing.routeRest(); // they are whole in their caches and can be processed
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
+            ok = true;
+        } finally {
+            if (held != null) {
+                // also when the session broke: this message is whole in the cache and can be processed
+                held.seal(index, index + 1, true);
+                index++;
+                processBatch(new ArrayDeque<>(List.of(held)));
             }
-            try {
+            if (ok) {
                 batch.close();
-            } catch (IOException | RuntimeException suppressed) {
-                LOG.debug("pop3raw: closing the batch after a failure also failed", suppressed);
-            }
-            throw e;
-        }
-        routing.routeRest();
-        batch.close();
-        return routing.index;
-    }
-
-    /** Whether the next message is worth receiving on the second thread: it will be long, and spool. */
-    private boolean receivesAhead(MessageInfo next) {
-        return receiveAhead != null && next != null && next.size() > COPY_BUFFER_SIZE
-               && getEndpoint().getCamelContext().getStreamCachingStrategy().shouldSpoolCache(next.size());
-    }
-
-    /**
-     * Receives the message on the receive-ahead thread while this thread routes the oldest waiting message (the other
-     * waiting one is whole, so the oldest is not the last of the batch). Returns only once the receipt has ended, so
-     * the session is this thread's again.
-     */
-    private Exchange receiveWhileRouting(Pop3Client client, MessageInfo info, InputStream body, BatchRouting routing)
-            throws Exception {
-        ReceiveAhead ahead = receiveAhead;
-        ReceiveAhead.Receipt<Exchange> receipt = ahead == null ? null : ahead.receive(() -> receive(client, info, body));
-        if (receipt == null) { // stopping
-            routing.routeAllBut(1);
-            return receive(client, info, body);
-        }
-        try {
-            routing.routeAllBut(1);
-        } catch (Throwable routingFailure) {
-            // the poll ends: the session must be this thread's again before it is dropped, and the message never routed
-            try {
-                discard(receipt.await(client::close));
-            } catch (Throwable receiptFailure) {
-                routingFailure.addSuppressed(receiptFailure);
-            }
-            throw routingFailure;
-        }
-        return receipt.await(client::close);
-    }
-
-    /** {@link #toExchange}; more octets than maxMessageSize drop the session (see there). Either thread. */
-    private Exchange receive(Pop3Client client, MessageInfo info, InputStream body) throws Exception {
-        try {
-            return toExchange(info, body);
-        } catch (Pop3RawOversizeException e) {
-            // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
-            // dropped (nothing is deleted without QUIT) rather than drained
-            client.close();
-            throw e;
-        }
-    }
-
-    /**
-     * The messages of one batch that are whole and wait to be routed, oldest first, and the positions handed out.
-     * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known: the planned messages less
-     * those the server refused; the last exchange carries the exact count.
-     */
-    private final class BatchRouting {
-        private final Session session;
-        private final int planned;
-        private final ArrayDeque<Delivery> waiting = new ArrayDeque<>(3);
-        int refused;
-        /** The batch index of the next exchange routed. */
-        int index;
-
-        BatchRouting(Session session, int planned) {
-            this.session = session;
-            this.planned = planned;
-        }
-
-        int waiting() {
-            return waiting.size();
-        }
-
-        void whole(Exchange exchange, MessageInfo info) {
-            waiting.addLast(new Delivery(exchange, info, session,
-                    new ConsumedOctets(exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class))));
-        }
-
-        /** A streamed message, routed at once; the last of the batch when no message follows it. */
-        Delivery streamed(Exchange exchange, MessageInfo info, boolean last) {
-            Delivery delivery = new Delivery(exchange, info, session, new ConsumedOctets());
-            delivery.seal(index++, planned - refused, last);
-            return delivery;
-        }
-
-        /** Routes the oldest waiting messages until {@code keep} are left; a later one is whole, so none is last. */
-        void routeAllBut(int keep) throws Exception {
-            while (waiting.size() > keep) {
-                Delivery d = waiting.pollFirst();
-                d.seal(index++, planned - refused, false);
-                route(d);
-            }
-        }
-
-        /** Routes every waiting message; the last one is the last of the batch, whose size is now exact. */
-        void routeRest() throws Exception {
-            int size = index + waiting.size();
-            Delivery d;
-            while ((d = waiting.pollFirst()) != null) {
-                d.seal(index++, size, waiting.isEmpty());
-                route(d);
-            }
-        }
-
-        private void route(Delivery d) throws Exception {
-            try {
-                processBatch(new ArrayDeque<>(List.of(d)));
-            } catch (Exception | Error e) {
-                // the poll ends here: what still waits is never routed, and its stream cache must not outlive it
-                Delivery rest;
-                while ((rest = waiting.pollFirst()) != null) {
-                    discard(rest.exchange);
+            } else {
+                try {
+                    batch.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    LOG.debug("pop3raw: closing the batch after a failure also failed", suppressed);
                 }
-                throw e;
             }
         }
+        return index;
     }
 
     /**
