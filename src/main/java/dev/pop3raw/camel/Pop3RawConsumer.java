@@ -370,9 +370,17 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     throw e;
                 }
                 if (held != null) {
-                    held.seal(index++, planned - refused, false);
-                    processBatch(new ArrayDeque<>(List.of(held)));
-                    held = null;
+                    Delivery previous = held;
+                    held = null; // routed once, whatever happens
+                    previous.seal(index++, planned - refused, false);
+                    try {
+                        processBatch(new ArrayDeque<>(List.of(previous)));
+                    } catch (Exception | Error e) {
+                        // the poll ends (the idempotent repository failed): the message just received is never
+                        // routed, and its stream cache (a spool file) must go now, not when the context stops
+                        discard(exchange);
+                        throw e;
+                    }
                 }
                 if (exchange.getIn().getBody() instanceof StreamedMessageBody streamed) {
                     // routed now, while it arrives: the next message cannot be read before this one is finished

@@ -1,5 +1,6 @@
 package dev.pop3raw.camel;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StreamCache;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -117,5 +119,65 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
                 return true;
             }
         }, "the spool file is deleted when the exchange completes");
+    }
+    /**
+     * The idempotent repository fails while the first message is claimed, after the second one was received into its
+     * spool file: the poll fails, the second message is never routed, and its spool file goes at once (a repository
+     * that is down for hours must not fill the disk poll by poll). Once the repository is back, both are routed once.
+     */
+    @Test
+    void aRepositoryFailureLeavesNoSpoolFileBehindAndTheNextPollTakesEverything() throws Exception {
+        StringBuilder body = new StringBuilder();
+        while (body.length() < 100 * 1024) {
+            body.append("a line of a message that spools, long enough to spool twice over\r\n");
+        }
+        deliver(mail("first", body.toString()));
+        deliver(mail("second", body.toString()));
+        FailingRepository repo = new FailingRepository();
+        repo.failing = true;
+        List<String> routed = new CopyOnWriteArrayList<>();
+        context.getRegistry().bind("repo", repo);
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("idempotentRepository=#repo&exceptionHandler=#errors")).routeId("pop").process(e -> {
+                    routed.add(e.getIn().getHeader(Pop3RawConstants.SUBJECT, String.class));
+                    ((InputStream) e.getIn().getBody(StreamCache.class)).readAllBytes();
+                });
+            }
+        });
+        Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+        await(() -> endpoint.getPollFailures() >= 3, "three polls fail");
+        assertTrue(endpoint.getLastError().contains("repository down"), endpoint.getLastError());
+        context.getRouteController().stopRoute("pop");
+        assertEquals(0, spoolFiles(), "no spool file outlives a failed poll");
+        assertEquals(List.of(), routed);
+        repo.failing = false;
+        context.getRouteController().startRoute("pop");
+        await(() -> routed.size() == 2, "both routed once the repository is back");
+        assertEquals(List.of("first", "second"), routed);
+    }
+
+    private long spoolFiles() throws IOException {
+        if (!Files.isDirectory(spool.toAbsolutePath())) {
+            return 0;
+        }
+        try (var files = Files.list(spool.toAbsolutePath())) {
+            return files.count();
+        }
+    }
+
+    /** A repository that throws while {@code failing} is set. */
+    static final class FailingRepository extends MemoryIdempotentRepository {
+        volatile boolean failing;
+
+        @Override
+        public boolean add(String key) {
+            if (failing) {
+                throw new IllegalStateException("repository down");
+            }
+            return super.add(key);
+        }
     }
 }
