@@ -63,16 +63,19 @@ public final class BenchChild {
         String user = args[3];
         String password = args[4];
         int expected = Integer.parseInt(args[5]);
-        // bench.warmup passes (default 5) run first, untimed, exactly like the measured pass (a fresh route and
+        // bench.warmup passes (default 3) run first, untimed, exactly like the measured ones (a fresh route and
         // repository each time): the table shows a consumer whose JVM has warmed up; the first (cold) pass is
-        // reported too, as the last extra field
-        int passes = variant.equals("idle") ? 1 : 1 + (user.equals("onegig")
-                ? Integer.getInteger("bench.onegig.warmup", 1) // a warm-up pass of 1 GB is warm enough
-                : Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP));
+        // reported too, as the last extra field. Then bench.timed passes (default 5), of which the median is reported.
+        boolean onegig = user.equals("onegig");
+        boolean single = variant.equals("idle");
+        int warmup = single ? 0 : onegig ? Integer.getInteger("bench.onegig.warmup", 1) // a warm-up pass of 1 GB is warm enough
+                : Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP);
+        int timed = single || onegig ? 1 : Integer.getInteger("bench.timed", Bench.DEFAULT_TIMED);
+        long[] times = new long[timed];
+        long[] cpus = new long[timed];
         long[] r = null;
         long cold = 0;
-        long cpu = 0;
-        for (int pass = 0; pass < passes; pass++) {
+        for (int pass = 0; pass < warmup + timed; pass++) {
             long cpuBefore = processCpuNanos();
             r = switch (variant) {
                 case "a" -> client(host, port, user, password);
@@ -84,13 +87,22 @@ public final class BenchChild {
                 case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
                 default -> throw new IllegalArgumentException(variant);
             };
-            cpu = processCpuNanos() - cpuBefore;
+            long cpu = processCpuNanos() - cpuBefore;
+            // every pass in the child's log (bench.keepLogs): is a slow round a slow JVM or a slow pass?
+            System.out.printf("pass %d%s: %.3f s, CPU %.3f s%n", pass, pass < warmup ? " (warm-up)" : "", r[2] / 1e9,
+                    cpu / 1e9);
             if (pass == 0) {
                 cold = r[2];
             }
+            if (pass >= warmup) {
+                times[pass - warmup] = r[2];
+                cpus[pass - warmup] = cpu;
+            }
         }
+        r[2] = median(times);
+        long cpu = median(cpus);
         if (!variant.equals("idle")) {
-            // extra fields: the timed pass's CPU time (every thread of this JVM), then the cold pass's time
+            // extra fields: the timed passes' median CPU time (every thread of this JVM), then the cold pass's time
             r = java.util.Arrays.copyOf(r, r.length + 2);
             r[r.length - 2] = cpu;
             r[r.length - 1] = cold;
@@ -107,6 +119,13 @@ public final class BenchChild {
         }
         System.out.flush();
         System.exit(0);
+    }
+
+    /** The middle value (the lower of the two middle ones for an even count). */
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[(sorted.length - 1) / 2];
     }
 
     /** CPU time of this whole JVM so far (all threads: the consumer, Camel's, the GC and the JIT compiler). */
