@@ -143,11 +143,16 @@ public final class Bench {
                                             + " then %d timed passes, all alike (fresh route and repository); a JVM's figure"
                                             + " is the median of its timed passes. 'CPU s' is the median CPU time of the"
                                             + " timed passes, all threads of the variant's JVM (not the server's). 'cold"
-                                            + " pass s' is the median of the first, cold passes.%n%n",
+                                            + " pass s' is the median of the first, cold passes. 'paired' is the variant"
+                                            + " as a share of the ceiling measured seconds apart: in each JVM every timed"
+                                            + " pass is paired with a ceiling pass just before or after it (alternately),"
+                                            + " the JVM reports the median of those ratios, the table the median over"
+                                            + " the rounds.%n%n",
                 rounds, Integer.getInteger("bench.warmup", DEFAULT_WARMUP),
                 Integer.getInteger("bench.timed", DEFAULT_TIMED)));
-        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
-        t.append("| corpus | variant | median s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of (d) | cold pass s\n");
+        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("| corpus | variant | median s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of (d) | of (d), paired"
+                 + " | cold pass s\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -160,26 +165,29 @@ public final class Bench {
                 Double d = median.get("d");
                 String cold = medianExtra(runs, l.user(), v, 1);
                 String cpu = medianExtra(runs, l.user(), v, 2);
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s%n", l.user(),
+                String paired = pairedRatio(runs, l.user(), v);
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s%n", l.user(),
                         label(v), s, l.messages() / s, mib(l.octets()) / s, cpu, rss,
-                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), cold));
+                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), paired, cold));
             }
-            t.append(String.format(Locale.ROOT, "9+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
-                                                + " per-round ratios: b/c %s, b/d %s)%n", l.user(),
+            t.append(String.format(Locale.ROOT, "10+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
+                                                + " per-round ratios: b/c %s, b/d %s; paired b/d %s)%n", l.user(),
                     ratio(median, "c", "b"), ratio(median, "d", "b"), roundRatio(runs, l.user(), "c", "b"),
-                    roundRatio(runs, l.user(), "d", "b")));
+                    roundRatio(runs, l.user(), "d", "b"), pairedRatio(runs, l.user(), "b")));
             if (median.containsKey("s")) {
-                t.append(String.format(Locale.ROOT, "9+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
-                                                    + " (per round: s/c %s, s/d %s)%n", l.user(),
+                t.append(String.format(Locale.ROOT, "10+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
+                                                    + " (per round: s/c %s, s/d %s; paired s/d %s)%n", l.user(),
                         ratio(median, "c", "s"), ratio(median, "d", "s"), roundRatio(runs, l.user(), "c", "s"),
-                        roundRatio(runs, l.user(), "d", "s")));
+                        roundRatio(runs, l.user(), "d", "s"), pairedRatio(runs, l.user(), "s")));
             }
         }
         t.append("|===\n\nAll rounds (seconds):\n\n----\n");
         for (Run r : runs) {
             double cpu = r.extra().length >= 2 ? r.extra()[r.extra().length - 2] / 1e9 : Double.NaN;
-            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s CPU %.3f s RSS %d MiB%n", r.round(),
-                    r.corpus(), r.variant(), r.nanos() / 1e9, cpu, r.hwmKb() / 1024));
+            String paired = r.extra().length >= 3
+                    ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - 3] / 1e9) : "";
+            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s CPU %.3f s RSS %d MiB%s%n", r.round(),
+                    r.corpus(), r.variant(), r.nanos() / 1e9, cpu, r.hwmKb() / 1024, paired));
         }
         t.append("----\n");
         return t.toString();
@@ -191,6 +199,14 @@ public final class Bench {
                                                     && r.extra().length >= fromEnd)
                 .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
         return values.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", values[values.length / 2]);
+    }
+
+    /** The median over the rounds of the variant's paired ratio to the ceiling ("" when it was not paired). */
+    static String pairedRatio(List<Run> runs, String corpus, String variant) {
+        double[] ratios = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
+                                                   && r.extra().length >= 3)
+                .mapToDouble(r -> r.extra()[r.extra().length - 3] / 1e9).sorted().toArray();
+        return ratios.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", median(ratios));
     }
 
     static String label(String v) {

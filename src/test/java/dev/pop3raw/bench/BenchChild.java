@@ -73,9 +73,17 @@ public final class BenchChild {
         int timed = single || onegig ? 1 : Integer.getInteger("bench.timed", Bench.DEFAULT_TIMED);
         long[] times = new long[timed];
         long[] cpus = new long[timed];
+        // each timed pass paired with a ceiling pass right before or after it (alternately), in this JVM: the server
+        // runs in fast and slow spells of seconds, so only passes seconds apart compare like with like
+        boolean paired = !single && !onegig && !variant.equals("d") && !variant.equals("idled")
+                         && Boolean.parseBoolean(System.getProperty("bench.paired", "true"));
+        long[] pairedRatios = new long[timed];
         long[] r = null;
         long cold = 0;
         for (int pass = 0; pass < warmup + timed; pass++) {
+            boolean timedPass = pass >= warmup;
+            boolean ceilingFirst = (pass - warmup) % 2 == 0;
+            long ceilingNanos = paired && timedPass && ceilingFirst ? ceiling(host, port, user, password, expected)[2] : 0;
             long cpuBefore = processCpuNanos();
             r = switch (variant) {
                 case "a" -> client(host, port, user, password);
@@ -88,22 +96,32 @@ public final class BenchChild {
                 default -> throw new IllegalArgumentException(variant);
             };
             long cpu = processCpuNanos() - cpuBefore;
+            if (paired && timedPass && !ceilingFirst) {
+                ceilingNanos = ceiling(host, port, user, password, expected)[2];
+            }
             // every pass in the child's log (bench.keepLogs): is a slow round a slow JVM or a slow pass?
-            System.out.printf("pass %d%s: %.3f s, CPU %.3f s%n", pass, pass < warmup ? " (warm-up)" : "", r[2] / 1e9,
-                    cpu / 1e9);
+            System.out.printf("pass %d%s: %.3f s, CPU %.3f s%s%n", pass, timedPass ? "" : " (warm-up)", r[2] / 1e9,
+                    cpu / 1e9, ceilingNanos > 0 ? String.format(", paired ceiling %.3f s", ceilingNanos / 1e9) : "");
             if (pass == 0) {
                 cold = r[2];
             }
-            if (pass >= warmup) {
+            if (timedPass) {
                 times[pass - warmup] = r[2];
                 cpus[pass - warmup] = cpu;
+                // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
+                pairedRatios[pass - warmup] = Math.round(1e9 * ceilingNanos / r[2]);
             }
         }
         r[2] = median(times);
         long cpu = median(cpus);
         if (!variant.equals("idle")) {
-            // extra fields: the timed passes' median CPU time (every thread of this JVM), then the cold pass's time
-            r = java.util.Arrays.copyOf(r, r.length + 2);
+            // extra fields: [the median paired ratio,] the timed passes' median CPU time (every thread of this JVM),
+            // then the cold pass's time
+            int extras = paired ? 3 : 2;
+            r = java.util.Arrays.copyOf(r, r.length + extras);
+            if (paired) {
+                r[r.length - 3] = median(pairedRatios);
+            }
             r[r.length - 2] = cpu;
             r[r.length - 1] = cold;
         }
