@@ -394,22 +394,19 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
             ok = true;
         } finally {
+            if (!ok) {
+                // the poll fails and its session is dropped (no QUIT: nothing is deleted). Not drained: the replies
+                // still in flight could be large, or, from a hostile server, endless
+                client.close();
+            }
             if (held != null) {
                 // also when the session broke: this message is whole in the cache and can be processed
                 held.seal(index, index + 1, true);
                 index++;
                 processBatch(new ArrayDeque<>(List.of(held)));
             }
-            if (ok) {
-                batch.close();
-            } else {
-                try {
-                    batch.close();
-                } catch (IOException | RuntimeException suppressed) {
-                    LOG.debug("pop3raw: closing the batch after a failure also failed", suppressed);
-                }
-            }
         }
+        batch.close();
         return index;
     }
 
@@ -422,6 +419,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         try {
             processBatch(new ArrayDeque<>(List.of(delivery)));
         } catch (Exception e) {
+            // the poll ends (the exchange was never routed): the rest of the message is not read, the session dropped
+            client.close();
             try {
                 finishStreamed(client, delivery, body);
             } catch (Exception suppressed) {
