@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.pop3raw.camel.Pop3RawTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,34 +24,17 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
     @Test
     void anEndlessMessageIsCutAtMaxMessageSizeAndNothingIsDeleted() throws Exception {
         AtomicInteger routed = new AtomicInteger();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA)
-                .expect("USER bob").send("+OK\r\n")
-                .expect("PASS pw").send("+OK\r\n")
-                .expect("CAPA").send(CAPA)
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> loggedIn(s)
                 .expect("UIDL", "LIST").send("+OK\r\n1 endless\r\n.\r\n+OK\r\n1 30\r\n.\r\n")
                 .expect("RETR 1").send("+OK\r\nSubject: never ends\r\n\r\n")
                 .sendForever("all work and no play makes a server a liar\r\n"))) {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
-                         + "&delete=true&maxMessageSize=200000&initialDelay=0&delay=60000&readTimeout=5000")
-                            .routeId("pop").process(e -> routed.incrementAndGet());
-                }
-            });
-            Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
-            long start = System.nanoTime();
-            await(() -> endpoint.getPollFailures() >= 1, "the poll fails");
-            assertTrue(endpoint.getLastError().contains("more than maxMessageSize 200000"), endpoint.getLastError());
-            assertTrue(server.awaitClientClosed(Duration.ofSeconds(10)), "the session was dropped, not drained");
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
+            routeCounting(server, "delete=true&maxMessageSize=200000", routed);
+            assertPollFailsAndSessionIsDropped(server, "more than maxMessageSize 200000");
             assertEquals(0, routed.get());
-            assertTrue(!server.receivedText().contains("DELE") && !server.receivedText().contains("QUIT"),
-                    server.receivedText());
+            assertFalse(server.receivedText().contains("DELE"), server.receivedText());
         }
     }
+
     /**
      * The idempotent repository fails while the first message is claimed, and the third message, already asked for
      * (pipelined), never ends: the failed poll drops the session at once instead of reading what is still in flight.
@@ -62,33 +46,47 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
         repo.failing = true;
         context.getRegistry().bind("repo", repo);
         AtomicInteger routed = new AtomicInteger();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA)
-                .expect("USER bob").send("+OK\r\n")
-                .expect("PASS pw").send("+OK\r\n")
-                .expect("CAPA").send(CAPA)
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> loggedIn(s)
                 .expect("UIDL", "LIST").send("+OK\r\n1 u1\r\n2 u2\r\n3 endless\r\n.\r\n"
                                              + "+OK\r\n1 25\r\n2 25\r\n3 30\r\n.\r\n")
                 .expect("RETR 1", "RETR 2", "RETR 3")
                 .send("+OK\r\n" + message + "+OK\r\n" + message + "+OK\r\nSubject: never ends\r\n\r\n")
                 .sendForever("all work and no play makes a server a liar\r\n"))) {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
-                         + "&idempotentRepository=#repo&initialDelay=0&delay=60000&readTimeout=5000")
-                            .routeId("pop").process(e -> routed.incrementAndGet());
-                }
-            });
-            Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
-            long start = System.nanoTime();
-            await(() -> endpoint.getPollFailures() >= 1, "the poll fails");
-            assertTrue(endpoint.getLastError().contains("repository down"), endpoint.getLastError());
-            assertTrue(server.awaitClientClosed(Duration.ofSeconds(10)), "the session was dropped, not drained");
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
+            routeCounting(server, "idempotentRepository=#repo", routed);
+            assertPollFailsAndSessionIsDropped(server, "repository down");
             assertEquals(0, routed.get());
-            assertTrue(!server.receivedText().contains("QUIT"), server.receivedText());
         }
+    }
+
+    /** The script up to a logged-in session (USER/PASS, CAPA before and after). */
+    private static ScriptedPop3Server.Script loggedIn(ScriptedPop3Server.Script s) {
+        return s.greeting()
+                .expect("CAPA").send(CAPA)
+                .expect("USER bob").send("+OK\r\n")
+                .expect("PASS pw").send("+OK\r\n")
+                .expect("CAPA").send(CAPA);
+    }
+
+    /** One poll of the scripted session (the script plays one), counting the exchanges routed. */
+    private void routeCounting(ScriptedPop3Server server, String options, AtomicInteger routed) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
+                     + "&initialDelay=0&delay=60000&readTimeout=5000&" + options)
+                        .routeId("pop").process(e -> routed.incrementAndGet());
+            }
+        });
+    }
+
+    /** The poll fails with {@code error} within seconds, and the session ends without QUIT, not drained. */
+    private void assertPollFailsAndSessionIsDropped(ScriptedPop3Server server, String error) throws Exception {
+        Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+        long start = System.nanoTime();
+        await(() -> endpoint.getPollFailures() >= 1, "the poll fails");
+        assertTrue(endpoint.getLastError().contains(error), endpoint.getLastError());
+        assertTrue(server.awaitClientClosed(Duration.ofSeconds(10)), "the session was dropped, not drained");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
+        assertFalse(server.receivedText().contains("QUIT"), server.receivedText());
     }
 }
