@@ -406,7 +406,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 processBatch(new ArrayDeque<>(List.of(held)));
             }
         }
-        batch.close();
+        // stopping, the batch can end with replies in flight: read them (so that this session can still commit its
+        // deletions), but none beyond maxMessageSize
+        if (!batch.close(config.getMaxMessageSize())) {
+            LOG.warn("pop3raw: a message still in flight from {} has more than maxMessageSize {} octets; the session"
+                     + " was dropped without QUIT, and its deletions are retried at the next poll", mailbox,
+                    config.getMaxMessageSize());
+        }
         return index;
     }
 

@@ -82,6 +82,51 @@ public final class RetrievalBatch implements Closeable {
         return received < sent;
     }
 
+    /**
+     * Like {@link #close()}, but reads no more than {@code maxOctets} octets of data of any one reply (0: no limit). A
+     * reply with more is not read to its end: the session is closed instead, so that a server that never ends a
+     * message cannot hold the caller here, and a message too large to keep is not downloaded just to be thrown away.
+     *
+     * @return true when the session is ready for more commands; false when it is closed (now or before)
+     */
+    public boolean close(long maxOctets) throws IOException {
+        if (maxOctets <= 0) {
+            close();
+            return !client.isClosed();
+        }
+        if (client.isClosed()) {
+            return false;
+        }
+        MessageDataInputStream data = current;
+        current = null;
+        if (!discard(data, maxOctets)) {
+            return false;
+        }
+        while (received < sent) {
+            int number = numbers.get(received++);
+            if (StatusLine.isOk(client.readReply("RETR " + number)) && !discard(client.openDataStream(), maxOctets)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the rest of a reply's data; more than {@code maxOctets} in all closes the session instead. */
+    private boolean discard(MessageDataInputStream data, long maxOctets) throws IOException {
+        if (data == null) {
+            return true;
+        }
+        byte[] sink = new byte[8192];
+        while (!data.ended()) {
+            if (data.count() > maxOctets) {
+                client.close();
+                return false;
+            }
+            data.read(sink, 0, sink.length);
+        }
+        return true;
+    }
+
     /** Reads and discards the replies to commands already sent, leaving the session ready for more. */
     @Override
     public void close() throws IOException {

@@ -1,6 +1,8 @@
 package dev.pop3raw.camel;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pop3raw.testing.ScriptedPop3Server;
@@ -41,20 +43,51 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
      */
     @Test
     void aFailedClaimDropsTheSessionInsteadOfDrainingAnEndlessMessageInFlight() throws Exception {
-        String message = "Subject: whole\r\n\r\nbody\r\n.\r\n";
         Pop3RawStreamCacheSpoolTest.FailingRepository repo = new Pop3RawStreamCacheSpoolTest.FailingRepository();
         repo.failing = true;
         context.getRegistry().bind("repo", repo);
         AtomicInteger routed = new AtomicInteger();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> loggedIn(s)
-                .expect("UIDL", "LIST").send("+OK\r\n1 u1\r\n2 u2\r\n3 endless\r\n.\r\n"
-                                             + "+OK\r\n1 25\r\n2 25\r\n3 30\r\n.\r\n")
-                .expect("RETR 1", "RETR 2", "RETR 3")
-                .send("+OK\r\n" + message + "+OK\r\n" + message + "+OK\r\nSubject: never ends\r\n\r\n")
-                .sendForever("all work and no play makes a server a liar\r\n"))) {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
             routeCounting(server, "idempotentRepository=#repo", routed);
             assertPollFailsAndSessionIsDropped(server, "repository down");
             assertEquals(0, routed.get());
+        }
+    }
+
+    /**
+     * The route is stopped while the third message, already asked for (pipelined), is in flight and never ends: the
+     * consumer reads no more of it than maxMessageSize and drops the session, instead of draining it forever to reach
+     * QUIT.
+     */
+    @Test
+    void stoppingWithAnEndlessMessageInFlightDropsTheSessionAtMaxMessageSize() throws Exception {
+        List<String> routed = new CopyOnWriteArrayList<>();
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(server, "delete=true&maxMessageSize=200000")).routeId("pop").process(e -> {
+                        routed.add(e.getExchangeId());
+                        if (routed.size() == 1) {
+                            // stop the route while this exchange runs: the batch ends with the third RETR in flight
+                            Pop3RawConsumer consumer = (Pop3RawConsumer) e.getContext().getRoute("pop").getConsumer();
+                            Thread stopper = new Thread(() -> {
+                                try {
+                                    e.getContext().getRouteController().stopRoute("pop");
+                                } catch (Exception ignored) {
+                                    // the assertions below tell
+                                }
+                            });
+                            stopper.start();
+                            await(() -> !consumer.isBatchAllowed(), "the consumer is stopping");
+                        }
+                    });
+                }
+            });
+            assertTrue(server.awaitClientClosed(Duration.ofSeconds(20)), "the session was dropped, not drained");
+            await(() -> context.getRouteController().getRouteStatus("pop").isStopped(), "the route stopped");
+            assertEquals(List.of("u1", "u2"), routed, "the message held when the stop came is still routed");
+            assertFalse(server.receivedText().contains("QUIT"), server.receivedText());
         }
     }
 
@@ -67,16 +100,30 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
                 .expect("CAPA").send(CAPA);
     }
 
+    /** Three messages listed and asked for in one write (pipelined): two whole ones, then one that never ends. */
+    private static void twoWholeThenAnEndlessOne(ScriptedPop3Server.Script s) {
+        String whole = "Subject: whole\r\n\r\nbody\r\n.\r\n";
+        loggedIn(s)
+                .expect("UIDL", "LIST").send("+OK\r\n1 u1\r\n2 u2\r\n3 endless\r\n.\r\n"
+                                             + "+OK\r\n1 25\r\n2 25\r\n3 30\r\n.\r\n")
+                .expect("RETR 1", "RETR 2", "RETR 3")
+                .send("+OK\r\n" + whole + "+OK\r\n" + whole + "+OK\r\nSubject: never ends\r\n\r\n")
+                .sendForever("all work and no play makes a server a liar\r\n");
+    }
+
     /** One poll of the scripted session (the script plays one), counting the exchanges routed. */
     private void routeCounting(ScriptedPop3Server server, String options, AtomicInteger routed) throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
-                     + "&initialDelay=0&delay=60000&readTimeout=5000&" + options)
-                        .routeId("pop").process(e -> routed.incrementAndGet());
+                from(uri(server, options)).routeId("pop").process(e -> routed.incrementAndGet());
             }
         });
+    }
+
+    private static String uri(ScriptedPop3Server server, String options) {
+        return "pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
+               + "&initialDelay=0&delay=60000&readTimeout=5000&" + options;
     }
 
     /** The poll fails with {@code error} within seconds, and the session ends without QUIT, not drained. */

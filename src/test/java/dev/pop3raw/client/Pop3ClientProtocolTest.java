@@ -222,6 +222,43 @@ class Pop3ClientProtocolTest {
     }
 
     @Test
+    void closingABatchWithALimitReadsShortRepliesAndLeavesTheSessionReady() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
+                .greeting()
+                .expect("CAPA").send(CAPA_PIPELINING)
+                .expect("RETR 1", "RETR 2")
+                .send("+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n")
+                .expect("DELE 1").send("+OK\r\n"))) {
+            try (Pop3Client pop = connect(server, plain())) {
+                RetrievalBatch batch = pop.retrieve(List.of(1, 2));
+                batch.next();
+                assertTrue(batch.close(100), "the second reply (5 octets) is read");
+                pop.dele(1);
+            }
+            server.awaitScriptDone(DONE);
+        }
+    }
+
+    @Test
+    void closingABatchWithALimitDropsTheSessionInsteadOfReadingAnEndlessReply() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
+                .greeting()
+                .expect("CAPA").send(CAPA_PIPELINING)
+                .expect("RETR 1", "RETR 2")
+                .send("+OK\r\none\r\n.\r\n+OK\r\nSubject: never ends\r\n\r\n")
+                .sendForever("all work and no play makes a server a liar\r\n"))) {
+            try (Pop3Client pop = connect(server, plain())) {
+                RetrievalBatch batch = pop.retrieve(List.of(1, 2));
+                assertArrayEquals("one\r\n".getBytes(StandardCharsets.US_ASCII), batch.next().body().readAllBytes());
+                assertFalse(batch.close(100_000), "more than 100,000 octets: not read to the end");
+                assertTrue(pop.isClosed());
+                assertFalse(batch.close(100_000), "a closed session stays closed");
+            }
+            assertTrue(server.awaitClientClosed(DONE));
+        }
+    }
+
+    @Test
     void aConnectionLostInTheMiddleOfAMessageIsAnErrorAndClosesTheSession() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
                 .greeting()
