@@ -347,7 +347,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         int index = 0;
         Delivery held = null;
         RetrievalBatch batch = client.retrieve(numbers);
-        boolean ok = false;
         try {
             while (batch.hasNext() && isBatchAllowed()) {
                 RetrievedMessage retrieved = batch.next();
@@ -392,13 +391,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                             exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class)));
                 }
             }
-            ok = true;
+        } catch (Exception | Error e) {
+            // the poll fails and its session is dropped (no QUIT: nothing is deleted). Not drained: the replies
+            // still in flight could be large, or, from a hostile server, endless
+            client.close();
+            throw e;
         } finally {
-            if (!ok) {
-                // the poll fails and its session is dropped (no QUIT: nothing is deleted). Not drained: the replies
-                // still in flight could be large, or, from a hostile server, endless
-                client.close();
-            }
             if (held != null) {
                 // also when the session broke: this message is whole in the cache and can be processed
                 held.seal(index, index + 1, true);

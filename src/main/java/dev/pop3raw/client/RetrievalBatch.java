@@ -90,35 +90,32 @@ public final class RetrievalBatch implements Closeable {
      * @return true when the session is ready for more commands; false when it is closed (now or before)
      */
     public boolean close(long maxOctets) throws IOException {
-        if (maxOctets <= 0) {
-            close();
-            return !client.isClosed();
-        }
         if (client.isClosed()) {
             return false;
         }
+        byte[] sink = new byte[8192];
         MessageDataInputStream data = current;
         current = null;
-        if (!discard(data, maxOctets)) {
+        if (!discard(data, maxOctets, sink)) {
             return false;
         }
         while (received < sent) {
             int number = numbers.get(received++);
-            if (StatusLine.isOk(client.readReply("RETR " + number)) && !discard(client.openDataStream(), maxOctets)) {
+            if (StatusLine.isOk(client.readReply("RETR " + number))
+                && !discard(client.openDataStream(), maxOctets, sink)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Reads the rest of a reply's data; more than {@code maxOctets} in all closes the session instead. */
-    private boolean discard(MessageDataInputStream data, long maxOctets) throws IOException {
+    /** Reads the rest of a reply's data; more than {@code maxOctets} (when above 0) closes the session instead. */
+    private boolean discard(MessageDataInputStream data, long maxOctets, byte[] sink) throws IOException {
         if (data == null) {
             return true;
         }
-        byte[] sink = new byte[8192];
         while (!data.ended()) {
-            if (data.count() > maxOctets) {
+            if (maxOctets > 0 && data.count() > maxOctets) {
                 client.close();
                 return false;
             }
@@ -130,15 +127,6 @@ public final class RetrievalBatch implements Closeable {
     /** Reads and discards the replies to commands already sent, leaving the session ready for more. */
     @Override
     public void close() throws IOException {
-        if (client.isClosed()) {
-            return;
-        }
-        finishCurrent();
-        while (received < sent) {
-            int number = numbers.get(received++);
-            if (StatusLine.isOk(client.readReply("RETR " + number))) {
-                client.openDataStream().close();
-            }
-        }
+        close(0);
     }
 }

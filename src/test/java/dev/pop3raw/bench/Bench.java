@@ -33,7 +33,8 @@ import dev.pop3raw.testing.DovecotServer;
  * {@code bench.jvmArgs.<variant>} (overrides for one variant), {@code bench.onegig=true} (the 1 GB message through
  * the route at -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen),
  * {@code bench.idle.messages} (100000), {@code bench.jfr=<dir>} (a JFR recording per child),
- * {@code bench.out} (target/bench/results.adoc).
+ * {@code bench.warmup} (3) and {@code bench.timed} (5) passes per child, {@code bench.paired=false} (no ceiling pass
+ * beside each timed pass), {@code bench.out} (target/bench/results.adoc).
  */
 public final class Bench {
 
@@ -51,8 +52,8 @@ public final class Bench {
     static final int DEFAULT_WARMUP = 3;
     /**
      * Timed passes in each child; the child reports their median. Consecutive passes in one JVM swing by up to 70 %,
-     * the raw-socket ceiling as much as the route (Dovecot runs fast or slow depending on where the scheduler puts it
-     * on the two cores), so a single timed pass made each round's figure a coin toss between the two speeds.
+     * the raw-socket ceiling as much as the route (Dovecot runs in fast and slow spells; pinning it to a core of its
+     * own did not change that), so a single timed pass made each round's figure a coin toss between the two speeds.
      */
     static final int DEFAULT_TIMED = 5;
 
@@ -195,18 +196,21 @@ public final class Bench {
 
     /** The median, in seconds, of the extra result field {@code fromEnd} places from the end, or "" if none. */
     static String medianExtra(List<Run> runs, String corpus, String variant, int fromEnd) {
-        double[] values = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
-                                                    && r.extra().length >= fromEnd)
-                .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
+        double[] values = extraValues(runs, corpus, variant, fromEnd);
         return values.length == 0 ? "" : String.format(Locale.ROOT, "%.3f", values[values.length / 2]);
     }
 
-    /** The median over the rounds of the variant's paired ratio to the ceiling ("" when it was not paired). */
+    /** The median over the rounds of the variant's paired ratio to the ceiling ("n/a" when it was not paired). */
     static String pairedRatio(List<Run> runs, String corpus, String variant) {
-        double[] ratios = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
-                                                   && r.extra().length >= 3)
-                .mapToDouble(r -> r.extra()[r.extra().length - 3] / 1e9).sorted().toArray();
+        double[] ratios = extraValues(runs, corpus, variant, 3);
         return ratios.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", median(ratios));
+    }
+
+    /** The extra result field {@code fromEnd} places from the end, in billionths, of every round that has it, sorted. */
+    private static double[] extraValues(List<Run> runs, String corpus, String variant, int fromEnd) {
+        return runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
+                                         && r.extra().length >= fromEnd)
+                .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
     }
 
     static String label(String v) {

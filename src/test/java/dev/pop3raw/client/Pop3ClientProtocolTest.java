@@ -202,14 +202,23 @@ class Pop3ClientProtocolTest {
         }
     }
 
+    /** A pipelining server that is asked for messages 1 and 2 in one write. */
+    private static ScriptedPop3Server.Script retrOneAndTwo(ScriptedPop3Server.Script s) {
+        return s.greeting()
+                .expect("CAPA").send(CAPA_PIPELINING)
+                .expect("RETR 1", "RETR 2");
+    }
+
+    /** {@link #retrOneAndTwo}, both replies short, then DELE 1. */
+    private static void twoShortRepliesThenDele(ScriptedPop3Server.Script s) {
+        retrOneAndTwo(s)
+                .send("+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n")
+                .expect("DELE 1").send("+OK\r\n");
+    }
+
     @Test
     void noOtherCommandMayBeSentWhileRetrsAreInFlight() throws Exception {
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA_PIPELINING)
-                .expect("RETR 1", "RETR 2")
-                .send("+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n")
-                .expect("DELE 1").send("+OK\r\n"))) {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3ClientProtocolTest::twoShortRepliesThenDele)) {
             try (Pop3Client pop = connect(server, plain())) {
                 RetrievalBatch batch = pop.retrieve(List.of(1, 2));
                 batch.next();
@@ -223,12 +232,7 @@ class Pop3ClientProtocolTest {
 
     @Test
     void closingABatchWithALimitReadsShortRepliesAndLeavesTheSessionReady() throws Exception {
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA_PIPELINING)
-                .expect("RETR 1", "RETR 2")
-                .send("+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n")
-                .expect("DELE 1").send("+OK\r\n"))) {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3ClientProtocolTest::twoShortRepliesThenDele)) {
             try (Pop3Client pop = connect(server, plain())) {
                 RetrievalBatch batch = pop.retrieve(List.of(1, 2));
                 batch.next();
@@ -241,10 +245,7 @@ class Pop3ClientProtocolTest {
 
     @Test
     void closingABatchWithALimitDropsTheSessionInsteadOfReadingAnEndlessReply() throws Exception {
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA_PIPELINING)
-                .expect("RETR 1", "RETR 2")
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> retrOneAndTwo(s)
                 .send("+OK\r\none\r\n.\r\n+OK\r\nSubject: never ends\r\n\r\n")
                 .sendForever("all work and no play makes a server a liar\r\n"))) {
             try (Pop3Client pop = connect(server, plain())) {
