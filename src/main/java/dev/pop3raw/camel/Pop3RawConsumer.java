@@ -1,5 +1,6 @@
 package dev.pop3raw.camel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -34,10 +35,12 @@ import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.CachedOutputStream;
 import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.IOHelper;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * route, DELE what completed successfully, QUIT.
  * <p>
  * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory,
- * or a temporary file when the context's stream caching strategy spools) and then processed while the next RETR
+ * or, when the context's stream caching strategy spools, a file of the poll's {@link MessageSpool}) and then processed while the next RETR
  * replies are already on their way; the consumer keeps exactly one cached message ahead so that it knows which
  * exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is therefore never cached whole.
  * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
@@ -347,6 +350,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         int index = 0;
         Delivery held = null;
         RetrievalBatch batch = client.retrieve(numbers);
+        // the spool files of this poll: written over message after message, deleted when the batch is done
+        MessageSpool spool = new MessageSpool();
         try {
             while (batch.hasNext() && isBatchAllowed()) {
                 RetrievedMessage retrieved = batch.next();
@@ -361,7 +366,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 }
                 Exchange exchange;
                 try {
-                    exchange = toExchange(info, retrieved.body());
+                    exchange = toExchange(info, retrieved.body(), spool);
                 } catch (Pop3RawOversizeException e) {
                     // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
                     // dropped (nothing is deleted without QUIT) rather than drained
@@ -401,7 +406,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 // also when the session broke: this message is whole in the cache and can be processed
                 held.seal(index, index + 1, true);
                 index++;
-                processBatch(new ArrayDeque<>(List.of(held)));
+                try {
+                    processBatch(new ArrayDeque<>(List.of(held)));
+                } finally {
+                    spool.close();
+                }
+            } else {
+                spool.close();
             }
         }
         // stopping, the batch can end with replies in flight: read them (so that this session can still commit its
@@ -451,11 +462,14 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * copy buffer and that the stream caching strategy would not spool ({@code shouldSpoolCache}) is cached as a
      * byte array of its exact size ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for
      * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
-     * completion callback per exchange. Longer messages go through a {@link CachedOutputStream} as before, unless
-     * {@code streamDownload} is set: then the exchange gets a {@link StreamedMessageBody} that goes on reading the wire
-     * while the route reads it, and no {@code SIZE} header (the size is not known yet).
+     * completion callback per exchange. Longer messages are received whole before they are routed: into a file of the
+     * poll's {@link MessageSpool} when the strategy spools to disk unencrypted ({@link #receiveIntoSpool}), else
+     * through a {@link CachedOutputStream}. With {@code streamDownload} the exchange gets a {@link StreamedMessageBody}
+     * instead, which goes on reading the wire while the route reads it, and no {@code SIZE} header (the size is not
+     * known yet).
      */
-    private Exchange toExchange(MessageInfo info, InputStream body) throws IOException, Pop3RawOversizeException {
+    private Exchange toExchange(MessageInfo info, InputStream body, MessageSpool spool)
+            throws IOException, Pop3RawOversizeException {
         long limit = config.getMaxMessageSize();
         Exchange exchange = createExchange(false);
         exchange.setExchangeId(info.uidl());
@@ -489,6 +503,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             } else if (!ended && config.isStreamDownload()) {
                 // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
                 streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in);
+            } else if (spoolsUnencrypted(exchange.getContext().getStreamCachingStrategy())) {
+                streamCache = receiveIntoSpool(exchange, info, in, buffer, filled, headers, spool);
+                octets = streamCache.length();
             } else {
                 cache = new CachedOutputStream(exchange);
                 cache.write(buffer, 0, filled);
@@ -536,6 +553,52 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
+    private static boolean spoolsUnencrypted(StreamCachingStrategy strategy) {
+        return strategy.isSpoolEnabled() && ObjectHelper.isEmpty(strategy.getSpoolCipher());
+    }
+
+    /**
+     * Receives the rest of a message (its first {@code filled} octets are in {@code buffer}) the way a {@link
+     * CachedOutputStream} would cache it: in memory until the strategy's rules say to spool ({@code shouldSpoolCache}
+     * on the length so far), from then on in a file of the poll's spool, which is written over by a later message once
+     * this one's exchanges have completed, instead of a new temporary file per message.
+     */
+    private StreamCache receiveIntoSpool(
+            Exchange exchange, MessageInfo info, InputStream in, byte[] buffer, int filled,
+            HeaderDecoder.Collector headers, MessageSpool spool)
+            throws IOException, Pop3RawOversizeException {
+        StreamCachingStrategy strategy = exchange.getContext().getStreamCachingStrategy();
+        long limit = config.getMaxMessageSize();
+        ByteArrayOutputStream memory = new ByteArrayOutputStream(2 * filled);
+        memory.write(buffer, 0, filled);
+        MessageSpool.Lease lease = null;
+        long octets = filled;
+        while (true) {
+            if (lease == null && strategy.shouldSpoolCache(octets)) {
+                // ended with the exchange (also when it is discarded unrouted)
+                lease = spool.lease(exchange, strategy.resolveSpoolDirectory(exchange));
+                byte[] held = memory.toByteArray();
+                lease.append(held, 0, held.length);
+                memory = null;
+            }
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                break;
+            }
+            if (!headers.complete()) {
+                headers.feed(buffer, 0, n);
+            }
+            octets += n;
+            requireWithin(limit, info, octets);
+            if (lease != null) {
+                lease.append(buffer, 0, n);
+            } else {
+                memory.write(buffer, 0, n);
+            }
+        }
+        return lease != null ? new SpooledMessageBody(lease) : new InputStreamCache(memory.toByteArray());
+    }
+
     private byte[] copyBuffer() {
         byte[] b = copyBuffer;
         if (b == null) {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With spooling enabled, a large message is cached in a temporary file and can be read more than once. */
+/** With spooling enabled, a large message is cached in a spool file and can be read more than once. */
 class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
 
     private final Path spool = Path.of("target/spool-test");
@@ -57,7 +57,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             }
         });
         mock.assertIsSatisfied(15_000);
-        assertTrue(cacheTypes.get(0).contains("File"), cacheTypes.toString());
+        assertTrue(cacheTypes.get(0).endsWith(".SpooledMessageBody"), cacheTypes.toString());
         assertTrue(spooledFile.get(0), "a spool file exists while the exchange runs");
         assertArrayEquals(expected, reads.get(0));
         assertArrayEquals(expected, reads.get(1));
@@ -67,7 +67,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             } catch (Exception e) {
                 return true;
             }
-        }, "the spool file is deleted when the exchange completes");
+        }, "the spool file is deleted when the poll ends");
     }
 
     /**
@@ -104,7 +104,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             }
         });
         mock.assertIsSatisfied(15_000);
-        assertTrue(cacheTypes.get(0).contains("File"), cacheTypes.toString());
+        assertTrue(cacheTypes.get(0).endsWith(".SpooledMessageBody"), cacheTypes.toString());
         assertTrue(cacheTypes.get(1).endsWith(".InputStreamCache"), cacheTypes.toString());
         assertEquals(List.of("middle", "small"), subjects);
         for (int m = 0; m < 2; m++) {
@@ -118,7 +118,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             } catch (Exception e) {
                 return true;
             }
-        }, "the spool file is deleted when the exchange completes");
+        }, "the spool file is deleted when the poll ends");
     }
     /**
      * The idempotent repository fails while the first message is claimed, after the second one was received into its
