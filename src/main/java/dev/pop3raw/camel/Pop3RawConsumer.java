@@ -402,16 +402,14 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             client.close();
             throw e;
         } finally {
-            if (held != null) {
-                // also when the session broke: this message is whole in the cache and can be processed
-                held.seal(index, index + 1, true);
-                index++;
-                try {
+            try {
+                if (held != null) {
+                    // also when the session broke: this message is whole in the cache and can be processed
+                    held.seal(index, index + 1, true);
+                    index++;
                     processBatch(new ArrayDeque<>(List.of(held)));
-                } finally {
-                    spool.close();
                 }
-            } else {
+            } finally {
                 spool.close();
             }
         }
