@@ -123,6 +123,18 @@ class MessageSpoolTest {
         assertEquals(a.fileName(), spooled(new DefaultExchange(camel), "next").fileName());
     }
 
+    /** Spool files hold mail: other users of the machine must not read them. */
+    @Test
+    void spoolFilesAreReadableAndWritableByTheirOwnerOnly() throws Exception {
+        spooled(new DefaultExchange(camel), "private mail");
+        try (var list = Files.list(dir)) {
+            Path file = list.findFirst().orElseThrow();
+            assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                    Files.getPosixFilePermissions(file));
+            assertTrue(file.getFileName().toString().startsWith("pop3raw-"), file.toString());
+        }
+    }
+
     @Test
     void aSpoolDirectoryThatCannotBeCreatedIsAnErrorNamingIt() throws IOException {
         File notADirectory = Files.writeString(dir.resolve("plain-file"), "x").toFile();
