@@ -2,7 +2,6 @@ package dev.pop3raw.camel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ class Pop3RawSpoolReuseTest extends Pop3RawTestSupport {
                 from(uri("delete=true")).process(e -> {
                     StreamCache body = e.getIn().getBody(StreamCache.class);
                     files.add(body.toString());
-                    filesWhileRouted.add(spoolFiles());
+                    filesWhileRouted.add(filesIn(spool));
                     reads.add(((InputStream) body).readAllBytes());
                     body.reset();
                     assertArrayEquals(reads.get(reads.size() - 1), ((InputStream) body).readAllBytes());
@@ -62,7 +61,7 @@ class Pop3RawSpoolReuseTest extends Pop3RawTestSupport {
         }
         assertTrue(filesWhileRouted.stream().allMatch(n -> n <= 2), filesWhileRouted.toString());
         assertEquals(2, files.stream().map(f -> f.substring(0, f.indexOf(','))).distinct().count(), files.toString());
-        await(() -> spoolFiles() == 0, "no spool file outlives the poll");
+        await(() -> filesIn(spool) == 0, "no spool file outlives the poll");
     }
 
     @Test
@@ -124,7 +123,7 @@ class Pop3RawSpoolReuseTest extends Pop3RawTestSupport {
             assertArrayEquals(expected.get(i), reads.get(i), "message " + (i + 1));
         }
         assertTrue(errors.failures.isEmpty(), errors.messages.toString());
-        await(() -> spoolFiles() == 0, "the tap's file goes once the tap completed");
+        await(() -> filesIn(spool) == 0, "the tap's file goes once the tap completed");
     }
 
     /** An encrypted spool (spoolCipher) is Camel's own: its file cache encrypts, this spool would not. */
@@ -164,13 +163,5 @@ class Pop3RawSpoolReuseTest extends Pop3RawTestSupport {
             expected.add(retrieveRaw(m));
         }
         return expected;
-    }
-
-    private long spoolFiles() {
-        try (var files = Files.list(spool.toAbsolutePath())) {
-            return files.count();
-        } catch (IOException e) {
-            return 0; // not created yet, or removed with the context
-        }
     }
 }

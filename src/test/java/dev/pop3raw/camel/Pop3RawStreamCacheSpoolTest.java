@@ -1,8 +1,6 @@
 package dev.pop3raw.camel;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,9 +45,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
                 from(uri("delete=true")).process(e -> {
                     StreamCache cache = e.getIn().getBody(StreamCache.class);
                     cacheTypes.add(cache.getClass().getName());
-                    try (var files = Files.list(spool.toAbsolutePath())) {
-                        spooledFile.add(files.findAny().isPresent());
-                    }
+                    spooledFile.add(filesIn(spool) > 0);
                     reads.add(((InputStream) cache).readAllBytes());
                     cache.reset();
                     reads.add(((InputStream) cache).readAllBytes());
@@ -61,13 +57,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
         assertTrue(spooledFile.get(0), "a spool file exists while the exchange runs");
         assertArrayEquals(expected, reads.get(0));
         assertArrayEquals(expected, reads.get(1));
-        await(() -> {
-            try (var files = Files.list(spool.toAbsolutePath())) {
-                return files.findAny().isEmpty();
-            } catch (Exception e) {
-                return true;
-            }
-        }, "the spool file is deleted when the poll ends");
+        await(() -> filesIn(spool) == 0, "the spool file is deleted when the poll ends");
     }
 
     /**
@@ -112,13 +102,7 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             assertArrayEquals(expected.get(m), reads.get(2 * m + 1));
             assertEquals(expected.get(m).length, sizes.get(m));
         }
-        await(() -> {
-            try (var files = Files.list(spool.toAbsolutePath())) {
-                return files.findAny().isEmpty();
-            } catch (Exception e) {
-                return true;
-            }
-        }, "the spool file is deleted when the poll ends");
+        await(() -> filesIn(spool) == 0, "the spool file is deleted when the poll ends");
     }
     /**
      * The idempotent repository fails while the first message is claimed, after the second one was received into its
@@ -151,21 +135,12 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
         await(() -> endpoint.getPollFailures() >= 3, "three polls fail");
         assertTrue(endpoint.getLastError().contains("repository down"), endpoint.getLastError());
         context.getRouteController().stopRoute("pop");
-        assertEquals(0, spoolFiles(), "no spool file outlives a failed poll");
+        assertEquals(0, filesIn(spool), "no spool file outlives a failed poll");
         assertEquals(List.of(), routed);
         repo.failing = false;
         context.getRouteController().startRoute("pop");
         await(() -> routed.size() == 2, "both routed once the repository is back");
         assertEquals(List.of("first", "second"), routed);
-    }
-
-    private long spoolFiles() throws IOException {
-        if (!Files.isDirectory(spool.toAbsolutePath())) {
-            return 0;
-        }
-        try (var files = Files.list(spool.toAbsolutePath())) {
-            return files.count();
-        }
     }
 
     /** A repository that throws while {@code failing} is set. */

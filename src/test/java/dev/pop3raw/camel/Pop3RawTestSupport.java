@@ -68,6 +68,15 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
         return camel;
     }
 
+    /** How many files {@code directory} holds now; 0 when it does not exist (not created yet, or removed). */
+    static long filesIn(java.nio.file.Path directory) {
+        try (var files = java.nio.file.Files.list(directory.toAbsolutePath())) {
+            return files.count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     static String mail(String subject, String body) {
         return "From: Bob <bob@example.com>\r\nTo: alice@localhost\r\nSubject: " + subject
                + "\r\nMessage-ID: <" + Math.abs(subject.hashCode()) + "@example.com>\r\n\r\n" + body + "\r\n";
