@@ -203,8 +203,14 @@ final class MessageSpool implements AutoCloseable {
 
         static SpoolFile create(File directory) throws IOException {
             Path dir = directory.toPath();
-            Files.createDirectories(dir);
-            Path path = Files.createTempFile(dir, "pop3raw-", ".tmp");
+            Path path;
+            try {
+                Files.createDirectories(dir);
+                path = Files.createTempFile(dir, "pop3raw-", ".tmp");
+            } catch (IOException e) {
+                throw new IOException("cannot create a spool file in the stream caching spool directory " + dir + ": "
+                                      + e, e);
+            }
             try {
                 return new SpoolFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
             } catch (IOException | RuntimeException e) {

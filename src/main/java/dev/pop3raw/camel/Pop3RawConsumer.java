@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * route, DELE what completed successfully, QUIT.
  * <p>
  * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory,
- * or, when the context's stream caching strategy spools, a file of the poll's {@link MessageSpool}) and then processed while the next RETR
- * replies are already on their way; the consumer keeps exactly one cached message ahead so that it knows which
- * exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is therefore never cached whole.
+ * or, when the context's stream caching strategy spools, a file of the poll's {@link MessageSpool}) and then
+ * processed while the next RETR replies are already on their way; the consumer keeps exactly one cached message
+ * ahead so that it knows which exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is
+ * therefore never cached whole.
  * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
  * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
  * <p>
@@ -550,7 +551,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
+    /** Whether spooled messages can go to the poll's own files: Camel's file cache is the one that encrypts. */
     private static boolean spoolsUnencrypted(StreamCachingStrategy strategy) {
         return strategy.isSpoolEnabled() && ObjectHelper.isEmpty(strategy.getSpoolCipher());
     }
@@ -597,6 +598,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return lease != null ? new SpooledMessageBody(lease) : new InputStreamCache(memory.toByteArray());
     }
 
+    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
     private byte[] copyBuffer() {
         byte[] b = copyBuffer;
         if (b == null) {

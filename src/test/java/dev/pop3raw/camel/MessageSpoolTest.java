@@ -140,7 +140,7 @@ class MessageSpoolTest {
         File notADirectory = Files.writeString(dir.resolve("plain-file"), "x").toFile();
         IOException e = assertThrows(IOException.class,
                 () -> spool.lease(new DefaultExchange(camel), new File(notADirectory, "spool")));
-        assertTrue(e.getMessage().contains("plain-file"), e.getMessage());
+        assertTrue(e.getMessage().contains("spool directory " + new File(notADirectory, "spool")), e.getMessage());
     }
 
     private MessageSpool.Lease spooled(Exchange exchange, String content) throws IOException {

@@ -148,6 +148,40 @@ class Pop3RawSpoolReuseTest extends Pop3RawTestSupport {
         assertArrayEquals(expected.get(1), reads.get(1));
     }
 
+    /**
+     * A spool directory that cannot be created (a plain file stands in its path) fails each poll with an error naming
+     * the path; nothing is routed or deleted, no spool file or message is lost, and once the directory can be created
+     * the next poll takes every message.
+     */
+    @Test
+    void aSpoolDirectoryThatCannotBeCreatedFailsThePollNamingItAndLosesNothing() throws Exception {
+        Path blocker = Path.of("target/spool-blocked-by-a-file").toAbsolutePath();
+        java.nio.file.Files.deleteIfExists(blocker);
+        java.nio.file.Files.writeString(blocker, "not a directory");
+        context.getStreamCachingStrategy().setSpoolDirectory(blocker.resolve("spool").toFile());
+        deliverSpooling(2);
+        List<String> routed = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("delete=true")).routeId("pop").process(e -> {
+                    routed.add(e.getIn().getHeader(Pop3RawConstants.SUBJECT, String.class));
+                    e.getIn().getBody(InputStream.class).readAllBytes();
+                });
+            }
+        });
+        Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+        await(() -> endpoint.getPollFailures() >= 2, "two polls fail");
+        assertTrue(endpoint.getLastError().contains("spool directory " + blocker.resolve("spool")),
+                endpoint.getLastError());
+        assertEquals(List.of(), routed);
+        assertEquals(2, listing().size(), "nothing deleted");
+        java.nio.file.Files.delete(blocker);
+        await(() -> routed.size() == 2, "both routed once the directory can be created");
+        assertEquals(List.of("spooled 1", "spooled 2"), routed);
+        await(() -> filesIn(blocker.resolve("spool")) == 0, "and no spool file is left");
+    }
+
     /** Messages of 20-120 KB, above the 16 KiB threshold, of decreasing size (a file holds a longer one's tail). */
     private List<byte[]> deliverSpooling(int count) throws IOException {
         for (int m = 0; m < count; m++) {
