@@ -1,8 +1,10 @@
 package dev.pop3raw.camel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,6 +15,9 @@ import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
+import org.apache.camel.StreamCache;
+import org.apache.camel.converter.stream.InputStreamCache;
+import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +67,15 @@ final class MessageSpool implements AutoCloseable {
         return lease;
     }
 
+    /**
+     * Where the message of {@code exchange} is received: in memory until the stream caching strategy's rules say to
+     * spool ({@code shouldSpoolCache} on the length so far, as Camel's {@code CachedOutputStream} decides), from then on
+     * in a file of this spool.
+     */
+    Output output(Exchange exchange) {
+        return new Output(exchange);
+    }
+
     /** Ends the poll: idle files are deleted now, leased ones when their lease ends. */
     @Override
     public void close() {
@@ -87,6 +101,47 @@ final class MessageSpool implements AutoCloseable {
             }
         }
         file.delete();
+    }
+
+    /** A message as it is received; {@link #toStreamCache()} once it is whole. */
+    final class Output extends OutputStream {
+        private final Exchange exchange;
+        private final StreamCachingStrategy strategy;
+        private ByteArrayOutputStream memory = new ByteArrayOutputStream();
+        private Lease lease;
+        private long length;
+
+        private Output(Exchange exchange) {
+            this.exchange = exchange;
+            this.strategy = exchange.getContext().getStreamCachingStrategy();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] { (byte) b }, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            length += len;
+            if (lease == null && strategy.shouldSpoolCache(length)) {
+                // ended with the exchange (also when it is discarded unrouted)
+                lease = lease(exchange, strategy.resolveSpoolDirectory(exchange));
+                byte[] held = memory.toByteArray();
+                memory = null;
+                lease.append(held, 0, held.length);
+            }
+            if (lease != null) {
+                lease.append(b, off, len);
+            } else {
+                memory.write(b, off, len);
+            }
+        }
+
+        /** The whole message: a {@link SpooledMessageBody} once spooled, else the bytes in memory. */
+        StreamCache toStreamCache() {
+            return lease != null ? new SpooledMessageBody(lease) : new InputStreamCache(memory.toByteArray());
+        }
     }
 
     /**

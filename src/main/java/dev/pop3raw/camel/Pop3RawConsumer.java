@@ -1,8 +1,8 @@
 package dev.pop3raw.camel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -462,7 +462,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * byte array of its exact size ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for
      * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
      * completion callback per exchange. Longer messages are received whole before they are routed: into a file of the
-     * poll's {@link MessageSpool} when the strategy spools to disk unencrypted ({@link #receiveIntoSpool}), else
+     * poll's {@link MessageSpool} when the strategy spools to disk unencrypted ({@link MessageSpool#output}), else
      * through a {@link CachedOutputStream}. With {@code streamDownload} the exchange gets a {@link StreamedMessageBody}
      * instead, which goes on reading the wire while the route reads it, and no {@code SIZE} header (the size is not
      * known yet).
@@ -503,20 +503,15 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
                 streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in);
             } else if (spoolsUnencrypted(exchange.getContext().getStreamCachingStrategy())) {
-                streamCache = receiveIntoSpool(exchange, info, in, buffer, filled, headers, spool);
-                octets = streamCache.length();
+                // in memory up to the spool threshold, then in a file of the poll, written over by later messages
+                MessageSpool.Output output = spool.output(exchange);
+                output.write(buffer, 0, filled);
+                octets = copyRest(info, in, buffer, headers, octets, output);
+                streamCache = output.toStreamCache();
             } else {
                 cache = new CachedOutputStream(exchange);
                 cache.write(buffer, 0, filled);
-                int n;
-                while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
-                    if (!headers.complete()) {
-                        headers.feed(buffer, 0, n);
-                    }
-                    cache.write(buffer, 0, n);
-                    octets += n;
-                    requireWithin(limit, info, octets);
-                }
+                octets = copyRest(info, in, buffer, headers, octets, cache);
                 streamCache = cache.newStreamCache();
             }
         } catch (IOException | RuntimeException | Pop3RawOversizeException e) {
@@ -557,45 +552,24 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /**
-     * Receives the rest of a message (its first {@code filled} octets are in {@code buffer}) the way a {@link
-     * CachedOutputStream} would cache it: in memory until the strategy's rules say to spool ({@code shouldSpoolCache}
-     * on the length so far), from then on in a file of the poll's spool, which is written over by a later message once
-     * this one's exchanges have completed, instead of a new temporary file per message.
+     * Copies the rest of a message into {@code out} through {@code buffer}, collecting the header block on the way and
+     * keeping within maxMessageSize; returns the message's octets, {@code octets} of which were read before.
      */
-    private StreamCache receiveIntoSpool(
-            Exchange exchange, MessageInfo info, InputStream in, byte[] buffer, int filled,
-            HeaderDecoder.Collector headers, MessageSpool spool)
+    private long copyRest(
+            MessageInfo info, InputStream in, byte[] buffer, HeaderDecoder.Collector headers, long octets,
+            OutputStream out)
             throws IOException, Pop3RawOversizeException {
-        StreamCachingStrategy strategy = exchange.getContext().getStreamCachingStrategy();
         long limit = config.getMaxMessageSize();
-        ByteArrayOutputStream memory = new ByteArrayOutputStream(2 * filled);
-        memory.write(buffer, 0, filled);
-        MessageSpool.Lease lease = null;
-        long octets = filled;
-        while (true) {
-            if (lease == null && strategy.shouldSpoolCache(octets)) {
-                // ended with the exchange (also when it is discarded unrouted)
-                lease = spool.lease(exchange, strategy.resolveSpoolDirectory(exchange));
-                byte[] held = memory.toByteArray();
-                lease.append(held, 0, held.length);
-                memory = null;
-            }
-            int n = in.read(buffer, 0, buffer.length);
-            if (n < 0) {
-                break;
-            }
+        int n;
+        while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
             if (!headers.complete()) {
                 headers.feed(buffer, 0, n);
             }
             octets += n;
             requireWithin(limit, info, octets);
-            if (lease != null) {
-                lease.append(buffer, 0, n);
-            } else {
-                memory.write(buffer, 0, n);
-            }
+            out.write(buffer, 0, n);
         }
-        return lease != null ? new SpooledMessageBody(lease) : new InputStreamCache(memory.toByteArray());
+        return octets;
     }
 
     /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */

@@ -3,6 +3,7 @@ package dev.pop3raw.camel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
@@ -31,7 +32,7 @@ final class SpooledMessageBody extends InputStream implements StreamCache {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             return 0;
         }
