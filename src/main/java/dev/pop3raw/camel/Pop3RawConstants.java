@@ -23,7 +23,7 @@ public final class Pop3RawConstants {
     public static final String SIZE = "CamelPop3RawSize";
 
     @Metadata(description = "The size in octets the server reported in its LIST reply (servers count differently;"
-                            + " an estimate).",
+                            + " an estimate). Not set when the listing gave no usable size for the message.",
               javaType = "Long")
     public static final String LISTED_SIZE = "CamelPop3RawListedSize";
 

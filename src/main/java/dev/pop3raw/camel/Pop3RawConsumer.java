@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 import dev.pop3raw.client.Capabilities;
+import dev.pop3raw.client.Listing;
 import dev.pop3raw.client.MessageInfo;
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
@@ -80,6 +81,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> warnedOversize = ConcurrentHashMap.newKeySet();
+    private final ListingProblemReport listingProblems;
     /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
     private final ConfirmedKeyCache confirmedKeys;
 
@@ -93,7 +95,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private volatile boolean loginDelayLogged;
     private volatile boolean readyForced;
     private volatile Capabilities lastCapabilities = Capabilities.NONE;
-    private volatile int lastInvalidUidlCount;
 
     public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -101,6 +102,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.config = endpoint.getConfiguration();
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
+        this.listingProblems = new ListingProblemReport(mailbox, stats.skippedInvalidUidl);
         this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
 
@@ -233,7 +235,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     private int transaction(Pop3Client client) throws Exception {
-        List<MessageInfo> listing = client.listing();
+        // a malformed listing line affects only its message: without a valid UIDL it is skipped (never retrieved,
+        // never deleted); with one, it is handled even when its size is unknown (-1)
+        Listing listing = client.listing();
         Map<String, MessageInfo> byUidl = new LinkedHashMap<>();
         Set<String> duplicated = new HashSet<>();
         for (MessageInfo m : listing) {
@@ -243,7 +247,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
         // a UIDL listed twice cannot say which message it names: none of them is processed or deleted
         byUidl.keySet().removeAll(duplicated);
-        reportInvalidUidls(listing.size() - byUidl.size(), listing.size());
+        listingProblems.report(listing, listing.skippedLines(), byUidl);
         pendingDeletions.retainListed(byUidl.keySet());
         confirmedKeys.retainListed(byUidl.keySet());
 
@@ -267,7 +271,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 }
                 continue; // never retrieved again
             }
-            if (config.getMaxMessageSize() > 0 && m.size() > config.getMaxMessageSize()) {
+            // an unknown size (-1) is retrieved: maxMessageSize then bounds the octets really received
+            if (config.getMaxMessageSize() > 0 && m.size() >= 0 && m.size() > config.getMaxMessageSize()) {
                 oversize(m, toDelete);
                 continue;
             }
@@ -307,15 +312,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             return true;
         }
         return false;
-    }
-
-    private void reportInvalidUidls(int invalid, int listed) {
-        stats.skippedInvalidUidl.addAndGet(invalid);
-        if (invalid > 0 && invalid != lastInvalidUidlCount) {
-            LOG.warn("pop3raw: {} lists {} of {} messages without a valid, unique UIDL; they are skipped (pop3raw needs"
-                     + " UIDL to track messages)", mailbox, invalid, listed);
-        }
-        lastInvalidUidlCount = invalid;
     }
 
     private void oversize(MessageInfo m, Map<String, MessageInfo> toDelete) {
@@ -527,7 +523,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         if (!(streamCache instanceof StreamedMessageBody)) {
             message.setHeader(Pop3RawConstants.SIZE, octets);
         }
-        message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
+        if (info.size() >= 0) { // not set when the listing gave no usable size
+            message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
+        }
         message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
         Map<String, String> fields = HeaderDecoder.parse(headers.block(), HEADER_FIELDS);
         setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));

@@ -236,7 +236,8 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         return statistics.retrievalFailures.get();
     }
 
-    @ManagedAttribute(description = "Number of listed messages skipped because their UIDL is missing or invalid")
+    @ManagedAttribute(description = "Number of listing entries skipped because their UIDL is missing, malformed or listed"
+                                    + " for more than one message; each entry is counted once, when first seen")
     public long getSkippedInvalidUidl() {
         return statistics.skippedInvalidUidl.get();
     }

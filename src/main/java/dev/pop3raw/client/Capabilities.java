@@ -102,7 +102,8 @@ public final class Capabilities {
 
     /** The minimum delay between logins the server enforces ({@code LOGIN-DELAY n}), if it announced one. */
     public Optional<Duration> loginDelay() {
-        return firstNumber("LOGIN-DELAY").map(Duration::ofSeconds);
+        // a delay whose milliseconds do not fit in a long is unusable (callers add it to clocks): as if not announced
+        return firstNumber("LOGIN-DELAY").filter(seconds -> seconds <= Long.MAX_VALUE / 1000).map(Duration::ofSeconds);
     }
 
     /**

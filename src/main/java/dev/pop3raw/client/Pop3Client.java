@@ -18,10 +18,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,8 +53,11 @@ import dev.pop3raw.client.sasl.XOAuth2Mechanism;
  * }</pre>
  *
  * A session is not thread-safe. Every failure is a {@link Pop3Exception} (or a plain {@link IOException} from
- * the network); after a malformed reply, a timeout or a lost connection the socket is closed, since the
- * session can no longer be trusted to be in step. {@link #close()} drops the connection without QUIT, so
+ * the network); after a reply that cannot be framed (no terminator, a status line over its bound, a listing
+ * over maxListingEntries), a timeout or a lost connection the socket is closed, since the session can no longer
+ * be trusted to be in step. A well-framed reply whose content is malformed is not a reason to end the session: a
+ * bad listing line affects only its message ({@link Listing}), a bad {@code STAT}, {@code LIST n} or
+ * {@code UIDL n} answer fails only that call. {@link #close()} drops the connection without QUIT, so
  * nothing marked for deletion is deleted.
  */
 public final class Pop3Client implements Closeable {
@@ -526,54 +527,85 @@ public final class Pop3Client implements Closeable {
 
     // ---------------------------------------------------------------- TRANSACTION
 
-    /** {@code STAT}: the number of messages and their total size. */
+    /**
+     * {@code STAT}: the number of messages and their total size. A reply that is not {@code count size} fails this
+     * call only: the session stays in step.
+     */
     public MailboxStatus stat() throws IOException {
         String text = command("STAT", "STAT");
-        String[] words = text.trim().split("\\s+");
-        try {
-            MailboxStatus status = new MailboxStatus(Integer.parseInt(words[0]), Long.parseLong(words[1]));
-            if (status.messageCount() < 0 || status.sizeOctets() < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return status;
-        } catch (RuntimeException e) {
-            throw broken(new Pop3MalformedResponseException("STAT reply is not 'count size': " + abbreviate(text)));
+        String[] words = text.strip().split("[ \t]+");
+        long count = ListingLines.digits(words[0], 0, words[0].length(), Integer.MAX_VALUE);
+        long size = words.length < 2 ? -1 : ListingLines.digits(words[1], 0, words[1].length(), Long.MAX_VALUE);
+        if (count < 0 || size < 0) {
+            throw new Pop3MalformedResponseException("STAT reply is not 'count size' (two non-negative decimal numbers): "
+                                                     + Printable.quote(text));
         }
-    }
-
-    /** {@code LIST}: every message with its size ({@link MessageInfo#uidl()} is null). */
-    public List<MessageInfo> list() throws IOException {
-        command("LIST", "LIST");
-        return readListing("LIST", false);
-    }
-
-    /** {@code LIST n}: one message's size. */
-    public MessageInfo list(int number) throws IOException {
-        CommandArguments.requireMessageNumber(number);
-        String text = command("LIST " + number, "LIST " + number);
-        return parseListingLine(text, false);
-    }
-
-    /** {@code UIDL}: every message with its unique id ({@link MessageInfo#size()} is -1). */
-    public List<MessageInfo> uidl() throws IOException {
-        command("UIDL", "UIDL");
-        return readListing("UIDL", true);
-    }
-
-    /** {@code UIDL n}: one message's unique id. */
-    public MessageInfo uidl(int number) throws IOException {
-        CommandArguments.requireMessageNumber(number);
-        String text = command("UIDL " + number, "UIDL " + number);
-        return parseListingLine(text, true);
+        return new MailboxStatus((int) count, size);
     }
 
     /**
-     * UIDL and LIST together, in one round trip when the server pipelines: every message with number, size
-     * and unique id, in LIST order. A server without UIDL yields null ids.
+     * {@code LIST}: every message with its size ({@link MessageInfo#uidl()} is null). A malformed line affects only
+     * its message; see {@link Listing}.
      */
-    public List<MessageInfo> listing() throws IOException {
-        List<MessageInfo> ids = List.of();
-        List<MessageInfo> sized;
+    public Listing list() throws IOException {
+        command("LIST", "LIST");
+        return readListing("LIST");
+    }
+
+    /**
+     * {@code LIST n}: one message's size. A reply that is not {@code n size} fails this call only (the session stays
+     * in step), with a message naming what was wrong.
+     */
+    public MessageInfo list(int number) throws IOException {
+        CommandArguments.requireMessageNumber(number);
+        String text = command("LIST " + number, "LIST " + number);
+        return requireWellFormed("LIST " + number, number, text, ListingLines.sizeLine(text));
+    }
+
+    /**
+     * {@code UIDL}: every message with its unique id ({@link MessageInfo#size()} is -1). A malformed line affects only
+     * its message; see {@link Listing}.
+     */
+    public Listing uidl() throws IOException {
+        command("UIDL", "UIDL");
+        return readListing("UIDL");
+    }
+
+    /**
+     * {@code UIDL n}: one message's unique id. A reply that is not {@code n unique-id}, with a unique-id as RFC 1939
+     * defines it, fails this call only (the session stays in step), with a message naming what was wrong.
+     */
+    public MessageInfo uidl(int number) throws IOException {
+        CommandArguments.requireMessageNumber(number);
+        String text = command("UIDL " + number, "UIDL " + number);
+        return requireWellFormed("UIDL " + number, number, text, ListingLines.uidlLine(text));
+    }
+
+    /** The entry of a single-line LIST n / UIDL n reply, or a failure of this call (not of the session). */
+    private static MessageInfo requireWellFormed(String display, int number, String text, MessageInfo parsed)
+            throws Pop3MalformedResponseException {
+        if (!ListingLines.isAttributable(parsed)) {
+            throw new Pop3MalformedResponseException("reply to " + display + " does not start with a message number: "
+                                                     + Printable.quote(text));
+        }
+        if (parsed.number() != number) {
+            throw new Pop3MalformedResponseException("reply to " + display + " is about message " + parsed.number()
+                                                     + ": " + Printable.quote(text));
+        }
+        if (parsed.hasProblem()) {
+            throw new Pop3MalformedResponseException("reply to " + display + " is malformed (" + parsed.problem() + ")");
+        }
+        return parsed;
+    }
+
+    /**
+     * UIDL and LIST together, in one round trip when the server pipelines: every message with number, size and unique
+     * id, joined by message number. A server without UIDL yields null ids (and no problem). A malformed line affects
+     * only its message; see {@link Listing} for what becomes of it.
+     */
+    public Listing listing() throws IOException {
+        Listing ids = null;
+        Listing sized;
         if (pipeliningActive()) {
             requireNoBatchInFlight();
             finishOpenData();
@@ -581,36 +613,18 @@ public final class Pop3Client implements Closeable {
             writeLine("LIST", "LIST");
             out.flush();
             if (StatusLine.isOk(readReply("UIDL"))) {
-                ids = readListing("UIDL", true);
+                ids = readListing("UIDL");
             }
             requireOk("LIST", readReply("LIST"));
-            sized = readListing("LIST", false);
+            sized = readListing("LIST");
         } else {
             if (StatusLine.isOk(exchange("UIDL", "UIDL"))) {
-                ids = readListing("UIDL", true);
+                ids = readListing("UIDL");
             }
             command("LIST", "LIST");
-            sized = readListing("LIST", false);
+            sized = readListing("LIST");
         }
-        List<MessageInfo> result = new ArrayList<>(sized.size());
-        Map<Integer, String> byNumber = null; // only when the two listings are not in the same order
-        for (int i = 0; i < sized.size(); i++) {
-            MessageInfo m = sized.get(i);
-            String uidl;
-            if (byNumber == null && i < ids.size() && ids.get(i).number() == m.number()) {
-                uidl = ids.get(i).uidl(); // the usual case: both listings in message-number order
-            } else {
-                if (byNumber == null) {
-                    byNumber = new HashMap<>();
-                    for (MessageInfo id : ids) {
-                        byNumber.putIfAbsent(id.number(), id.uidl());
-                    }
-                }
-                uidl = byNumber.get(m.number());
-            }
-            result.add(new MessageInfo(m.number(), m.size(), uidl));
-        }
-        return result;
+        return Listing.join(sized, ids);
     }
 
     /** {@code RETR n}, whole, as bytes (dot-stuffing removed). For large messages use {@link #retrStream}. */
@@ -843,8 +857,12 @@ public final class Pop3Client implements Closeable {
         T parse(String line) throws IOException;
     }
 
-    private List<MessageInfo> readListing(String display, boolean uidl) throws IOException {
-        return readMultiLine(display, options.maxListingEntries(), line -> parseListingLine(line, uidl));
+    /** A LIST or UIDL listing; only framing can fail it (each line is parsed as it arrives, and never fails). */
+    private Listing readListing(String command) throws IOException {
+        boolean uidl = command.equals("UIDL");
+        List<MessageInfo> lines = readMultiLine(command, options.maxListingEntries(),
+                line -> uidl ? ListingLines.uidlLine(line) : ListingLines.sizeLine(line));
+        return Listing.of(command, lines);
     }
 
     MessageDataInputStream openDataStream() {
@@ -872,53 +890,6 @@ public final class Pop3Client implements Closeable {
                 throw broken(e);
             }
         }
-    }
-
-    /**
-     * One line of a listing: {@code number value}, blanks around both allowed, anything after the value's first space
-     * ignored (RFC 2449 allows more fields). Parsed in place, without trimmed copies: a listing can have 100,000 lines.
-     */
-    private MessageInfo parseListingLine(String line, boolean uidl) throws IOException {
-        int end = line.length();
-        while (end > 0 && line.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        int start = 0;
-        while (start < end && line.charAt(start) <= ' ') {
-            start++;
-        }
-        int space = line.indexOf(' ', start);
-        long number = space < 0 || space >= end ? -1 : digits(line, start, space, Integer.MAX_VALUE);
-        int valueStart = space + 1;
-        while (valueStart < end && line.charAt(valueStart) <= ' ') {
-            valueStart++;
-        }
-        int valueEnd = line.indexOf(' ', valueStart);
-        if (valueEnd < 0 || valueEnd > end) {
-            valueEnd = end;
-        }
-        long size = uidl ? -1 : digits(line, valueStart, valueEnd, Long.MAX_VALUE);
-        if (number < 1 || valueEnd <= valueStart || !uidl && size < 0) {
-            throw broken(new Pop3MalformedResponseException((uidl ? "UIDL" : "LIST") + " line is not 'number "
-                                                            + (uidl ? "unique-id" : "size") + "': " + abbreviate(line)));
-        }
-        return new MessageInfo((int) number, size, uidl ? line.substring(valueStart, valueEnd) : null);
-    }
-
-    /** The value of the ASCII digits {@code s[from, to)}; -1 when there are none, others, or the value exceeds max. */
-    private static long digits(String s, int from, int to, long max) {
-        if (from >= to) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            int digit = s.charAt(i) - '0';
-            if (digit < 0 || digit > 9 || value > (max - digit) / 10) {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
     }
 
     /** Replies to a batch's pipelined RETRs are still due: another command now would read one of them. */

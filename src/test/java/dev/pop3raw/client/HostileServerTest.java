@@ -368,7 +368,7 @@ class HostileServerTest {
     // ------------------------------------------------------------------------------------------ listings
 
     @Test
-    void duplicateMissingAndIllegalUidlsAreReturnedAsTheServerSentThem() throws Exception {
+    void duplicateMissingAndIllegalUidlsAreReturnedAsTheServerSentThemWithTheirProblem() throws Exception {
         String tooLong = "u".repeat(71);
         try (ScriptedPop3Server server = server(s -> s
                 .greeting()
@@ -378,41 +378,18 @@ class HostileServerTest {
             try (Pop3Client pop = connect(server, plain())) {
                 List<MessageInfo> listing = pop.listing();
                 assertEquals(List.of(new MessageInfo(1, 1, "same"), new MessageInfo(2, 2, "same"),
-                        new MessageInfo(3, 3, null), new MessageInfo(4, 4, tooLong),
-                        new MessageInfo(5, 5, "\u00e9t\u00e9")), listing);
+                        new MessageInfo(3, 3, null, "UIDL: no line for this message"),
+                        new MessageInfo(4, 4, tooLong, "UIDL: the unique-id has 71 characters, more than the 70 RFC 1939"
+                                                       + " allows"),
+                        new MessageInfo(5, 5, "\u00e9t\u00e9", "UIDL: the unique-id \"\\xE9t\\xE9\" contains the"
+                                                             + " character U+00E9 (only 0x21-0x7E are allowed)")),
+                        listing);
                 assertTrue(listing.get(0).hasValidUidl());
                 assertFalse(listing.get(2).hasValidUidl(), "missing");
                 assertFalse(listing.get(3).hasValidUidl(), "over 70 characters");
                 assertFalse(listing.get(4).hasValidUidl(), "not 0x21-0x7E");
             }
             server.awaitScriptDone(DONE);
-        }
-    }
-
-    @Test
-    void nonsenseSizesAreMalformedResponses() throws Exception {
-        for (String line : new String[] { "1 -5", "1 ten", "1 99999999999999999999", "0 5", "-1 5", "99999999999 5", "1" }) {
-            try (ScriptedPop3Server server = server(s -> s
-                    .greeting()
-                    .expect("CAPA").send(CAPA_PLAIN)
-                    .expect("LIST").send("+OK\r\n" + line + "\r\n.\r\n"))) {
-                Pop3Client pop = connect(server, plain());
-                Pop3MalformedResponseException e = throwsWithin(Pop3MalformedResponseException.class, Duration.ZERO,
-                        pop::list);
-                assertTrue(e.getMessage().contains("LIST line"), e.getMessage());
-                assertTrue(pop.isClosed());
-                assertClientClosed(server);
-            }
-        }
-        for (String reply : new String[] { "+OK -1 0", "+OK 1 -100", "+OK 1 99999999999999999999", "+OK many", "+OK" }) {
-            try (ScriptedPop3Server server = server(s -> s
-                    .greeting()
-                    .expect("CAPA").send(CAPA_PLAIN)
-                    .expect("STAT").send(reply + "\r\n"))) {
-                Pop3Client pop = connect(server, plain());
-                throwsWithin(Pop3MalformedResponseException.class, Duration.ZERO, pop::stat);
-                assertClientClosed(server);
-            }
         }
     }
 

