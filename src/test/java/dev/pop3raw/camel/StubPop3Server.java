@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -38,6 +40,15 @@ final class StubPop3Server implements AutoCloseable {
     volatile boolean dropOnQuit;
     volatile boolean pipelining = true;
     volatile List<String> extraCapabilities = List.of();
+    /**
+     * Malformed listing lines: by message id, the UIDL or LIST line to send instead of the real one, with {@code %d}
+     * for the message number; {@link #OMIT} leaves the line out.
+     */
+    final Map<String, String> uidlLineOverrides = new ConcurrentHashMap<>();
+    final Map<String, String> listLineOverrides = new ConcurrentHashMap<>();
+    static final String OMIT = "<omit>";
+    /** The ids of the messages the server sent in reply to RETR, in order, over all sessions. */
+    final List<String> retrieved = new CopyOnWriteArrayList<>();
 
     StubPop3Server() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -121,9 +132,15 @@ final class StubPop3Server implements AutoCloseable {
                     StringBuilder b = new StringBuilder("+OK\r\n");
                     for (int i = 0; i < view.size(); i++) {
                         if (!deleted.contains(i + 1)) {
-                            b.append(i + 1).append(' ')
-                                    .append(cmd.equals("UIDL") ? view.get(i).uidl() : String.valueOf(view.get(i).raw().length()))
-                                    .append("\r\n");
+                            Mail m = view.get(i);
+                            String override = (cmd.equals("UIDL") ? uidlLineOverrides : listLineOverrides).get(m.uidl());
+                            if (override == null) {
+                                b.append(i + 1).append(' ')
+                                        .append(cmd.equals("UIDL") ? m.uidl() : String.valueOf(m.raw().length()))
+                                        .append("\r\n");
+                            } else if (!override.equals(OMIT)) {
+                                b.append(override.replace("%d", String.valueOf(i + 1))).append("\r\n");
+                            }
                         }
                     }
                     write(out, b.append(".").toString());
@@ -133,6 +150,7 @@ final class StubPop3Server implements AutoCloseable {
                     if (n < 1 || n > view.size() || deleted.contains(n) || refuseRetr.contains(view.get(n - 1).uidl())) {
                         write(out, "-ERR no such message");
                     } else {
+                        retrieved.add(view.get(n - 1).uidl());
                         StringBuilder b = new StringBuilder("+OK message follows\r\n");
                         String raw = view.get(n - 1).raw();
                         String body = raw.endsWith("\r\n") ? raw.substring(0, raw.length() - 2) : raw;
