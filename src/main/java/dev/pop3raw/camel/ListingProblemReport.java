@@ -44,6 +44,10 @@ final class ListingProblemReport {
      * @param tracked      the entries that will be handled, by UIDL; the others are skipped
      */
     synchronized void report(List<MessageInfo> listing, List<String> skippedLines, Map<String, MessageInfo> tracked) {
+        if (reported.isEmpty() && skippedLines.isEmpty() && tracked.size() == listing.size()
+            && listing.stream().noneMatch(MessageInfo::hasProblem)) {
+            return; // the usual poll: nothing to report, nothing to forget
+        }
         Map<String, Integer> occurrences = new HashMap<>();
         Set<String> listed = new HashSet<>();
         Warnings warnings = new Warnings();

@@ -158,4 +158,40 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
         assertTrue(stub.retrieved.contains("unknown-big"), "an unknown size does not keep a message from being asked for");
         assertFalse(processed.contains("unknown-big"), "but more octets than maxMessageSize never reach the route");
     }
+
+    @Test
+    void twoMessagesWithTheSameUidlAreBothLeftAloneWarnedOnceEachAndCountedOnceEach() throws Exception {
+        stub.add("one", raw("one", 10));
+        stub.add("dup-a", raw("dup-a", 20));
+        stub.add("dup-b", raw("dup-b", 30));
+        stub.add("two", raw("two", 10));
+        stub.uidlLineOverrides.put("dup-a", "%d dup");
+        stub.uidlLineOverrides.put("dup-b", "%d dup");
+        try (LogCapture log = LogCapture.everything()) {
+            route("delete=true");
+            await(() -> processed.size() == 2 && stub.sessions.size() >= 4, "delivery, then a few more polls");
+            assertEquals(List.of("one", "two"), processed.stream().sorted().toList());
+            assertEquals(List.of("dup-a", "dup-b"), stub.uidls());
+            assertEquals(List.of("one", "two"), stub.retrieved.stream().sorted().toList());
+            assertEquals(2, warningsContaining(log, "its UIDL dup is listed for more than one message"), log.text());
+            assertEquals(2, endpoint().getSkippedInvalidUidl());
+        }
+    }
+
+    @Test
+    void aServerWithoutUidlGetsOneSummaryWarningAndNothingIsRetrieved() throws Exception {
+        stub.add("one", raw("one", 10));
+        stub.add("two", raw("two", 20));
+        stub.uidlSupported = false;
+        try (LogCapture log = LogCapture.everything()) {
+            route("delete=true");
+            await(() -> stub.sessions.size() >= 4, "a few polls");
+            assertTrue(processed.isEmpty(), processed.toString());
+            assertTrue(stub.retrieved.isEmpty(), stub.retrieved.toString());
+            assertEquals(List.of("one", "two"), stub.uidls());
+            assertEquals(1, warningsContaining(log, "lists 2 messages without a UIDL"), log.text());
+            assertEquals(0, warningsContaining(log, "is skipped"));
+            assertEquals(2, endpoint().getSkippedInvalidUidl());
+        }
+    }
 }

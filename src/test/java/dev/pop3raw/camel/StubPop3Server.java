@@ -47,6 +47,8 @@ final class StubPop3Server implements AutoCloseable {
     final Map<String, String> uidlLineOverrides = new ConcurrentHashMap<>();
     final Map<String, String> listLineOverrides = new ConcurrentHashMap<>();
     static final String OMIT = "<omit>";
+    /** False: UIDL is answered {@code -ERR}, as by a server that does not implement it. */
+    volatile boolean uidlSupported = true;
     /** The ids of the messages the server sent in reply to RETR, in order, over all sessions. */
     final List<String> retrieved = new CopyOnWriteArrayList<>();
 
@@ -129,6 +131,10 @@ final class StubPop3Server implements AutoCloseable {
                     }
                 }
                 case "UIDL", "LIST" -> {
+                    if (cmd.equals("UIDL") && !uidlSupported) {
+                        write(out, "-ERR unknown command");
+                        continue;
+                    }
                     StringBuilder b = new StringBuilder("+OK\r\n");
                     for (int i = 0; i < view.size(); i++) {
                         if (!deleted.contains(i + 1)) {
