@@ -100,7 +100,11 @@ public final class Capabilities {
         return has("UTF8");
     }
 
-    /** The minimum delay between logins the server enforces ({@code LOGIN-DELAY n}), if it announced one. */
+    /**
+     * The minimum delay between logins the server enforces ({@code LOGIN-DELAY n}), if it announced one. A value that
+     * is not a number of seconds usable with a clock is as if not announced: a bad capability line affects only that
+     * capability.
+     */
     public Optional<Duration> loginDelay() {
         // a delay whose milliseconds do not fit in a long is unusable (callers add it to clocks): as if not announced
         return firstNumber("LOGIN-DELAY").filter(seconds -> seconds <= Long.MAX_VALUE / 1000).map(Duration::ofSeconds);
