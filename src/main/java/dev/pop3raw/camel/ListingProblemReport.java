@@ -126,8 +126,8 @@ final class ListingProblemReport {
     private String describe(MessageInfo m, boolean skipped) {
         String what = "pop3raw: message " + m.number() + " of " + mailbox;
         if (!skipped) {
-            return what + " (UIDL " + m.uidl() + ") is retrieved with its size unknown: " + m.problem()
-                   + "; maxMessageSize is enforced on the octets received";
+            return what + " (UIDL " + m.uidl() + ") is handled with its size unknown (maxMessageSize applies to the"
+                   + " octets received): " + m.problem();
         }
         String why = m.hasProblem() ? m.problem() : "its UIDL " + m.uidl() + " is listed for more than one message";
         return what + " is skipped (neither retrieved nor deleted): " + why;

@@ -123,7 +123,7 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
             assertEquals(2, warningsContaining(log, "UIDL: no line for this message"), "m05 and m11");
             assertEquals(1, warningsContaining(log, "listed a line that names no message, ignored: UIDL line \"x m05\""));
             // the ones with only a bad size are delivered, and said so once
-            assertEquals(5, warningsContaining(log, "is retrieved with its size unknown"));
+            assertEquals(5, warningsContaining(log, "is handled with its size unknown"));
             assertEquals(1, warningsContaining(log, "LIST: the size \"abc\" is not a non-negative decimal number"));
             // counted once each, not once per poll
             assertEquals(6, endpoint().getSkippedInvalidUidl());
