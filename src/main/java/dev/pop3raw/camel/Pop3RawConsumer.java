@@ -62,6 +62,14 @@ import org.slf4j.LoggerFactory;
  * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
  * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
  * through the consumer's exception handler and the deletion is retried at the next poll.
+ * <p>
+ * <b>A message bigger than listed.</b> maxMessageSize also bounds the octets really received. A message that exceeds
+ * it on the wire (its LIST size was short, unknown, or a lie) stops the retrieval, and the session is dropped without
+ * QUIT rather than read on (its end may never come). The message is remembered by UIDL ({@link OversizeMessages})
+ * and from then on handled per oversizeAction without being retrieved, and the same poll opens a fresh session (at
+ * most {@link #MAX_OVERSIZE_RECONNECTS_PER_POLL} per poll) that commits the deletions of the messages routed before it
+ * and goes on with those after it. Only oversizeAction decides about such a message: a streamed exchange whose route
+ * handled the failed read is not a reason to delete it.
  */
 public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
@@ -387,7 +395,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         stats.skippedOversize.incrementAndGet();
         long octets = foundOnWire >= 0 ? foundOnWire : m.size();
         String size = foundOnWire >= 0
-                ? "more than " + foundOnWire + " octets on the wire (listed as " + m.size() + ")"
+                ? "more than " + foundOnWire + " octets on the wire (listed as " + (m.size() < 0 ? "unknown" : m.size())
+                  + ")"
                 : m.size() + " octets";
         switch (config.getOversizeAction()) {
             case DELETE -> {
