@@ -165,6 +165,34 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     }
 
     /**
+     * A route that handles the failed read of the big message completes its exchange successfully; that is no reason
+     * to delete a message that was never received whole: only oversizeAction (here skip) decides.
+     */
+    @Test
+    void streamDownloadARouteThatHandlesTheFailedReadDoesNotGetTheBigMessageDeleted() throws Exception {
+        long limit = issueMailboxOnStub();
+        context.getRegistry().bind("errors", errors);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                onException(java.io.IOException.class).handled(true);
+                from(uri(stub.port(), "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit))
+                        .routeId("pop").process(e -> {
+                            routed.add(e.getExchangeId());
+                            e.getIn().getBody(java.io.InputStream.class).readAllBytes();
+                        });
+            }
+        });
+        awaitPolls();
+        assertEquals(List.of(BIG), stub.uidls());
+        assertEquals(1, stub.retrievals(BIG), stub.sessions.toString());
+        assertEquals(MESSAGES, Set.copyOf(routed).size(), routed.toString());
+        assertEquals(MESSAGES, routed.size(), routed.toString());
+        assertEquals(0, pop3Consumer().getPendingDeletionCount());
+        assertTrue(errors.failures.isEmpty(), errors.messages.toString());
+    }
+
+    /**
      * What the issue asks, whatever the action: every other message delivered exactly once and deleted by the first
      * poll's fresh session; the big one asked for by RETR exactly once in all those polls, and never again; no poll
      * failed; the outcome of the action for the big one.
