@@ -130,7 +130,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     void theBigMessageIsRetrievedOnceAndTheOthersAreDeliveredAndDeletedInTheFirstPoll(OversizeAction action)
             throws Exception {
         long limit = issueMailboxOnStub();
-        try (LogCapture log = LogCapture.everything()) {
+        try (LogCapture log = LogCapture.warnings()) {
             route(uri(stub.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit + "&oversizeAction="
                                    + action), false);
             awaitPolls();
@@ -304,7 +304,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         }
         stub.add("honest", mail("honest", "y"));
         long limit = raw.length() - SHORT_BY / 2;
-        try (LogCapture log = LogCapture.everything()) {
+        try (LogCapture log = LogCapture.warnings()) {
             route(uri(stub.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit), false);
             await(() -> stub.uidls().size() == liars, "the honest message deleted");
 
