@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A server that lists a small message and then sends its data forever: maxMessageSize bounds what is really received,
- * the session is dropped (no QUIT, so nothing is deleted) instead of drained, and the poll fails with a clear error.
+ * the session is dropped (no QUIT, so nothing is deleted) instead of drained, and the message is not asked for again.
+ * A poll that ends for another reason with an endless message in flight drops its session too.
  */
 class Pop3RawEndlessMessageTest extends CamelTestSupport {
 
