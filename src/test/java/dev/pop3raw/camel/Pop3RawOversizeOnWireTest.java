@@ -1,5 +1,7 @@
 package dev.pop3raw.camel;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -89,7 +91,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
                 from(uri).routeId("pop").process(e -> {
                     routed.add(e.getExchangeId());
                     if (readBody) {
-                        e.getIn().getBody(java.io.InputStream.class).readAllBytes();
+                        e.getIn().getBody(InputStream.class).readAllBytes();
                     }
                 });
             }
@@ -179,11 +181,11 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                onException(java.io.IOException.class).handled(true);
+                onException(IOException.class).handled(true);
                 from(uri(stub.port(), "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit))
                         .routeId("pop").process(e -> {
                             routed.add(e.getExchangeId());
-                            e.getIn().getBody(java.io.InputStream.class).readAllBytes();
+                            e.getIn().getBody(InputStream.class).readAllBytes();
                         });
             }
         });
