@@ -339,6 +339,24 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         assertEquals(liars, pop3Consumer().getOversizeOnWireCount());
     }
 
+    /**
+     * A server that announces LOGIN-DELAY would refuse (or count) an immediate second login: no fresh session, the
+     * poll ends without error and the message is still remembered; the next poll (after the delay) goes on.
+     */
+    @Test
+    void noFreshSessionWhenTheServerAnnouncesLoginDelay() throws Exception {
+        stub.extraCapabilities = List.of("LOGIN-DELAY 60");
+        long limit = issueMailboxOnStub();
+        route(uri(stub.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit), false);
+        // the polls after the first are skipped for the announced delay: the first one has ended
+        await(() -> endpoint().getSkippedBusy() >= 1, "the next poll waits for the LOGIN-DELAY");
+        assertEquals(1, stub.sessions.size(), stub.sessions.toString());
+        assertEquals(1, pop3Consumer().getOversizeOnWireCount());
+        assertEquals(List.of(uidl(1), uidl(2), uidl(3), uidl(4)), routed);
+        assertEquals(4, pop3Consumer().getPendingDeletionCount(), "deleted by the next session");
+        assertEquals(0, endpoint().getPollFailures(), endpoint().getLastError());
+    }
+
     /** maxMessagesPerPoll counts what the dropped session routed: the fresh session routes only the rest of it. */
     @Test
     void maxMessagesPerPollCountsAcrossTheFreshSession() throws Exception {
