@@ -293,8 +293,10 @@ public class Pop3RawConfiguration implements Cloneable {
     /**
      * The largest message retrieved, in octets as the server lists them (LIST); a larger message is handled per
      * oversizeAction without being retrieved. It also bounds the octets really received: a message that turns out
-     * larger than its LIST size said stops the retrieval, the session is dropped without deleting anything and the
-     * poll fails. 0 means no limit (then a server that sends a message without end fills the stream cache's disk).
+     * larger than its LIST size said stops the retrieval and its session is dropped without deleting anything; the
+     * consumer then remembers the message (in memory), handles it per oversizeAction without retrieving it again, and
+     * opens a fresh session in the same poll to commit the deletions and go on with the other messages. 0 means no
+     * limit (then a server that sends a message without end fills the stream cache's disk).
      */
     public void setMaxMessageSize(long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;

@@ -63,12 +63,27 @@ import org.slf4j.LoggerFactory;
  * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
  * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
  * through the consumer's exception handler and the deletion is retried at the next poll.
+ * <p>
+ * <b>A message bigger than listed.</b> maxMessageSize also bounds the octets really received. A message that exceeds
+ * it on the wire (its LIST size was short, unknown, or a lie) stops the retrieval, and the session is dropped without
+ * QUIT rather than read on (its end may never come). The message is remembered by UIDL ({@link OversizeMessages})
+ * and from then on handled per oversizeAction without being retrieved, and the same poll opens a fresh session (at
+ * most {@link #MAX_OVERSIZE_RECONNECTS_PER_POLL} per poll) that commits the deletions of the messages routed before it
+ * and goes on with those after it. Only oversizeAction decides about such a message: a streamed exchange whose route
+ * handled the failed read is not a reason to delete it.
  */
 public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
 
     private static final int COPY_BUFFER_SIZE = 64 * 1024;
+
+    /**
+     * At most this many fresh sessions per poll after messages that turned out larger than maxMessageSize on the wire:
+     * each is caused by another message (a message found too large is never retrieved again), so a server that
+     * understates every size still cannot keep one poll reconnecting; the next poll goes on where this one stopped.
+     */
+    static final int MAX_OVERSIZE_RECONNECTS_PER_POLL = 3;
 
     private static final HeaderDecoder.Fields HEADER_FIELDS = new HeaderDecoder.Fields(
             Set.of("subject", "from", "to", "cc", "date", "message-id"));
@@ -80,8 +95,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final PendingDeletions pendingDeletions = new PendingDeletions();
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<String> warnedOversize = ConcurrentHashMap.newKeySet();
     private final ListingProblemReport listingProblems;
+    private final OversizeMessages oversizeMessages = new OversizeMessages();
     /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
     private final ConfirmedKeyCache confirmedKeys;
 
@@ -145,7 +160,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             return 0;
         }
         try {
-            int delivered = session();
+            int delivered = sessions();
             stats.lastError = "";
             return delivered;
         } catch (Exception e) {
@@ -155,13 +170,57 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    private int session() throws Exception {
+    /**
+     * One session, and a fresh one after a message that turned out larger than maxMessageSize on the wire: that
+     * session was dropped without QUIT (the message's end may never come), so the fresh one commits the deletions of
+     * the messages routed before it and goes on with the messages listed after it; the message itself, remembered,
+     * is handled per oversizeAction without being retrieved again.
+     */
+    private int sessions() throws Exception {
+        Poll poll = new Poll();
+        while (true) {
+            try {
+                session(poll);
+                return poll.routed;
+            } catch (Pop3RawOversizeException e) {
+                if (!mayReconnect(e, poll)) {
+                    return poll.routed; // the next poll commits and goes on; the message is remembered
+                }
+                poll.reconnects++;
+            }
+        }
+    }
+
+    private boolean mayReconnect(Pop3RawOversizeException e, Poll poll) {
+        if (!isRunAllowed()) {
+            LOG.debug("pop3raw: stopping; the deletions left by message {} of {} wait for a later poll", e.getUidl(),
+                    mailbox);
+            return false;
+        }
+        if (poll.reconnects >= MAX_OVERSIZE_RECONNECTS_PER_POLL) {
+            LOG.warn("pop3raw: {} sent {} messages larger than maxMessageSize {} although it listed them smaller, in one"
+                     + " poll; the rest of the mailbox and the deletions of this poll wait for the next poll",
+                    mailbox, poll.reconnects + 1, config.getMaxMessageSize());
+            return false;
+        }
+        if (lastCapabilities.loginDelay().filter(delay -> !delay.isZero()).isPresent()) {
+            LOG.debug("pop3raw: {} announces LOGIN-DELAY: not logging in again in this poll after message {}", mailbox,
+                    e.getUidl());
+            return false;
+        }
+        LOG.debug("pop3raw: message {} of {} exceeded maxMessageSize on the wire; a fresh session commits the"
+                  + " deletions and goes on", e.getUidl(), mailbox);
+        return true;
+    }
+
+    private void session(Poll poll) throws Exception {
         Pop3Client client;
         try {
             client = Pop3Client.connect(config.getHost(), config.getPort(), clientOptions);
         } catch (Pop3ErrorResponseException e) {
             if (isBusy(e)) {
-                return busy(e, null);
+                busy(e, null);
+                return;
             }
             throw e;
         }
@@ -171,12 +230,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                         config.getAuthMechanism());
             } catch (Pop3ErrorResponseException e) {
                 if (isBusy(e)) {
-                    return busy(e, client);
+                    busy(e, client);
+                    return;
                 }
                 throw e;
             }
             loggedIn(client);
-            return transaction(client);
+            transaction(client, poll);
         } finally {
             client.close(); // after QUIT a no-op; otherwise drops the session so that nothing is deleted
         }
@@ -215,7 +275,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /** [IN-USE] or [LOGIN-DELAY]: skip this poll quietly and do not connect again before the delay. */
-    private int busy(Pop3ErrorResponseException e, Pop3Client client) {
+    private void busy(Pop3ErrorResponseException e, Pop3Client client) {
         Duration wait = Duration.ofMillis(config.getInUseDelay());
         if (e.hasCode(ResponseCode.LOGIN_DELAY)) {
             Capabilities caps = client != null && client.capabilities().loginDelay().isPresent()
@@ -231,10 +291,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         } else {
             LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(), wait.toSeconds());
         }
-        return 0;
     }
 
-    private int transaction(Pop3Client client) throws Exception {
+    private void transaction(Pop3Client client, Poll poll) throws Exception {
         // a malformed listing line affects only its message: without a valid UIDL it is skipped (never retrieved,
         // never deleted); with one, it is handled even when its size is unknown (-1)
         Listing listing = client.listing();
@@ -250,6 +309,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         listingProblems.report(listing, listing.skippedLines(), byUidl);
         pendingDeletions.retainListed(byUidl.keySet());
         confirmedKeys.retainListed(byUidl.keySet());
+        oversizeMessages.retainListed(byUidl.keySet());
 
         Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
         List<MessageInfo> selected = new ArrayList<>();
@@ -258,6 +318,14 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             String uidl = m.uidl();
             // in-flight first: a completing exchange records its outcome before it leaves the in-flight set
             if (inFlight.contains(uidl)) {
+                continue;
+            }
+            long foundOnWire = oversizeMessages.octetsFoundOnWire(uidl);
+            if (foundOnWire >= 0) {
+                // before the success rules: a streamed exchange whose route handled the failed read counts as a
+                // success, but only oversizeAction decides about a message that was never received whole
+                pendingDeletions.removeAll(List.of(uidl));
+                oversize(m, foundOnWire, toDelete);
                 continue;
             }
             if (pendingDeletions.contains(uidl)) {
@@ -273,19 +341,21 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
             // an unknown size (-1) is retrieved: maxMessageSize then bounds the octets really received
             if (config.getMaxMessageSize() > 0 && m.size() >= 0 && m.size() > config.getMaxMessageSize()) {
-                oversize(m, toDelete);
+                oversize(m, -1, toDelete);
                 continue;
             }
-            if (max > 0 && selected.size() >= max) {
+            // counting what earlier sessions of this poll routed (see sessions())
+            if (max > 0 && poll.routed + selected.size() >= max) {
                 continue;
             }
             selected.add(m);
         }
 
         Session session = new Session();
-        int delivered;
         try {
-            delivered = selected.isEmpty() ? 0 : retrieveAndProcess(client, selected, session);
+            if (!selected.isEmpty()) {
+                retrieveAndProcess(client, selected, session, poll);
+            }
         } catch (Exception e) {
             // the session broke: what completed successfully is deleted by UIDL next time, not processed again
             pendingDeletions.addAll(session.close());
@@ -296,7 +366,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             toDelete.put(uidl, byUidl.get(uidl));
         }
         commit(client, toDelete);
-        return delivered;
     }
 
     /**
@@ -314,28 +383,41 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return false;
     }
 
-    private void oversize(MessageInfo m, Map<String, MessageInfo> toDelete) {
+    /**
+     * A message over maxMessageSize, by its LIST size or, when {@code foundOnWire} is not -1, by the octets an earlier
+     * session received of it before stopping: handled per oversizeAction, never retrieved.
+     */
+    private void oversize(MessageInfo m, long foundOnWire, Map<String, MessageInfo> toDelete) {
         stats.skippedOversize.incrementAndGet();
+        long octets = foundOnWire >= 0 ? foundOnWire : m.size();
+        String size = foundOnWire >= 0
+                ? "more than " + foundOnWire + " octets on the wire (listed as " + (m.size() < 0 ? "unknown" : m.size())
+                  + ")"
+                : m.size() + " octets";
         switch (config.getOversizeAction()) {
             case DELETE -> {
-                LOG.warn("pop3raw: deleting message {} of {} unread: {} octets exceed maxMessageSize {}", m.uidl(),
-                        mailbox, m.size(), config.getMaxMessageSize());
+                LOG.warn("pop3raw: deleting message {} of {} unread: {} exceed maxMessageSize {}", m.uidl(),
+                        mailbox, size, config.getMaxMessageSize());
                 toDelete.put(m.uidl(), m);
             }
             case FAIL -> getExceptionHandler().handleException(
                     "pop3raw: message " + m.uidl() + " of " + mailbox + " not retrieved",
-                    new Pop3RawOversizeException(m.uidl(), m.size(), config.getMaxMessageSize()));
+                    new Pop3RawOversizeException(m.uidl(), octets, config.getMaxMessageSize()));
             default -> {
-                if (warnedOversize.add(m.uidl())) {
-                    LOG.warn("pop3raw: skipping message {} of {}: {} octets exceed maxMessageSize {}", m.uidl(),
-                            mailbox, m.size(), config.getMaxMessageSize());
+                if (oversizeMessages.firstWarning(m.uidl())) {
+                    LOG.warn("pop3raw: skipping message {} of {}: {} exceed maxMessageSize {}", m.uidl(),
+                            mailbox, size, config.getMaxMessageSize());
                 }
             }
         }
     }
 
-    /** RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead. */
-    private int retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session) throws Exception {
+    /**
+     * RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead; what was routed
+     * is counted in {@code poll}, also when the session breaks.
+     */
+    private void retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session, Poll poll)
+            throws Exception {
         Map<Integer, MessageInfo> byNumber = new HashMap<>();
         List<Integer> numbers = new ArrayList<>(selected.size());
         for (MessageInfo m : selected) {
@@ -368,6 +450,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
                     // dropped (nothing is deleted without QUIT) rather than drained
                     client.close();
+                    foundOversizeOnWire(info, e.getOctets());
                     throw e;
                 }
                 if (held != null) {
@@ -408,6 +491,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 }
             } finally {
                 spool.close();
+                poll.routed += index;
             }
         }
         // stopping, the batch can end with replies in flight: read them (so that this session can still commit its
@@ -417,7 +501,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                      + " was dropped without QUIT, and its deletions are retried at the next poll", mailbox,
                     config.getMaxMessageSize());
         }
-        return index;
     }
 
     /**
@@ -446,10 +529,21 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             body.finish();
         } catch (Pop3RawOversizeException e) {
             client.close(); // as in toExchange: dropped, not drained, nothing deleted
+            foundOversizeOnWire(delivery.info, body.receivedOctets());
             throw e;
         } finally {
             delivery.octets.known(body.receivedOctets());
         }
+    }
+
+    /**
+     * Remembers a message whose data exceeded maxMessageSize although LIST said less (or did not know): from the next
+     * selection on it is handled per oversizeAction and never retrieved again. Said once, by {@link #oversize}.
+     */
+    private void foundOversizeOnWire(MessageInfo info, long octets) {
+        oversizeMessages.foundOnWire(info.uidl(), octets);
+        LOG.debug("pop3raw: message {} of {} sent more than {} octets, listed as {}; retrieval stopped", info.uidl(),
+                mailbox, octets, info.size());
     }
 
     /**
@@ -702,7 +796,22 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return inFlight.size();
     }
 
+    /** How many listed messages turned out larger than maxMessageSize on the wire (never retrieved again). */
+    public int getOversizeOnWireCount() {
+        return oversizeMessages.foundOnWireCount();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * One poll's sessions: the first, and at most {@link #MAX_OVERSIZE_RECONNECTS_PER_POLL} fresh ones after messages
+     * found larger than maxMessageSize on the wire. Used by the polling thread only.
+     */
+    private static final class Poll {
+        /** Exchanges routed by the sessions of this poll so far (maxMessagesPerPoll counts across them). */
+        int routed;
+        int reconnects;
+    }
 
     /** One POP3 session's record of exchanges that completed successfully while it was still open. */
     private static final class Session {

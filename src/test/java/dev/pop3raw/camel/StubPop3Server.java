@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny, private POP3 server for the component tests that GreenMail cannot show: it records every command per
- * session, can refuse a RETR, answer PASS with a response code, refuse DELE, and drop the connection at QUIT
- * without committing (RFC 1939: nothing is deleted then). Sessions are served one at a time. Messages are numbered
+ * session (and the RETRs of each message), can refuse a RETR, list sizes smaller than the message, answer PASS with
+ * a response code, refuse DELE, and drop the connection at QUIT without committing (RFC 1939: nothing is deleted then). Sessions are served one at a time. Messages are numbered
  * by their position in the current mailbox, so inserting a message renumbers the others between sessions.
  */
 final class StubPop3Server implements AutoCloseable {
@@ -34,6 +35,10 @@ final class StubPop3Server implements AutoCloseable {
     /** The commands of each session, in order (PASS included: test data only). */
     final List<List<String>> sessions = new CopyOnWriteArrayList<>();
     final Set<String> refuseRetr = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** By UIDL: how many octets LIST understates the message (GreenMail, servers that count LF line ends). */
+    final Map<String, Integer> listedShortBy = new ConcurrentHashMap<>();
+    /** By UIDL: how many RETR commands asked for the message, over all sessions. */
+    private final Map<String, AtomicInteger> retrievals = new ConcurrentHashMap<>();
     volatile String greeting = "+OK stub POP3 ready";
     volatile String passReply = "+OK logged in";
     volatile String deleReply = "+OK marked";
@@ -75,6 +80,12 @@ final class StubPop3Server implements AutoCloseable {
         synchronized (mailbox) {
             return mailbox.stream().map(Mail::uidl).toList();
         }
+    }
+
+    /** How many RETR commands asked for the message, over all sessions (refused ones included). */
+    int retrievals(String uidl) {
+        AtomicInteger n = retrievals.get(uidl);
+        return n == null ? 0 : n.get();
     }
 
     /** All commands of all sessions. */
@@ -142,7 +153,7 @@ final class StubPop3Server implements AutoCloseable {
                             String override = (cmd.equals("UIDL") ? uidlLineOverrides : listLineOverrides).get(m.uidl());
                             if (override == null) {
                                 b.append(i + 1).append(' ')
-                                        .append(cmd.equals("UIDL") ? m.uidl() : String.valueOf(m.raw().length()))
+                                        .append(cmd.equals("UIDL") ? m.uidl() : String.valueOf(listedSize(m)))
                                         .append("\r\n");
                             } else if (!override.equals(OMIT)) {
                                 b.append(override.replace("%d", String.valueOf(i + 1))).append("\r\n");
@@ -153,6 +164,9 @@ final class StubPop3Server implements AutoCloseable {
                 }
                 case "RETR" -> {
                     int n = Integer.parseInt(w[1]);
+                    if (n >= 1 && n <= view.size()) {
+                        retrievals.computeIfAbsent(view.get(n - 1).uidl(), u -> new AtomicInteger()).incrementAndGet();
+                    }
                     if (n < 1 || n > view.size() || deleted.contains(n) || refuseRetr.contains(view.get(n - 1).uidl())) {
                         write(out, "-ERR no such message");
                     } else {
@@ -189,6 +203,10 @@ final class StubPop3Server implements AutoCloseable {
                 default -> write(out, "-ERR unknown command");
             }
         }
+    }
+
+    private int listedSize(Mail mail) {
+        return mail.raw().length() - listedShortBy.getOrDefault(mail.uidl(), 0);
     }
 
     private static void write(OutputStream out, String text) throws IOException {
