@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -86,6 +88,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private Pop3ClientOptions clientOptions;
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
+    /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
+    private ScheduledFuture<?> leaseRenewal;
     private byte[] copyBuffer;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
@@ -115,9 +119,29 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         clientOptions = endpoint.clientOptions(sslContext);
         IdempotentRepository repo = config.getIdempotentRepository();
         ServiceHelper.startService(repo);
-        claims = repo == null ? null : new MessageClaims(repo, mailbox, config.getClaimTimeout(), System::currentTimeMillis);
+        claims = repo == null ? null
+                : MessageClaims.create(repo, mailbox, config.getClaims(), config.getClaimTimeout(), System::currentTimeMillis);
+        if (claims != null) {
+            LOG.debug("pop3raw: {} claims messages in its idempotent repository: {}", mailbox, claims.mode());
+            MessageLeases leases = claims.leases();
+            if (leases != null) {
+                long every = leases.renewalIntervalMillis();
+                leaseRenewal = ((Pop3RawComponent) endpoint.getComponent()).leaseRenewalExecutor()
+                        .scheduleWithFixedDelay(leases::renewAll, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
         confirmedKeys.clear(); // a restarted consumer asks the repository again
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (leaseRenewal != null) {
+            // exchanges still running when the route stops lose their leases' renewal; their keys lapse as a crash's
+            leaseRenewal.cancel(false);
+            leaseRenewal = null;
+        }
     }
 
     /**
