@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
  * <p>
  * <b>Commit.</b> The outcome of an exchange is taken when it really completes (a {@link Synchronization}):
- * success confirms the idempotent key and marks the message for deletion; failure removes the key and deletes
+ * success records the processed key in the idempotent repository (then releases the message's lease, if
+ * {@link MessageClaims} took one) and marks the message for deletion; failure releases the lease and deletes
  * nothing. No command may be sent while RETRs are in flight, so the DELEs of the session are sent after the batch
  * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
  * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
@@ -629,7 +630,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * Processes retrieved messages ({@link Delivery} items, each with its batch position) in order: claims the
-     * idempotent key, registers the commit, routes the exchange. Returns how many were routed.
+     * message ({@link MessageClaims}: a lease, or nothing when claims are off), registers the commit, routes the
+     * exchange. Returns how many were routed.
      */
     @Override
     public int processBatch(Queue<Object> deliveries) throws Exception {
@@ -652,7 +654,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     throw e;
                 }
                 if (claim == null) {
-                    LOG.debug("pop3raw: message {} of {} is claimed or processed by another consumer", uidl, mailbox);
+                    LOG.debug("pop3raw: message {} of {} is leased or processed by another consumer", uidl, mailbox);
                     discard(exchange);
                     continue;
                 }
