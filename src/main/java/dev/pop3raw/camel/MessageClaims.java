@@ -92,9 +92,13 @@ final class MessageClaims {
 
     /** The exchange succeeded: the processed key first, then the lease is released (never a moment without either). */
     void succeeded(Exchange exchange, Claim claim) {
-        repository.add(exchange, claim.processedKey());
-        if (claim.lease() != null) {
-            leases.release(exchange, claim.lease());
+        try {
+            repository.add(exchange, claim.processedKey());
+        } finally {
+            // also when the add failed: the message is offered again then, and a lease still renewed would block it
+            if (claim.lease() != null) {
+                leases.release(exchange, claim.lease());
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The claims option (AUTO, LEASE, NONE) and what a claim costs in each mode; leases: {@link MessageLeasesTest}. */
@@ -94,6 +95,25 @@ class MessageClaimsTest {
         a.failed(null, a.claim(null, "u1"));
         assertEquals(0, repo.getCacheSize());
         assertNotNull(b.claim(null, "u1"));
+    }
+
+    @Test
+    void aFailureToRecordTheProcessedKeyStillReleasesTheLease() {
+        SomeSharedRepository repo = new SomeSharedRepository() {
+            @Override
+            public boolean add(String key) {
+                if (!key.contains("#claim-")) {
+                    throw new IllegalStateException("database down");
+                }
+                return super.add(key);
+            }
+        };
+        MessageClaims a = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        MessageClaims.Claim c = a.claim(null, "u1");
+        assertThrows(IllegalStateException.class, () -> a.succeeded(null, c));
+        assertEquals(0, a.leases().activeCount(), "not renewed any more");
+        assertEquals(Set.of(), repo.keys, "released: the message is offered again, not blocked by a lease of its own");
+        assertNotNull(a.claim(null, "u1"));
     }
 
     @Test
