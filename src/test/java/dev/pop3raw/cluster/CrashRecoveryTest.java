@@ -79,16 +79,19 @@ class CrashRecoveryTest {
                 "repository=" + dir.resolve("seen.txt").toAbsolutePath(), "deliveries=" + deliveries,
                 "workMs=" + workMs, "extra=" + System.getProperty("pop3raw.crash.extra", "")));
 
+        int perLife = Math.max(2, messages * 3 / (2 * kills)); // the most deliveries a life waits for before its kill
         int killed = 0;
+        int doneAtLastKill = 0;
         int busyKills = 0;
         long lastKill = System.nanoTime();
         long lastRestarted = lastKill;
         while (killed < kills) {
             int lifeStart = delivered(deliveries).size();
             if (killed % 5 != 4) {
-                // four kills in five: once this life delivers, at a random moment of the work that follows
-                awaitMoreThan(deliveries, lifeStart, Duration.ofSeconds(60));
-                Thread.sleep(random.nextInt(400));
+                // four kills in five: after a random number of deliveries in this life (so that the kills spread over
+                // about three quarters of the run), at a random moment of the work that follows
+                awaitAtLeast(deliveries, lifeStart + 1 + random.nextInt(perLife), Duration.ofSeconds(60));
+                Thread.sleep(random.nextInt((int) workMs * 5 / 2 + 1));
             } else {
                 // every fifth anywhere: starting, logging in, listing, retrieving, routing
                 Thread.sleep(random.nextInt(3000));
@@ -99,6 +102,7 @@ class CrashRecoveryTest {
             }
             nodes.kill("c");
             lastKill = System.nanoTime();
+            doneAtLastKill = new HashSet<>(atKill).size();
             killed++;
             if (atKill.size() > lifeStart) {
                 busyKills++;
@@ -132,10 +136,11 @@ class CrashRecoveryTest {
         int duplicates = lines.size() - counts.size();
         System.out.printf("crash recovery: %d kills (%d while busy), %d of %d delivered, %d lost, %d duplicates,"
                           + " everything delivered %.1f s and deleted %.1f s after the last kill (%.1f s after the"
-                          + " restarted JVM was up), %d left on the server, %d JVM starts%n",
+                          + " restarted JVM was up), %d left on the server, %d JVM starts; the last kill came after"
+                          + " %d messages%n",
                 killed, busyKills, counts.size(), messages, lost.size(), duplicates,
                 deliveredAfterKill.toMillis() / 1000.0, afterKill.toMillis() / 1000.0, afterStarted.toMillis() / 1000.0,
-                remainingOnServer().size(), nodes.starts());
+                remainingOnServer().size(), nodes.starts(), doneAtLastKill);
 
         assertEquals(Set.of(), lost, "lost");
         assertEquals(Set.of(), remainingOnServer(), "delete=true: every message deleted (none stranded)");
@@ -186,9 +191,9 @@ class CrashRecoveryTest {
         return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
     }
 
-    private static void awaitMoreThan(Path deliveries, int lines, Duration timeout) throws Exception {
+    private static void awaitAtLeast(Path deliveries, int lines, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (delivered(deliveries).size() <= lines && System.nanoTime() < deadline) {
+        while (delivered(deliveries).size() < lines && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
     }
