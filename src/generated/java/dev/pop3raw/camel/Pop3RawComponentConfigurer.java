@@ -42,6 +42,7 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "claimtimeout":
         case "claimTimeout": getOrCreateConfiguration(target).setClaimTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "claims": getOrCreateConfiguration(target).setClaims(property(camelContext, dev.pop3raw.camel.ClaimMode.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pop3raw.camel.Pop3RawConfiguration.class, value)); return true;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": getOrCreateConfiguration(target).setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
@@ -97,6 +98,7 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeErrorHandler": return boolean.class;
         case "claimtimeout":
         case "claimTimeout": return long.class;
+        case "claims": return dev.pop3raw.camel.ClaimMode.class;
         case "configuration": return dev.pop3raw.camel.Pop3RawConfiguration.class;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return int.class;
@@ -153,6 +155,7 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "claimtimeout":
         case "claimTimeout": return getOrCreateConfiguration(target).getClaimTimeout();
+        case "claims": return getOrCreateConfiguration(target).getClaims();
         case "configuration": return target.getConfiguration();
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return getOrCreateConfiguration(target).getConfirmedKeyCacheSize();

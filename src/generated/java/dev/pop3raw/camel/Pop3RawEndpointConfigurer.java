@@ -39,6 +39,7 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "claimtimeout":
         case "claimTimeout": target.getConfiguration().setClaimTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "claims": target.getConfiguration().setClaims(property(camelContext, dev.pop3raw.camel.ClaimMode.class, value)); return true;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": target.getConfiguration().setConfirmedKeyCacheSize(property(camelContext, int.class, value)); return true;
         case "confirmedkeycachettl":
@@ -120,6 +121,7 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": return boolean.class;
         case "claimtimeout":
         case "claimTimeout": return long.class;
+        case "claims": return dev.pop3raw.camel.ClaimMode.class;
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return int.class;
         case "confirmedkeycachettl":
@@ -202,6 +204,7 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "claimtimeout":
         case "claimTimeout": return target.getConfiguration().getClaimTimeout();
+        case "claims": return target.getConfiguration().getClaims();
         case "confirmedkeycachesize":
         case "confirmedKeyCacheSize": return target.getConfiguration().getConfirmedKeyCacheSize();
         case "confirmedkeycachettl":

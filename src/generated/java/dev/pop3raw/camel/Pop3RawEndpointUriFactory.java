@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(43);
+        Set<String> props = new HashSet<>(44);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -33,6 +33,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("backoffMultiplier");
         props.add("bridgeErrorHandler");
         props.add("claimTimeout");
+        props.add("claims");
         props.add("confirmedKeyCacheSize");
         props.add("confirmedKeyCacheTtl");
         props.add("connectTimeout");

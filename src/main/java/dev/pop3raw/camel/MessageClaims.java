@@ -6,50 +6,71 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
- * How the consumer uses an {@link IdempotentRepository} so that no message is processed twice by consumers sharing
- * the repository, and none is stranded by a consumer that died in the middle of it.
+ * How the consumer uses its {@link IdempotentRepository}: a message is processed once, a crash strands none, and a
+ * repository only this consumer reads costs no more than it must.
  * <p>
- * Two kinds of key:
+ * The <b>processed key</b> {@code user@host:port/UIDL} is added only after the message's exchange succeeded, and never
+ * removed: a message with it is never routed again, and in delete mode it may be deleted unread.
+ * <p>
+ * <b>Whether a message is claimed first</b> depends on the {@link ClaimMode} (option {@code claims}):
  * <ul>
- * <li>the <b>processed key</b> {@code user@host:port/UIDL}, added only after the message's exchange succeeded. It is
- * never removed: a message with it is never routed again, and in delete mode it may be deleted unread;</li>
- * <li>a <b>claim</b> {@code user@host:port/UIDL#claim-<period>}, added just before routing and removed when the
- * exchange ends. Time is cut into claim periods of {@code claimTimeout}; a claim names the period it was made in.</li>
+ * <li><b>No claims</b> (NONE; AUTO with Camel's memory or file repository, which another JVM cannot share). A message
+ * is looked up at selection ({@code contains}, or the consumer's confirmed-key cache) and its processed key added on
+ * success: at most two repository operations per message. Within the consumer, its in-flight set keeps a message that
+ * is still routed from being selected again. A crash leaves nothing in the repository: after a restart every message
+ * not recorded as processed is offered at the first poll.</li>
+ * <li><b>Leases</b> (LEASE; AUTO with any other repository). Before routing, the consumer takes a lease on the message
+ * ({@link MessageLeases}): a key naming the current lease period, renewed every period while the exchange runs and
+ * removed when it ends (after the processed key was added, so there is never a moment without either). A lease whose
+ * owner died is renewed no more and lapses one to two periods ({@code claimTimeout}, default 15 s) after its last
+ * renewal; then any consumer takes the message. A route may run for any number of periods.</li>
  * </ul>
- * To claim a message, a consumer adds the claim key of the current period (the repository's {@code add} is atomic:
- * one winner per period), then checks that neither neighbouring period holds a claim and that the message was not
- * processed meanwhile; if either is so, it takes its claim back and leaves the message. Of two consumers that claim
- * in neighbouring periods (a period boundary, or clocks a little apart), the one that checks last sees the other's
- * claim, so at most one of them goes on (sometimes neither, and the message waits for the next poll).
+ * A consumer that dies after the route's work and before the processed key is added leaves that work done once and
+ * the message offered again: delivery is exactly once except across such a crash, where it is at least once (never at
+ * most once).
  * <p>
- * A consumer that dies with a claim (a crash, a kill) leaves a claim key behind. It blocks the message only in its
- * own period and the next: from the period after that the message is claimed and processed again, by any consumer.
- * So a message is never stranded; the price is that a route still running after one to two claim periods no longer
- * keeps others away, which is why the period must be longer than any route takes. A consumer that dies after the
- * route's work and before adding the processed key leaves that work done once and the message offered again:
- * delivery is exactly once except across such a crash, where it is at least once (never at most once).
- * <p>
- * A left-behind claim key stays in the repository as garbage: one key per crash.
+ * <b>No {@code confirm}.</b> In Camel's API, {@code confirm} makes final a key that was added eagerly, before the
+ * exchange ran. The processed key is added only after success, so it is final when added: there is nothing to
+ * confirm. (Camel's IdempotentConsumer calls {@code confirm} right after such a late {@code add} anyway; its memory,
+ * file and JDBC repositories, the orphan-lock-aware one included, implement {@code confirm} as {@code return true}.)
  */
 final class MessageClaims {
 
-    /** The outcome of {@link #claim}: the key to release or confirm, or null when the message is not ours. */
-    record Claim(String uidl, String claimKey, String processedKey) {
+    /** A message this consumer may route: its processed key, and its lease when claims are taken. */
+    record Claim(String uidl, String processedKey, MessageLeases.Lease lease) {
     }
 
     private final IdempotentRepository repository;
     private final MailboxKey mailbox;
-    private final long periodMillis;
-    private final LongSupplier clock;
+    /** null when no claims are taken. */
+    private final MessageLeases leases;
 
-    MessageClaims(IdempotentRepository repository, MailboxKey mailbox, long claimTimeoutMillis, LongSupplier clock) {
-        if (claimTimeoutMillis <= 0) {
-            throw new IllegalArgumentException("claimTimeout must be positive, was " + claimTimeoutMillis + " ms");
-        }
+    private MessageClaims(IdempotentRepository repository, MailboxKey mailbox, MessageLeases leases) {
         this.repository = repository;
         this.mailbox = mailbox;
-        this.periodMillis = claimTimeoutMillis;
-        this.clock = clock;
+        this.leases = leases;
+    }
+
+    /**
+     * @param mode              the {@code claims} option; AUTO is resolved here, by the repository's type
+     * @param claimTimeoutMillis the lease period (used with leases only)
+     */
+    static MessageClaims create(
+            IdempotentRepository repository, MailboxKey mailbox, ClaimMode mode, long claimTimeoutMillis,
+            LongSupplier clock) {
+        MessageLeases leases = mode.resolve(repository) == ClaimMode.LEASE
+                ? new MessageLeases(repository, mailbox, claimTimeoutMillis, clock) : null;
+        return new MessageClaims(repository, mailbox, leases);
+    }
+
+    /** LEASE or NONE. */
+    ClaimMode mode() {
+        return leases == null ? ClaimMode.NONE : ClaimMode.LEASE;
+    }
+
+    /** The leases this consumer holds, to be renewed on a schedule; null when no claims are taken. */
+    MessageLeases leases() {
+        return leases;
     }
 
     /** Whether the message was processed (its processed key is in the repository). */
@@ -57,33 +78,34 @@ final class MessageClaims {
         return repository.contains(mailbox.keyOf(uidl));
     }
 
-    /** Claims a message for routing; null when it is processed or claimed by someone else. */
+    /**
+     * Claims a message for routing; null when another consumer holds it or processed it. Without claims it costs no
+     * repository operation: the caller looked the message up at selection.
+     */
     Claim claim(Exchange exchange, String uidl) {
-        long period = Math.floorDiv(clock.getAsLong(), periodMillis);
-        String claimKey = mailbox.claimKeyOf(uidl, period);
-        String processedKey = mailbox.keyOf(uidl);
-        if (!repository.add(exchange, claimKey)) {
-            return null;
+        if (leases == null) {
+            return new Claim(uidl, mailbox.keyOf(uidl), null);
         }
-        // checked after the add: whoever of two neighbours checks last sees the other's claim
-        if (repository.contains(mailbox.claimKeyOf(uidl, period - 1))
-            || repository.contains(mailbox.claimKeyOf(uidl, period + 1))
-            || repository.contains(processedKey)) {
-            repository.remove(exchange, claimKey);
-            return null;
-        }
-        return new Claim(uidl, claimKey, processedKey);
+        MessageLeases.Lease lease = leases.acquire(exchange, uidl);
+        return lease == null ? null : new Claim(uidl, mailbox.keyOf(uidl), lease);
     }
 
-    /** The exchange succeeded: the processed key first, then the claim is released (never a moment without either). */
+    /** The exchange succeeded: the processed key first, then the lease is released (never a moment without either). */
     void succeeded(Exchange exchange, Claim claim) {
-        repository.add(exchange, claim.processedKey());
-        repository.confirm(exchange, claim.processedKey());
-        repository.remove(exchange, claim.claimKey());
+        try {
+            repository.add(exchange, claim.processedKey());
+        } finally {
+            // also when the add failed: the message is offered again then, and a lease still renewed would block it
+            if (claim.lease() != null) {
+                leases.release(exchange, claim.lease());
+            }
+        }
     }
 
-    /** The exchange failed: the claim is released and the message is offered again. */
+    /** The exchange failed: the lease (if any) is released and the message is offered again. */
     void failed(Exchange exchange, Claim claim) {
-        repository.remove(exchange, claim.claimKey());
+        if (claim.lease() != null) {
+            leases.release(exchange, claim.lease());
+        }
     }
 }

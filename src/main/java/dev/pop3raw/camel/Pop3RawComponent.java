@@ -1,6 +1,7 @@
 package dev.pop3raw.camel;
 
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -17,6 +18,8 @@ public class Pop3RawComponent extends HealthCheckComponent {
 
     @Metadata(label = "advanced", description = "Component-wide defaults for the endpoint options")
     private Pop3RawConfiguration configuration = new Pop3RawConfiguration();
+    /** One thread renews the leases of all this component's consumers; created when the first one needs it. */
+    private ScheduledExecutorService leaseRenewal;
 
     public Pop3RawComponent() {
     }
@@ -80,6 +83,26 @@ public class Pop3RawComponent extends HealthCheckComponent {
                 throw new IllegalArgumentException("pop3raw: the port must be between 1 and 65535, was " + port);
             }
             config.setPort(port);
+        }
+    }
+
+    /** The scheduler of lease renewals (claims=LEASE), shared by the component's consumers. */
+    synchronized ScheduledExecutorService leaseRenewalExecutor() {
+        if (leaseRenewal == null) {
+            leaseRenewal = getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "Pop3RawLeaseRenewal");
+        }
+        return leaseRenewal;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        synchronized (this) {
+            if (leaseRenewal != null) {
+                getCamelContext().getExecutorServiceManager().shutdownNow(leaseRenewal);
+                leaseRenewal = null;
+            }
         }
     }
 

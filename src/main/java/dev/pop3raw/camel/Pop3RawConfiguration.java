@@ -47,17 +47,20 @@ public class Pop3RawConfiguration implements Cloneable {
     private boolean delete;
     @UriParam(label = "consumer", description = "Remembers the messages already processed, keyed by mailbox identity (user name, host, port) and UIDL, so"
                                                 + " that a message in the repository is not retrieved again. The key is"
-                                                + " added once the message was processed; while it is processed, a claim"
-                                                + " (a key of its own, see claimTimeout) keeps other consumers away."
-                                                + " Use a persistent repository: an in-memory one forgets everything at"
-                                                + " restart and the whole mailbox is consumed again.")
+                                                + " added once the message was processed. With a repository shared by"
+                                                + " several consumers, a lease (see claims) keeps the others away while"
+                                                + " the message is processed. Use a persistent repository: an in-memory"
+                                                + " one forgets everything at restart and the whole mailbox is consumed"
+                                                + " again.")
     private IdempotentRepository idempotentRepository;
     @UriParam(label = "consumer,advanced", defaultValue = "1000000")
     private int confirmedKeyCacheSize = 1_000_000;
     @UriParam(label = "consumer,advanced", defaultValue = "0", javaType = "java.time.Duration")
     private long confirmedKeyCacheTtl;
-    @UriParam(label = "consumer,advanced", defaultValue = "300000", javaType = "java.time.Duration")
-    private long claimTimeout = 300_000;
+    @UriParam(label = "consumer,advanced", defaultValue = "auto", enums = "auto,lease,none")
+    private ClaimMode claims = ClaimMode.AUTO;
+    @UriParam(label = "consumer,advanced", defaultValue = "15000", javaType = "java.time.Duration")
+    private long claimTimeout = 15_000;
     @UriParam(label = "consumer", defaultValue = "0")
     private int maxMessagesPerPoll;
     @UriParam(label = "consumer", defaultValue = "0")
@@ -226,8 +229,9 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * Remembers the messages already processed, keyed user{@literal @}host:port/UIDL, so that a message in the repository is
-     * not retrieved again. The key is added once the message was processed; while it is processed, a claim (a key of
-     * its own, see claimTimeout) keeps other consumers away. Use a persistent repository: an in-memory one forgets everything at restart and the whole mailbox is consumed again.
+     * not retrieved again. The key is added once the message was processed. With a repository shared by several
+     * consumers, a lease (see claims) keeps the others away while the message is processed. Use a persistent
+     * repository: an in-memory one forgets everything at restart and the whole mailbox is consumed again.
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
@@ -267,14 +271,29 @@ public class Pop3RawConfiguration implements Cloneable {
     }
 
     /**
-     * With an idempotent repository: how long a claim on a message keeps other consumers sharing the repository away
-     * from it, in milliseconds (default 5 minutes). A message is claimed just before routing; a consumer that dies
-     * with a claim blocks the message for one to two claim timeouts, after which any consumer processes it again, so
-     * a crash never strands a message. Must be longer than any route takes: a route still running after one claim
-     * timeout no longer keeps others away.
+     * With claims=lease: the lease period, in milliseconds (default 15 seconds). The consumer renews the lease on a
+     * message every period while the route runs, so a route may take any time; a consumer that dies (a crash, a kill)
+     * renews no more, and its message is taken by any consumer sharing the repository one to two periods later. Keep
+     * the clocks of the consumers in sync to well within it, and keep the JVM from pausing (GC) for longer.
      */
     public void setClaimTimeout(long claimTimeout) {
         this.claimTimeout = claimTimeout;
+    }
+
+    public ClaimMode getClaims() {
+        return claims;
+    }
+
+    /**
+     * With an idempotent repository: whether a message is claimed in the repository while it is routed, to keep other
+     * consumers sharing the repository away. auto (default): none for Camel's memory and file repositories (they cannot
+     * be shared between JVMs), leases for any other (JDBC, Redis...). lease: a lease renewed while the route runs
+     * (see claimTimeout), for consumers in several JVMs sharing one repository. none: only this consumer reads the
+     * mailbox with this repository (also when a leader election makes sure of it); a message costs two repository
+     * operations, a lookup and the processed key.
+     */
+    public void setClaims(ClaimMode claims) {
+        this.claims = claims;
     }
 
     public int getMaxMessagesPerPoll() {

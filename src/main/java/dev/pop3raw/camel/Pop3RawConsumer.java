@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
  * <p>
  * <b>Commit.</b> The outcome of an exchange is taken when it really completes (a {@link Synchronization}):
- * success confirms the idempotent key and marks the message for deletion; failure removes the key and deletes
+ * success records the processed key in the idempotent repository (then releases the message's lease, if
+ * {@link MessageClaims} took one) and marks the message for deletion; failure releases the lease and deletes
  * nothing. No command may be sent while RETRs are in flight, so the DELEs of the session are sent after the batch
  * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
  * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
@@ -103,6 +106,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private Pop3ClientOptions clientOptions;
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
+    /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
+    private ScheduledFuture<?> leaseRenewal;
     private byte[] copyBuffer;
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
@@ -132,9 +137,29 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         clientOptions = endpoint.clientOptions(sslContext);
         IdempotentRepository repo = config.getIdempotentRepository();
         ServiceHelper.startService(repo);
-        claims = repo == null ? null : new MessageClaims(repo, mailbox, config.getClaimTimeout(), System::currentTimeMillis);
+        claims = repo == null ? null
+                : MessageClaims.create(repo, mailbox, config.getClaims(), config.getClaimTimeout(), System::currentTimeMillis);
+        if (claims != null) {
+            LOG.debug("pop3raw: {} claims messages in its idempotent repository: {}", mailbox, claims.mode());
+            MessageLeases leases = claims.leases();
+            if (leases != null) {
+                long every = leases.renewalIntervalMillis();
+                leaseRenewal = ((Pop3RawComponent) endpoint.getComponent()).leaseRenewalExecutor()
+                        .scheduleWithFixedDelay(leases::renewAll, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
         confirmedKeys.clear(); // a restarted consumer asks the repository again
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (leaseRenewal != null) {
+            // exchanges still running when the route stops lose their leases' renewal; their keys lapse as a crash's
+            leaseRenewal.cancel(false);
+            leaseRenewal = null;
+        }
     }
 
     /**
@@ -697,7 +722,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * Processes retrieved messages ({@link Delivery} items, each with its batch position) in order: claims the
-     * idempotent key, registers the commit, routes the exchange. Returns how many were routed.
+     * message ({@link MessageClaims}: a lease, or nothing when claims are off), registers the commit, routes the
+     * exchange. Returns how many were routed.
      */
     @Override
     public int processBatch(Queue<Object> deliveries) throws Exception {
@@ -720,7 +746,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     throw e;
                 }
                 if (claim == null) {
-                    LOG.debug("pop3raw: message {} of {} is claimed or processed by another consumer", uidl, mailbox);
+                    LOG.debug("pop3raw: message {} of {} is leased or processed by another consumer", uidl, mailbox);
                     discard(exchange);
                     continue;
                 }

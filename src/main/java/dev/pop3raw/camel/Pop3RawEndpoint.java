@@ -139,8 +139,8 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
             throw new IllegalArgumentException("pop3raw: claimTimeout must be positive (a claim that never expires would"
                                                + " strand a message whose consumer died), was " + c.getClaimTimeout());
         }
-        if (c.getTls() == null || c.getOversizeAction() == null) {
-            throw new IllegalArgumentException("pop3raw: tls and oversizeAction must not be empty");
+        if (c.getTls() == null || c.getOversizeAction() == null || c.getClaims() == null) {
+            throw new IllegalArgumentException("pop3raw: tls, oversizeAction and claims must not be empty");
         }
         // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
         clientOptions(null);

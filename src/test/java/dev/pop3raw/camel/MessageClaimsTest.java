@@ -1,102 +1,192 @@
 package dev.pop3raw.camel;
 
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The repository protocol of two consumers sharing one repository, with clocks the test moves. */
+/** The claims option (AUTO, LEASE, NONE) and what a claim costs in each mode; leases: {@link MessageLeasesTest}. */
 class MessageClaimsTest {
 
     private static final long PERIOD = 1000;
     private static final MailboxKey MAILBOX = new MailboxKey("alice", "pop.example.com", 995);
 
-    private final MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
-    private final AtomicLong clockA = new AtomicLong(10 * PERIOD);
-    private final AtomicLong clockB = new AtomicLong(10 * PERIOD);
-    private MessageClaims nodeA;
-    private MessageClaims nodeB;
+    private final AtomicLong clock = new AtomicLong(10 * PERIOD);
 
-    @BeforeEach
-    void twoNodes() {
+    @Test
+    void autoTakesNoClaimsForTheRepositoriesThatCannotBeSharedBetweenJvms(@TempDir Path dir) {
+        assertSame(ClaimMode.NONE, ClaimMode.AUTO.resolve(new MemoryIdempotentRepository()));
+        assertSame(ClaimMode.NONE, ClaimMode.AUTO.resolve(
+                FileIdempotentRepository.fileIdempotentRepository(dir.resolve("seen.txt").toFile())));
+        assertSame(ClaimMode.LEASE, ClaimMode.AUTO.resolve(new SomeSharedRepository()), "JDBC, Redis...: leases");
+        assertSame(ClaimMode.LEASE, ClaimMode.LEASE.resolve(new MemoryIdempotentRepository()), "as asked");
+        assertSame(ClaimMode.NONE, ClaimMode.NONE.resolve(new SomeSharedRepository()), "as asked");
+    }
+
+    @Test
+    void withoutClaimsAMessageCostsTheProcessedKeyOnly() {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
-        nodeA = new MessageClaims(repo, MAILBOX, PERIOD, clockA::get);
-        nodeB = new MessageClaims(repo, MAILBOX, PERIOD, clockB::get);
+        MessageClaims claims = MessageClaims.create(repo, MAILBOX, ClaimMode.AUTO, PERIOD, clock::get);
+        assertSame(ClaimMode.NONE, claims.mode());
+        assertNull(claims.leases());
+        MessageClaims.Claim c = claims.claim(null, "u1");
+        assertNotNull(c);
+        assertEquals(0, repo.getCacheSize(), "no key while the message is routed");
+        claims.succeeded(null, c);
+        assertTrue(claims.isProcessed("u1"));
+        assertEquals(1, repo.getCacheSize());
     }
 
     @Test
-    void aClaimKeepsTheOtherNodeAwayAndSuccessMarksTheMessageProcessed() {
-        MessageClaims.Claim a = nodeA.claim(null, "u1");
-        assertNotNull(a);
-        assertNull(nodeB.claim(null, "u1"), "the same period: the repository's add decides");
-        assertFalse(nodeB.isProcessed("u1"), "a claim is not a processed message");
-        nodeA.succeeded(null, a);
-        assertTrue(nodeB.isProcessed("u1"));
-        assertTrue(repo.contains("alice@pop.example.com:995/u1"));
-        assertFalse(repo.contains(a.claimKey()), "the claim is released");
-        assertNull(nodeB.claim(null, "u1"), "processed: never claimed again");
-    }
-
-    @Test
-    void aFailedExchangeReleasesTheClaimAndTheMessageIsOfferedAgain() {
-        MessageClaims.Claim a = nodeA.claim(null, "u1");
-        nodeA.failed(null, a);
+    void withoutClaimsAFailureLeavesNothing() {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        repo.start();
+        MessageClaims claims = MessageClaims.create(repo, MAILBOX, ClaimMode.NONE, PERIOD, clock::get);
+        claims.failed(null, claims.claim(null, "u1"));
         assertEquals(0, repo.getCacheSize());
-        assertNotNull(nodeB.claim(null, "u1"));
+        assertFalse(claims.isProcessed("u1"));
     }
 
     @Test
-    void aClaimInTheNeighbouringPeriodAlsoKeepsOthersAway() {
-        MessageClaims.Claim a = nodeA.claim(null, "u1");
-        assertNotNull(a);
-        clockB.addAndGet(PERIOD); // B is in the next period (a boundary passed, or its clock runs ahead)
-        assertNull(nodeB.claim(null, "u1"));
-        clockB.addAndGet(-2 * PERIOD); // or behind
-        assertNull(nodeB.claim(null, "u1"));
-        assertEquals(1, repo.getCacheSize(), "B took its own claims back");
+    void withLeasesSuccessAddsTheProcessedKeyBeforeTheLeaseIsReleased() {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository() {
+            @Override
+            public boolean remove(String key) {
+                assertTrue(contains(MAILBOX.keyOf("u1")), "never a moment without either key");
+                return super.remove(key);
+            }
+        };
+        repo.start();
+        MessageClaims a = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        MessageClaims b = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        MessageClaims.Claim c = a.claim(null, "u1");
+        assertNotNull(c);
+        assertNull(b.claim(null, "u1"), "leased by a");
+        assertFalse(b.isProcessed("u1"), "a lease is not a processed message");
+        a.succeeded(null, c);
+        assertTrue(b.isProcessed("u1"));
+        assertEquals(1, repo.getCacheSize(), "only the processed key stays");
+        assertNull(b.claim(null, "u1"), "processed: never claimed again");
+        assertEquals(0, a.leases().activeCount());
     }
 
     @Test
-    void ofTwoClaimsInNeighbouringPeriodsTheLaterCheckerBacksOff() {
-        // B's clock is one period ahead; both add their claim before either checks
-        clockB.addAndGet(PERIOD);
-        String keyA = MAILBOX.claimKeyOf("u1", 10);
-        repo.add(keyA); // A has added, not yet checked
-        assertNull(nodeB.claim(null, "u1"), "B checks after A's add and sees it");
-        assertTrue(repo.contains(keyA));
+    void withLeasesAFailureReleasesTheLeaseAndTheMessageIsOfferedAgain() {
+        MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
+        repo.start();
+        MessageClaims a = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        MessageClaims b = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        a.failed(null, a.claim(null, "u1"));
+        assertEquals(0, repo.getCacheSize());
+        assertNotNull(b.claim(null, "u1"));
     }
 
     @Test
-    void aClaimLeftByADeadNodeExpiresAfterOneToTwoPeriods() {
-        assertNotNull(nodeA.claim(null, "u1")); // node A dies here, its claim stays
-        clockB.addAndGet(PERIOD);
-        assertNull(nodeB.claim(null, "u1"), "the next period is still blocked");
-        clockB.addAndGet(PERIOD);
-        MessageClaims.Claim b = nodeB.claim(null, "u1");
-        assertNotNull(b, "two periods on, the message is not stranded");
-        nodeB.succeeded(null, b);
-        assertTrue(nodeA.isProcessed("u1"));
+    void aFailureToRecordTheProcessedKeyStillReleasesTheLease() {
+        SomeSharedRepository repo = new SomeSharedRepository() {
+            @Override
+            public boolean add(String key) {
+                if (!key.contains("#claim-")) {
+                    throw new IllegalStateException("database down");
+                }
+                return super.add(key);
+            }
+        };
+        MessageClaims a = MessageClaims.create(repo, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        MessageClaims.Claim c = a.claim(null, "u1");
+        assertThrows(IllegalStateException.class, () -> a.succeeded(null, c));
+        assertEquals(0, a.leases().activeCount(), "not renewed any more");
+        assertEquals(Set.of(), repo.keys, "released: the message is offered again, not blocked by a lease of its own");
+        assertNotNull(a.claim(null, "u1"));
     }
 
     @Test
-    void aMessageProcessedWhileAnotherNodeWasClaimingIsLeftAlone() {
-        MessageClaims.Claim a = nodeA.claim(null, "u1");
-        nodeA.succeeded(null, a);
-        // B listed the message before A succeeded and claims it now: the add succeeds (A released its claim),
-        // the check after it sees the processed key
-        assertNull(nodeB.claim(null, "u1"));
+    void whatAMessageCostsOnTheSuccessPath() {
+        CountingRepository none = new CountingRepository();
+        MessageClaims n = MessageClaims.create(none, MAILBOX, ClaimMode.NONE, PERIOD, clock::get);
+        n.isProcessed("u1");
+        n.succeeded(null, n.claim(null, "u1"));
+        assertEquals(2, none.calls.get(), "without claims: contains + add");
+
+        CountingRepository lease = new CountingRepository();
+        MessageClaims l = MessageClaims.create(lease, MAILBOX, ClaimMode.LEASE, PERIOD, clock::get);
+        l.isProcessed("u1");
+        l.succeeded(null, l.claim(null, "u1"));
+        // contains at selection; add + 3 contains to claim; add the processed key; remove the lease's key
+        assertEquals(7, lease.calls.get(), "with a lease (route shorter than a period)");
     }
 
-    @Test
-    void theClaimTimeoutMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new MessageClaims(repo, MAILBOX, 0, clockA::get));
+    /** Not one of Camel's in-JVM repositories (as a JDBC one): AUTO takes leases for it. */
+    private static class SomeSharedRepository extends ServiceSupport implements IdempotentRepository {
+        final Set<String> keys = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public boolean add(String key) {
+            return keys.add(key);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            return keys.contains(key);
+        }
+
+        @Override
+        public boolean remove(String key) {
+            return keys.remove(key);
+        }
+
+        @Override
+        public boolean confirm(String key) {
+            return true;
+        }
+
+        @Override
+        public void clear() {
+            keys.clear();
+        }
+    }
+
+    private static final class CountingRepository extends SomeSharedRepository {
+        final AtomicLong calls = new AtomicLong();
+
+        @Override
+        public boolean add(String key) {
+            calls.incrementAndGet();
+            return super.add(key);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            calls.incrementAndGet();
+            return super.contains(key);
+        }
+
+        @Override
+        public boolean remove(String key) {
+            calls.incrementAndGet();
+            return super.remove(key);
+        }
+
+        @Override
+        public boolean confirm(String key) {
+            calls.incrementAndGet();
+            return super.confirm(key);
+        }
     }
 }

@@ -165,9 +165,10 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
         for (MessageInfo m : listed) {
             assertTrue(repo.contains("alice@127.0.0.1:" + port + "/" + m.uidl()), "key namespaced by mailbox");
         }
-        // per message: the claim added, the processed key added and confirmed, the claim released
+        // per message (claims=auto takes a lease on a repository that is not Camel's memory or file one): the lease
+        // key added, the processed key added, the lease released; nothing to confirm (see MessageClaims)
         assertEquals(4, repo.adds.get());
-        assertEquals(2, repo.confirms.get());
+        assertEquals(0, repo.confirms.get());
         assertEquals(2, repo.removes.get());
         assertEquals(2, repo.delegate.getCacheSize(), "only the processed keys stay");
 
@@ -192,7 +193,7 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
                 throw new IllegalStateException("fail twice");
             }
         });
-        await(() -> repo.confirms.get() == 1, "confirmed after the third attempt");
+        await(() -> repo.delegate.contains(key), "recorded after the third attempt");
         assertEquals(3, attempts.get());
         assertEquals(3, repo.removes.get(), "each failure released its claim, and so did the success");
         assertTrue(repo.contains(key));

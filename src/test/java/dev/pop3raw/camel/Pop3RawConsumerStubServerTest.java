@@ -185,7 +185,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         repo.add(mailbox + "/claimed#claim-" + period); // in progress on another node
         context.getRegistry().bind("repo", repo);
         stub.add("claimed", raw("claimed elsewhere"));
-        route("delete=true&idempotentRepository=#repo");
+        route("delete=true&idempotentRepository=#repo&claims=lease&claimTimeout=300000");
         await(() -> stub.sessions.size() >= 2, "two polls");
         assertTrue(processed.isEmpty(), processed.toString());
         int before = repo.contains.get();
@@ -223,7 +223,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         context.getRegistry().bind("repo", repo);
         stub.add("crashed", raw("interrupted by a crash"));
         stub.add("done", raw("processed, QUIT lost"));
-        route("delete=true&idempotentRepository=#repo&claimTimeout=" + claimTimeout);
+        route("delete=true&idempotentRepository=#repo&claims=lease&claimTimeout=" + claimTimeout);
         await(() -> stub.uidls().equals(List.of("crashed")), "the processed one deleted unread, the claimed one kept");
         assertTrue(processed.isEmpty(), "the claim keeps the message away for at least one claim timeout");
         assertFalse(stub.allCommands().contains("RETR 2"), stub.allCommands().toString());

@@ -125,7 +125,8 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri("idempotentRepository=#repo&exceptionHandler=#errors")).routeId("pop").process(e -> {
+                // claims=lease: the lease is taken before routing, and that is where the repository fails
+                from(uri("idempotentRepository=#repo&claims=lease&exceptionHandler=#errors")).routeId("pop").process(e -> {
                     routed.add(e.getIn().getHeader(Pop3RawConstants.SUBJECT, String.class));
                     ((InputStream) e.getIn().getBody(StreamCache.class)).readAllBytes();
                 });

@@ -555,7 +555,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(stubUri("delete=true&idempotentRepository=#repo")).routeId("pop")
+                from(stubUri("delete=true&idempotentRepository=#repo&claims=lease&claimTimeout=300000")).routeId("pop")
                         .process(e -> reads.put(e.getExchangeId(), readAll(e)));
             }
         });

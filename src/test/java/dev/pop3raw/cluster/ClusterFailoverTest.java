@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -246,6 +247,81 @@ class ClusterFailoverTest {
         System.out.println("rows per node: " + byNode);
         if (!lockSession) {
             assertEquals(2, byNode.size(), "both nodes processed messages: " + byNode);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ leases
+
+    /**
+     * Active-active with leases (claims=auto on the JDBC repository): node a routes the only message for six lease
+     * periods ({@code claimTimeout=1000}, route 6 s) while node b polls the same mailbox every 200 ms; a's lease is
+     * renewed all along and b never takes the message.
+     */
+    @Test
+    @Timeout(120)
+    void aRouteRunningLongerThanThreeLeasePeriodsKeepsItsLease() throws Exception {
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        String uidl = deliver(1).get(0);
+        nodes.start("a", nodeArgs("delete=false", "workMs=6000", "extra=claimTimeout=1000"));
+        long leased = awaitLeaseKey(uidl, 30_000);
+        nodes.start("b", nodeArgs("delete=false", "workMs=0", "extra=claimTimeout=1000"));
+        long bUp = System.nanoTime();
+        awaitProcessedKey(uidl, 30_000);
+        Duration routed = ClusterNodes.since(leased);
+        Duration bPolled = ClusterNodes.since(bUp);
+        Thread.sleep(1500); // more polls of b: the processed key keeps it away now
+        Map<String, Integer> byNode = byNode();
+        System.out.printf("lease kept: route ran %s after the lease was taken, b polled alongside for %s; rows %s%n",
+                routed, bPolled, byNode);
+        assertTrue(bPolled.toMillis() >= 3000, "b polled during at least three lease periods, only " + bPolled);
+        assertEquals(Map.of("a", 1), byNode, "only the lease holder routed the message");
+    }
+
+    /**
+     * A lease whose owner is killed lapses: node a holds the only message in a route that never ends, with the
+     * default claimTimeout (15 s); a is SIGKILLed and node b, polling all along, routes the message within two lease
+     * periods of the kill (plus a poll), well within a minute.
+     */
+    @Test
+    @Timeout(180)
+    void aKilledLeaseHoldersMessageIsTakenByAnotherNodeWithinTwoLeasePeriods() throws Exception {
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        String uidl = deliver(1).get(0);
+        nodes.start("a", nodeArgs("delete=true", "workMs=600000"));
+        awaitLeaseKey(uidl, 30_000);
+        nodes.start("b", nodeArgs("delete=true", "workMs=0"));
+        Thread.sleep(3000); // b polls, and leaves the message alone
+        assertEquals(Map.of(), byNode(), "nobody finished the message yet");
+        nodes.kill("a");
+        long killed = System.nanoTime();
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (count("SELECT COUNT(*) FROM processed") == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Duration takenOver = ClusterNodes.since(killed);
+        System.out.printf("lease of a killed holder: the message was routed by b %s after the kill (claimTimeout 15 s)%n",
+                takenOver);
+        assertEquals(Map.of("b", 1), byNode());
+        assertTrue(takenOver.compareTo(Duration.ofSeconds(35)) <= 0, "taken over after " + takenOver
+                                                                     + ", more than two lease periods and a poll");
+        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "and deleted");
+    }
+
+    /** Waits for a lease key of the message; returns System.nanoTime() when it was seen. */
+    private long awaitLeaseKey(String uidl, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (keys("%/" + uidl + "#claim-%").isEmpty()) {
+            assertTrue(System.currentTimeMillis() < deadline, "no lease on " + uidl);
+            Thread.sleep(20);
+        }
+        return System.nanoTime();
+    }
+
+    private void awaitProcessedKey(String uidl, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (keys("%/" + uidl).isEmpty()) {
+            assertTrue(System.currentTimeMillis() < deadline, "not processed: " + uidl);
+            Thread.sleep(20);
         }
     }
 

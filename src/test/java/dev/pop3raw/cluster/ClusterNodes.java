@@ -15,16 +15,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Starts and kills {@link ClusterNode} JVMs (the test JVM's java and class path). */
+/** Starts and kills {@link ClusterNode} JVMs, or JVMs of another main class (the test JVM's java and class path). */
 final class ClusterNodes implements AutoCloseable {
 
     private final Path logDir;
+    private final Class<?> mainClass;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, List<String>> args = new LinkedHashMap<>();
     private int starts;
 
     ClusterNodes(Path logDir) throws IOException {
+        this(logDir, ClusterNode.class);
+    }
+
+    /** Nodes running {@code mainClass}, which gets {@code node=<name>} and the node's arguments, and prints STARTED. */
+    ClusterNodes(Path logDir, Class<?> mainClass) throws IOException {
         this.logDir = Files.createDirectories(logDir);
+        this.mainClass = mainClass;
     }
 
     /** Starts node {@code name} with {@code key=value} arguments and waits for its {@code STARTED} line. */
@@ -43,7 +50,7 @@ final class ClusterNodes implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dlog4j2.configurationFile=cluster-node-log4j2.properties",
                 "-Dpop3raw.node.log=" + logDir.resolve("node-" + name + ".log"),
-                "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), "node=" + name));
+                "-cp", System.getProperty("java.class.path"), mainClass.getName(), "node=" + name));
         cmd.addAll(args.get(name));
         starts++;
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
