@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -92,12 +90,8 @@ public final class PostgresServer implements AutoCloseable {
         if (dir.isPresent()) {
             return dir.get();
         }
-        String message = "PostgreSQL is not installed (looked in $PG_BINDIR and /usr/lib/postgresql/*/bin); "
-                         + "install it with: apt-get install -y postgresql";
-        if (DovecotAvailability.isCi()) {
-            Assertions.fail(message + " -- CI=true, so a missing PostgreSQL fails the test instead of skipping it");
-        }
-        Assumptions.assumeTrue(false, message + " -- skipping (set CI=true to make this a failure)");
+        ServerKit.missing("PostgreSQL is not installed (looked in $PG_BINDIR and /usr/lib/postgresql/*/bin)",
+                "apt-get install -y postgresql", ServerKit.isCi());
         throw new AssertionError("unreachable");
     }
 
@@ -242,9 +236,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        }
+        return ServerKit.freePorts(1)[0];
     }
 
     private static void deleteTree(Path dir) {
