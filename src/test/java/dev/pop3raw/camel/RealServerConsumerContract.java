@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import dev.pop3raw.client.Capabilities;
 import dev.pop3raw.client.MessageInfo;
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
@@ -35,6 +36,7 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +104,28 @@ abstract class RealServerConsumerContract {
             runs.add(Arguments.of("auto", "implicit", delete));
         }
         return runs.stream();
+    }
+
+    /** CAPA lists the SASL mechanisms the harness configured and STLS, and the mechanisms again after STLS. */
+    @Test
+    void announcesTheConfiguredMechanismsAndStls() throws Exception {
+        String user = "caps" + USERS.incrementAndGet();
+        server.addUser(user, PASSWORD);
+        try (Pop3Client pop = Pop3Client.connect(server.host(), server.pop3Port(), Pop3ClientOptions.builder()
+                .tlsMode(TlsMode.NONE).readTimeout(Duration.ofSeconds(20)).build())) {
+            Capabilities caps = pop.capa();
+            assertEquals(new HashSet<>(server.saslMechanisms()), new HashSet<>(caps.saslMechanisms()), caps.lines()
+                    .toString());
+            assertTrue(caps.stls(), caps.lines().toString());
+        }
+        try (Pop3Client pop = Pop3Client.connect(server.host(), server.pop3Port(), Pop3ClientOptions.builder()
+                .tlsMode(TlsMode.STARTTLS).sslContext(server.sslContext()).readTimeout(Duration.ofSeconds(20)).build())) {
+            assertTrue(pop.isSecure());
+            assertEquals(new HashSet<>(server.saslMechanismsOverTls()),
+                    new HashSet<>(pop.capabilities().saslMechanisms()));
+            pop.login(user, PASSWORD);
+            pop.quit();
+        }
     }
 
     @ParameterizedTest(name = "{0} over tls={1}, delete={2}")
@@ -184,7 +208,7 @@ abstract class RealServerConsumerContract {
         return served;
     }
 
-    private CamelContext context(String user, int port, String options, IdempotentRepository repository,
+    CamelContext context(String user, int port, String options, IdempotentRepository repository,
             List<String> uidls, Map<String, byte[]> bodies) throws Exception {
         CamelContext context = new DefaultCamelContext();
         context.getRegistry().bind("repo", repository);

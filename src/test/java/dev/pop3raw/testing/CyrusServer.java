@@ -18,7 +18,7 @@ import java.util.List;
  * <ul>
  * <li>Users live in a private sasldb ({@code saslpasswd2 -f}, realm {@code localhost}, the password is stored as
  * given): USER/PASS, APOP and the SASL mechanisms PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, SCRAM-SHA-1 and SCRAM-SHA-256
- * (from libsasl2-modules) all work. The INBOX is created at the first login or delivery
+ * (from libsasl2-modules) all work; over TLS Cyrus also offers SCRAM-SHA-1-PLUS and SCRAM-SHA-256-PLUS. The INBOX is created at the first login or delivery
  * ({@code autocreate_quota}).</li>
  * <li>{@link #deliver(String, byte[])} runs Cyrus's {@code deliver}, which hands the message to {@code lmtpd}.
  * Cyrus rewrites {@code Return-Path} and adds {@code Received}, {@code X-Cyrus-Session-Id} and {@code X-Sieve}
@@ -34,6 +34,9 @@ public final class CyrusServer extends ExtractedPop3Server {
     /** The SASL mechanisms offered ({@code sasl_mech_list}). */
     public static final List<String> MECHANISMS =
             List.of("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256");
+    /** Over TLS Cyrus adds the channel-binding variants (the client does SCRAM-SHA-256 without channel binding). */
+    public static final List<String> MECHANISMS_OVER_TLS = List.of("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5",
+            "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS");
     private static final String BIN = "usr/lib/cyrus/bin/";
     private static final String REALM = "localhost";
 
@@ -86,6 +89,11 @@ public final class CyrusServer extends ExtractedPop3Server {
     @Override
     public List<String> saslMechanisms() {
         return MECHANISMS;
+    }
+
+    @Override
+    public List<String> saslMechanismsOverTls() {
+        return MECHANISMS_OVER_TLS;
     }
 
     @Override

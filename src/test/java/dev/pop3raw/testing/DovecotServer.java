@@ -73,7 +73,7 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Runs as root (CI): the mail processes run as {@code nobody} (or {@link Options#mailUser(String)}),
  * which owns the Maildirs. Not as root: everything runs as the current user (that path is untested).
  */
-public final class DovecotServer implements AutoCloseable {
+public final class DovecotServer extends LoopbackPop3Server {
 
     /** Auth mechanisms requested by default; all of them are accepted by Dovecot 2.3.19. */
     public static final List<String> DEFAULT_AUTH_MECHANISMS =
@@ -174,14 +174,11 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
-    private final Path root;
     private final Path binary;
     private final Path confFile;
     private final Path passwdDir;
     private final Path logFile;
     private final Path stdoutFile;
-    private final Path certFile;
-    private final X509Certificate certificate;
     private final String instanceName;
     private final int mailUid;
     private final int mailGid;
@@ -189,18 +186,16 @@ public final class DovecotServer implements AutoCloseable {
     private final Map<String, String> users = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
-    private int pop3Port;
-    private int pop3sPort;
     private Process process;
 
     private DovecotServer(Path binary, Path root, Options options) throws IOException {
+        // the key is read by Dovecot's config process, which runs as root: ServerKit keeps it private
+        super(root);
         this.binary = binary;
-        this.root = root;
         this.confFile = root.resolve("dovecot.conf");
         this.passwdDir = root.resolve("passwd.d");
         this.logFile = root.resolve("dovecot.log");
         this.stdoutFile = root.resolve("dovecot.stdout");
-        this.certFile = root.resolve("cert.pem");
         this.instanceName = "p3rtest" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
         int currentUid = (Integer) Files.getAttribute(root, "unix:uid");
         this.asRoot = currentUid == 0;
@@ -212,7 +207,6 @@ public final class DovecotServer implements AutoCloseable {
             this.mailUid = currentUid;
             this.mailGid = (Integer) Files.getAttribute(root, "unix:gid");
         }
-        this.certificate = makeCertificate();
         this.shutdownHook = new Thread(this::closeFromShutdownHook, "dovecot-" + instanceName + "-shutdown");
     }
 
@@ -252,21 +246,6 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------ API
-
-    /** Always {@code 127.0.0.1}. */
-    public String host() {
-        return HOST;
-    }
-
-    /** Plain POP3 port (STLS offered). */
-    public int pop3Port() {
-        return pop3Port;
-    }
-
-    /** Implicit-TLS POP3S port. */
-    public int pop3sPort() {
-        return pop3sPort;
-    }
 
     /** Users and passwords known to the server. */
     public synchronized Map<String, String> users() {
@@ -405,26 +384,6 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
-    /** A fresh SSLContext that trusts exactly this server's certificate (and nothing else). */
-    public SSLContext sslContext() {
-        return ServerKit.trusting(certificate);
-    }
-
-    /** The self-signed server certificate (CN=localhost, SAN IP:127.0.0.1 and DNS:localhost). */
-    public X509Certificate certificate() {
-        return certificate;
-    }
-
-    /** PEM file of the server certificate. */
-    public Path certificateFile() {
-        return certFile;
-    }
-
-    /** SHA-256 of the DER-encoded server certificate, lowercase hex without separators. */
-    public String certificateSha256() {
-        return ServerKit.sha256(certificate);
-    }
-
     /** The generated dovecot.conf. */
     public Path configFile() {
         return confFile;
@@ -536,18 +495,7 @@ public final class DovecotServer implements AutoCloseable {
      * committed what was committed). The master goes first so that it cannot respawn the children.
      */
     private void killProcesses() {
-        Process p = process;
-        if (p != null) {
-            List<ProcessHandle> children = p.descendants().toList();
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            children.forEach(ProcessHandle::destroyForcibly);
-            ServerKit.awaitExit(children);
-        }
+        ServerKit.killTree(process);
         // Children we did not see: Dovecot titles them "dovecot-<instance_name>/<service>", and one forked
         // but not yet exec'd still has the master's command line, which names our config file.
         sweepInstanceProcesses();
@@ -700,11 +648,6 @@ public final class DovecotServer implements AutoCloseable {
 
     private void own(Path p, String perms) throws IOException {
         ServerKit.own(p, perms, asRoot ? new int[] {mailUid, mailGid} : null);
-    }
-
-    private X509Certificate makeCertificate() throws IOException {
-        // the key is read by Dovecot's config process, which runs as root: ServerKit keeps it private
-        return ServerKit.makeCertificate(root.resolve("key.pem"), certFile);
     }
 
 

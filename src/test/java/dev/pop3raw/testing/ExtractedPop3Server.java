@@ -36,7 +36,7 @@ import dev.pop3raw.client.TlsMode;
  * <p>When the extracted tree (or something else an instance needs) is missing, {@link #start} skips the calling
  * test outside CI and fails it when {@code CI=true}, as {@link DovecotAvailability} does for Dovecot.
  */
-public abstract class ExtractedPop3Server implements AutoCloseable {
+public abstract class ExtractedPop3Server extends LoopbackPop3Server {
 
     /** Where {@code .ci/install-pop3-servers} puts the servers by default. */
     public static final Path DEFAULT_DIR = Path.of("/opt/pop3raw-servers");
@@ -44,34 +44,25 @@ public abstract class ExtractedPop3Server implements AutoCloseable {
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     protected final Path tree;
-    protected final Path root;
-    protected final Path keyFile;
-    protected final Path certFile;
-    protected final X509Certificate certificate;
     protected final int[] mailIds;
-    protected int pop3Port;
-    protected int pop3sPort;
     protected Process process;
     private final Map<String, String> users = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
     protected ExtractedPop3Server(Path tree, String kind) throws IOException {
+        super(newRoot(kind));
         this.tree = tree;
-        this.root = Files.createTempDirectory("pop3raw-" + kind + "-");
         this.shutdownHook = new Thread(this::closeQuietly, kind + "-" + root.getFileName() + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            // the servers' unprivileged processes (running as nobody) must traverse it
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            this.mailIds = ServerKit.lookupSystemUser("nobody");
-            this.keyFile = root.resolve("key.pem");
-            this.certFile = root.resolve("cert.pem");
-            this.certificate = ServerKit.makeCertificate(keyFile, certFile);
-        } catch (IOException | RuntimeException | Error e) {
-            close();
-            throw e;
-        }
+        this.mailIds = ServerKit.lookupSystemUser("nobody");
+    }
+
+    /** A fresh temporary directory that the servers' unprivileged processes (running as nobody) can traverse. */
+    private static Path newRoot(String kind) throws IOException {
+        Path dir = Files.createTempDirectory("pop3raw-" + kind + "-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /**
@@ -119,6 +110,11 @@ public abstract class ExtractedPop3Server implements AutoCloseable {
     /** The SASL mechanisms the server is configured to offer. */
     public abstract List<String> saslMechanisms();
 
+    /** The SASL mechanisms offered after STLS and over implicit TLS (by default {@link #saslMechanisms()}). */
+    public List<String> saslMechanismsOverTls() {
+        return saslMechanisms();
+    }
+
     /** Whether the server offers APOP (a timestamp in its greeting). */
     public abstract boolean offersApop();
 
@@ -159,36 +155,6 @@ public abstract class ExtractedPop3Server implements AutoCloseable {
             pop.quit();
             return count;
         }
-    }
-
-    /** Always {@code 127.0.0.1}. */
-    public String host() {
-        return ServerKit.HOST;
-    }
-
-    /** Plain POP3 port (STLS offered). */
-    public int pop3Port() {
-        return pop3Port;
-    }
-
-    /** Implicit-TLS POP3S port. */
-    public int pop3sPort() {
-        return pop3sPort;
-    }
-
-    /** A fresh SSLContext that trusts exactly this server's certificate. */
-    public SSLContext sslContext() {
-        return ServerKit.trusting(certificate);
-    }
-
-    /** The self-signed server certificate (CN=localhost, SAN IP:127.0.0.1 and DNS:localhost). */
-    public X509Certificate certificate() {
-        return certificate;
-    }
-
-    /** PEM file of the server certificate. */
-    public Path certificateFile() {
-        return certFile;
     }
 
     /** The instance's temporary directory. */

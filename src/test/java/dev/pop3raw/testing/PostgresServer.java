@@ -210,28 +210,10 @@ public final class PostgresServer implements AutoCloseable {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         cmd.addAll(List.of(command));
-        Path out = Files.createTempFile("pop3raw-pg-cmd-", ".out");
         try {
-            Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            boolean done;
-            try {
-                done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-                throw new IOException("interrupted: " + cmd, e);
-            }
-            if (!done) {
-                p.destroyForcibly();
-                throw new IOException("timed out after " + timeout + ": " + cmd + "\n" + Files.readString(out));
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("exit code " + p.exitValue() + ": " + cmd + "\n" + Files.readString(out) + "\n"
-                                      + logTail());
-            }
-        } finally {
-            Files.deleteIfExists(out);
+            ServerKit.run(timeout, null, Path.of("/"), cmd.toArray(String[]::new));
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\n" + logTail(), e);
         }
     }
 
