@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,8 +75,6 @@ public final class CourierServer extends ExtractedPop3Server {
             Path r = server.root;
             Files.createDirectories(server.etc);
             Files.createDirectories(r.resolve("run-courier/authdaemon"));
-            Files.createDirectories(r.resolve("overlay/upper"));
-            Files.createDirectories(r.resolve("overlay/work"));
             Files.createDirectories(r.resolve("home"));
             Files.writeString(server.etc.resolve("authdaemonrc"), String.join("\n",
                     "authmodulelist=\"authuserdb\"", "daemons=2", "authdaemonvar=/run/courier/authdaemon",
@@ -212,18 +211,15 @@ public final class CourierServer extends ExtractedPop3Server {
                       + " -nodnslookup -noidentlookup -maxprocs=40 -maxperip=40";
         String login = tree.resolve(POP3LOGIN) + " " + tree.resolve(POP3D) + " Maildir";
         String mechanisms = String.join(" ", MECHANISMS);
-        String script = String.join("\n",
-                "set -e",
-                "mount --make-rprivate /",
-                "mount -t overlay overlay -o lowerdir=/etc,upperdir=" + r.resolve("overlay/upper") + ",workdir="
-                + r.resolve("overlay/work") + " /etc",
+        List<String> script = new ArrayList<>(privateEtc());
+        script.addAll(List.of(
                 "mkdir -p /etc/courier",
                 "mount --bind " + etc + " /etc/courier",
                 "mount -t tmpfs -o mode=755 tmpfs /run",
                 "mkdir -p /run/courier",
                 "mount --bind " + r.resolve("run-courier") + " /run/courier",
                 // STLS runs couriertls as the user 'courier'
-                "echo 'courier:x:" + mailIds[0] + ":" + mailIds[1] + ":courier:/nonexistent:/usr/sbin/nologin' >> /etc/passwd",
+                passwdLine("courier", "/nonexistent"),
                 "echo 'courier:x:" + mailIds[1] + ":' >> /etc/group",
                 "export LD_LIBRARY_PATH=" + libraryPath("usr/lib/courier-authlib"),
                 "export LTDL_LIBRARY_PATH=" + tree.resolve("usr/lib/courier-authlib"),
@@ -235,13 +231,7 @@ public final class CourierServer extends ExtractedPop3Server {
                 tcpd + " -stderr=" + r.resolve("pop3.log") + " " + pop3Port + " " + login + " &",
                 tcpd + " -stderr=" + r.resolve("pop3s.log") + " " + pop3sPort + " " + tree.resolve("usr/bin/couriertls")
                 + " -server -tcpd " + login + " &",
-                "wait",
-                "");
-        Files.writeString(r.resolve("launch.sh"), script);
-        // --pid --fork --kill-child: killing unshare kills the namespace's init (the shell), and with it every
-        // process of the instance
-        return new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "--kill-child", "sh",
-                r.resolve("launch.sh").toString()).directory(r.toFile()).redirectErrorStream(true)
-                .redirectOutput(r.resolve("launch.out").toFile()).start();
+                "wait"));
+        return startInNamespace(script);
     }
 }

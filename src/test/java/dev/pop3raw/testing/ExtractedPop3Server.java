@@ -115,6 +115,16 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         return saslMechanisms();
     }
 
+    /** Whether the server offers STLS and implicit TLS (on {@link #pop3sPort()}). */
+    public boolean offersTls() {
+        return true;
+    }
+
+    /** Whether the server answers CAPA (RFC 2449). */
+    public boolean offersCapa() {
+        return true;
+    }
+
     /** Whether the server offers APOP (a timestamp in its greeting). */
     public abstract boolean offersApop();
 
@@ -216,7 +226,7 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
             }
             try {
                 String greeting = ServerKit.readGreeting(pop3Port);
-                if (greeting.startsWith("+OK") && ServerKit.accepts(pop3sPort)) {
+                if (greeting.startsWith("+OK") && (!offersTls() || ServerKit.accepts(pop3sPort))) {
                     return null;
                 }
                 last = "greeting '" + greeting + "'";
@@ -249,6 +259,50 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         } finally {
             TempTrees.delete(root);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ namespaces
+
+    /**
+     * The first lines of a script run by {@link #startInNamespace(List)}: a private mount namespace in which
+     * {@code /etc} is an overlay whose changes land in {@code overlay/} of this instance (users, PAM or server
+     * configuration at the paths a server has compiled in), leaving the real {@code /etc} untouched.
+     */
+    protected final List<String> privateEtc() throws IOException {
+        Files.createDirectories(root.resolve("overlay/upper"));
+        Files.createDirectories(root.resolve("overlay/work"));
+        return List.of("set -e", "mount --make-rprivate /",
+                "mount -t overlay overlay -o lowerdir=/etc,upperdir=" + root.resolve("overlay/upper") + ",workdir="
+                + root.resolve("overlay/work") + " /etc");
+    }
+
+    /** A script line that adds a system user (uid and gid of the mail user) to the namespace's /etc/passwd. */
+    protected final String passwdLine(String name, String home) {
+        return "echo '" + name + ":x:" + mailIds[0] + ":" + mailIds[1] + ":" + name + ":" + home
+               + ":/usr/sbin/nologin' >> /etc/passwd";
+    }
+
+    /**
+     * Runs the script (written to {@code launch.sh}, output in {@code launch.out}) as the first process of new mount
+     * and PID namespaces: killing the returned process ({@code unshare --kill-child}) ends every process of the
+     * instance, and its mounts disappear with it.
+     */
+    protected final Process startInNamespace(List<String> script) throws IOException {
+        Files.writeString(root.resolve("launch.sh"), String.join("\n", script) + "\n");
+        return new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "--kill-child", "sh",
+                root.resolve("launch.sh").toString()).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(root.resolve("launch.out").toFile()).start();
+    }
+
+    /** Runs a shell command inside the running instance's mount namespace ({@code nsenter}); stdin may be null. */
+    protected final void inNamespace(String command, byte[] stdin) throws IOException {
+        Process p = process;
+        ProcessHandle init = p == null ? null : p.children().findFirst().orElse(null);
+        if (init == null) {
+            throw new IOException(product() + " is not running");
+        }
+        ServerKit.run(Duration.ofSeconds(30), stdin, root, "nsenter", "-t", Long.toString(init.pid()), "-m", "sh", "-c",
+                command);
     }
 
     /** {@code LD_LIBRARY_PATH} for the extracted libraries (plus {@code extra} directories of the tree). */
