@@ -71,7 +71,7 @@ public final class CourierServer extends ExtractedPop3Server {
         Path tree = requireTree("Courier", POP3LOGIN, POP3D, AUTHDAEMOND, MAKEDAT, USERDBPW, "usr/sbin/couriertcpd",
                 "usr/bin/couriertls");
         CourierServer server = new CourierServer(tree);
-        return server.startOrClose(server, () -> {
+        server.startOrClose(() -> {
             Path r = server.root;
             Files.createDirectories(server.etc);
             Files.createDirectories(r.resolve("run-courier/authdaemon"));
@@ -90,6 +90,7 @@ public final class CourierServer extends ExtractedPop3Server {
             }
             server.launch(Duration.ofSeconds(30));
         });
+        return server;
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class CyrusServer extends ExtractedPop3Server {
                     ServerKit.isCi());
         }
         CyrusServer server = new CyrusServer(tree);
-        return server.startOrClose(server, () -> {
+        server.startOrClose(() -> {
             for (String sub : List.of("lib", "spool", "socket")) {
                 Path d = Files.createDirectories(server.root.resolve(sub));
                 ServerKit.own(d, "rwx------", server.mailIds);
@@ -79,6 +79,7 @@ public final class CyrusServer extends ExtractedPop3Server {
             }
             server.launch(Duration.ofSeconds(30));
         });
+        return server;
     }
 
     @Override

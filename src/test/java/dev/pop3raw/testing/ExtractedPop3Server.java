@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
 
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
@@ -85,11 +83,10 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         return tree;
     }
 
-    /** Runs {@code body}; closes this server when it fails. */
-    protected final <T extends ExtractedPop3Server> T startOrClose(T self, IoRunnable body) throws IOException {
+    /** Runs {@code body} (the rest of the start-up); closes this server when it fails. */
+    protected final void startOrClose(IoRunnable body) throws IOException {
         try {
             body.run();
-            return self;
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;

@@ -43,13 +43,14 @@ public final class Popa3dServer extends ExtractedPop3Server {
             ServerKit.missing("socat is not installed", "apt-get install -y socat (or " + INSTALL + ")", ServerKit.isCi());
         }
         Popa3dServer server = new Popa3dServer(tree);
-        return server.startOrClose(server, () -> {
+        server.startOrClose(() -> {
             Files.createDirectories(server.root.resolve("mail"));
             server.launch(Duration.ofSeconds(30));
             for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
                 server.addUser(namesAndPasswords[i], namesAndPasswords[i + 1]);
             }
         });
+        return server;
     }
 
     @Override
