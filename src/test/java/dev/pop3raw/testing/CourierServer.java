@@ -52,7 +52,7 @@ public final class CourierServer extends ExtractedPop3Server {
     private final Path etc;
 
     private CourierServer(Path tree) throws IOException {
-        super(tree, "courier");
+        super(tree, "courier", new Profile("Courier 1.0.16", MECHANISMS, MECHANISMS, false, true, true));
         this.etc = root.resolve("etc-courier");
     }
 
@@ -85,27 +85,10 @@ public final class CourierServer extends ExtractedPop3Server {
                     .getBytes(StandardCharsets.US_ASCII));
             // STLS: courierpop3login runs couriertls as the user "courier" (here: nobody), which reads this file
             ServerKit.own(pem, "rw-------", server.mailIds);
-            for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
-                server.addUser(namesAndPasswords[i], namesAndPasswords[i + 1]);
-            }
+            server.addUsers(namesAndPasswords);
             server.launch(Duration.ofSeconds(30));
         });
         return server;
-    }
-
-    @Override
-    public String product() {
-        return "Courier 1.0.16";
-    }
-
-    @Override
-    public List<String> saslMechanisms() {
-        return MECHANISMS;
-    }
-
-    @Override
-    public boolean offersApop() {
-        return false;
     }
 
     /** The user's Maildir. */

@@ -44,7 +44,7 @@ public final class CyrusServer extends ExtractedPop3Server {
     private final Path sasldb;
 
     private CyrusServer(Path tree) throws IOException {
-        super(tree, "cyrus");
+        super(tree, "cyrus", new Profile("Cyrus 3.6.1", MECHANISMS, MECHANISMS_OVER_TLS, true, true, true));
         this.conf = root.resolve("imapd.conf");
         this.sasldb = root.resolve("sasldb2");
     }
@@ -74,32 +74,10 @@ public final class CyrusServer extends ExtractedPop3Server {
             }
             // read by pop3d, which runs as nobody
             ServerKit.own(server.keyFile, "rw-------", server.mailIds);
-            for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
-                server.addUser(namesAndPasswords[i], namesAndPasswords[i + 1]);
-            }
+            server.addUsers(namesAndPasswords);
             server.launch(Duration.ofSeconds(30));
         });
         return server;
-    }
-
-    @Override
-    public String product() {
-        return "Cyrus 3.6.1";
-    }
-
-    @Override
-    public List<String> saslMechanisms() {
-        return MECHANISMS;
-    }
-
-    @Override
-    public List<String> saslMechanismsOverTls() {
-        return MECHANISMS_OVER_TLS;
-    }
-
-    @Override
-    public boolean offersApop() {
-        return true;
     }
 
     @Override

@@ -41,16 +41,32 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
     static final String INSTALL = ".ci/install-pop3-servers (as root)";
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
+    /**
+     * What a server offers, as the tests expect it.
+     *
+     * @param product     product and version, e.g. {@code "Cyrus 3.6.1"}
+     * @param sasl        the SASL mechanisms offered in CAPA
+     * @param saslOverTls the SASL mechanisms offered after STLS and over implicit TLS
+     * @param apop        whether the greeting allows APOP
+     * @param tls         whether STLS and implicit TLS (on the POP3S port) are offered
+     * @param capa        whether CAPA (RFC 2449) is answered
+     */
+    protected record Profile(String product, List<String> sasl, List<String> saslOverTls, boolean apop, boolean tls,
+            boolean capa) {
+    }
+
     protected final Path tree;
     protected final int[] mailIds;
+    private final Profile profile;
     protected Process process;
     private final Map<String, String> users = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    protected ExtractedPop3Server(Path tree, String kind) throws IOException {
+    protected ExtractedPop3Server(Path tree, String kind, Profile profile) throws IOException {
         super(newRoot(kind));
         this.tree = tree;
+        this.profile = profile;
         this.shutdownHook = new Thread(this::closeQuietly, kind + "-" + root.getFileName() + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         this.mailIds = ServerKit.lookupSystemUser("nobody");
@@ -102,28 +118,34 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
     // ------------------------------------------------------------------------------------------ API
 
     /** The product and version, e.g. {@code "Cyrus 3.6.1"}. */
-    public abstract String product();
+    public final String product() {
+        return profile.product();
+    }
 
     /** The SASL mechanisms the server is configured to offer. */
-    public abstract List<String> saslMechanisms();
+    public final List<String> saslMechanisms() {
+        return profile.sasl();
+    }
 
-    /** The SASL mechanisms offered after STLS and over implicit TLS (by default {@link #saslMechanisms()}). */
-    public List<String> saslMechanismsOverTls() {
-        return saslMechanisms();
+    /** The SASL mechanisms offered after STLS and over implicit TLS. */
+    public final List<String> saslMechanismsOverTls() {
+        return profile.saslOverTls();
     }
 
     /** Whether the server offers STLS and implicit TLS (on {@link #pop3sPort()}). */
-    public boolean offersTls() {
-        return true;
+    public final boolean offersTls() {
+        return profile.tls();
     }
 
     /** Whether the server answers CAPA (RFC 2449). */
-    public boolean offersCapa() {
-        return true;
+    public final boolean offersCapa() {
+        return profile.capa();
     }
 
     /** Whether the server offers APOP (a timestamp in its greeting). */
-    public abstract boolean offersApop();
+    public final boolean offersApop() {
+        return profile.apop();
+    }
 
     /**
      * Delivers a message to the user's mailbox the server's own way; it is on the server when this returns. The
@@ -142,6 +164,13 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         }
         users.put(name, password);
         provision(name, password);
+    }
+
+    /** {@link #addUser(String, String)} for each pair of {@code name, password, name, password, ...}. */
+    public final void addUsers(String... namesAndPasswords) throws IOException {
+        for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
+            addUser(namesAndPasswords[i], namesAndPasswords[i + 1]);
+        }
     }
 
     /** Creates the user's credentials and mailbox. */

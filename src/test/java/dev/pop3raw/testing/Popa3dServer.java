@@ -30,7 +30,7 @@ public final class Popa3dServer extends ExtractedPop3Server {
     private static final String PAM = "etc/pam.d/popa3d";
 
     private Popa3dServer(Path tree) throws IOException {
-        super(tree, "popa3d");
+        super(tree, "popa3d", new Profile("popa3d 1.0.3", List.of(), List.of(), false, false, false));
     }
 
     /**
@@ -46,36 +46,9 @@ public final class Popa3dServer extends ExtractedPop3Server {
         server.startOrClose(() -> {
             Files.createDirectories(server.root.resolve("mail"));
             server.launch(Duration.ofSeconds(30));
-            for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
-                server.addUser(namesAndPasswords[i], namesAndPasswords[i + 1]);
-            }
+            server.addUsers(namesAndPasswords);
         });
         return server;
-    }
-
-    @Override
-    public String product() {
-        return "popa3d 1.0.3";
-    }
-
-    @Override
-    public List<String> saslMechanisms() {
-        return List.of();
-    }
-
-    @Override
-    public boolean offersApop() {
-        return false;
-    }
-
-    @Override
-    public boolean offersTls() {
-        return false;
-    }
-
-    @Override
-    public boolean offersCapa() {
-        return false;
     }
 
     /** Adds the user to the namespace's passwd and shadow (a SHA-512 crypt hash made by openssl) and makes its mbox. */
