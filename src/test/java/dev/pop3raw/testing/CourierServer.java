@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,9 @@ public final class CourierServer extends ExtractedPop3Server {
     private static final AtomicLong DELIVERIES = new AtomicLong();
 
     private final Path etc;
+    /** userdb fields per user; the shadow ones (crypt and HMAC secrets from userdbpw) are made once per user. */
+    private final Map<String, String> userdbLines = new LinkedHashMap<>();
+    private final Map<String, String> shadowLines = new LinkedHashMap<>();
 
     private CourierServer(Path tree) throws IOException {
         super(tree, "courier", new Profile("Courier 1.0.16", MECHANISMS, MECHANISMS, false, true, true));
@@ -109,22 +113,22 @@ public final class CourierServer extends ExtractedPop3Server {
         for (String sub : List.of("new", "cur", "tmp")) {
             ServerKit.own(Files.createDirectories(maildir.resolve(sub)), "rwx------", mailIds);
         }
-        writeUserdb();
+        String secrets = "systempw=" + userdbpw(password) + "|hmac-md5pw=" + userdbpw(password, "-hmac-md5")
+                         + "|hmac-sha1pw=" + userdbpw(password, "-hmac-sha1") + "|hmac-sha256pw="
+                         + userdbpw(password, "-hmac-sha256");
+        synchronized (this) {
+            userdbLines.put(name, "uid=" + mailIds[0] + "|gid=" + mailIds[1] + "|home=" + home + "|mail=" + maildir);
+            shadowLines.put(name, secrets);
+            writeUserdb();
+        }
     }
 
     /** Rebuilds userdb.dat and userdbshadow.dat from all users (authuserdb notices the new files). */
     private void writeUserdb() throws IOException {
         StringBuilder plain = new StringBuilder();
         StringBuilder shadow = new StringBuilder();
-        for (Map.Entry<String, String> u : users().entrySet()) {
-            Path home = root.resolve("home").resolve(u.getKey());
-            plain.append(u.getKey()).append("\tuid=").append(mailIds[0]).append("|gid=").append(mailIds[1])
-                    .append("|home=").append(home).append("|mail=").append(home.resolve("Maildir")).append('\n');
-            shadow.append(u.getKey()).append("\tsystempw=").append(userdbpw(u.getValue()))
-                    .append("|hmac-md5pw=").append(userdbpw(u.getValue(), "-hmac-md5"))
-                    .append("|hmac-sha1pw=").append(userdbpw(u.getValue(), "-hmac-sha1"))
-                    .append("|hmac-sha256pw=").append(userdbpw(u.getValue(), "-hmac-sha256")).append('\n');
-        }
+        userdbLines.forEach((user, fields) -> plain.append(user).append('\t').append(fields).append('\n'));
+        shadowLines.forEach((user, fields) -> shadow.append(user).append('\t').append(fields).append('\n'));
         makedat(plain.append(".\n").toString(), "userdb.dat");
         makedat(shadow.append(".\n").toString(), "userdbshadow.dat");
     }
