@@ -1,6 +1,12 @@
 package dev.pop3raw.testing;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +24,10 @@ import java.util.List;
  * <ul>
  * <li>Users live in a private sasldb ({@code saslpasswd2 -f}, realm {@code localhost}, the password is stored as
  * given): USER/PASS, APOP and the SASL mechanisms PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, SCRAM-SHA-1 and SCRAM-SHA-256
- * (from libsasl2-modules) all work; over TLS Cyrus also offers SCRAM-SHA-1-PLUS and SCRAM-SHA-256-PLUS. The INBOX is created at the first login or delivery
- * ({@code autocreate_quota}).</li>
- * <li>{@link #deliver(String, byte[])} runs Cyrus's {@code deliver}, which hands the message to {@code lmtpd}.
+ * (from libsasl2-modules) all work; over TLS Cyrus also offers SCRAM-SHA-1-PLUS and SCRAM-SHA-256-PLUS. The INBOX
+ * is created at the first login or delivery ({@code autocreate_quota}).</li>
+ * <li>{@link #deliver(String, byte[])} hands the message to {@code lmtpd} over its private socket (LMTP), as
+ * Cyrus's own {@code deliver} does.
  * Cyrus rewrites {@code Return-Path} and adds {@code Received}, {@code X-Cyrus-Session-Id} and {@code X-Sieve}
  * headers (and {@code Message-ID}/{@code Date} when missing): compare with what the server serves.</li>
  * <li>CAPA announces {@code EXPIRE NEVER}, {@code LOGIN-DELAY 0}, {@code RESP-CODES}, {@code PIPELINING}; a mailbox
@@ -61,7 +68,7 @@ public final class CyrusServer extends ExtractedPop3Server {
      * test outside CI, fails it with {@code CI=true}, when Cyrus is not extracted or saslpasswd2 is missing.
      */
     public static CyrusServer start(String... namesAndPasswords) throws IOException {
-        Path tree = requireTree("Cyrus", BIN + "master", BIN + "pop3d", BIN + "lmtpd", BIN + "deliver");
+        Path tree = requireTree("Cyrus", BIN + "master", BIN + "pop3d", BIN + "lmtpd");
         if (!Files.isExecutable(Path.of("/usr/sbin/saslpasswd2"))) {
             ServerKit.missing("saslpasswd2 is not installed", "apt-get install -y sasl2-bin (or " + INSTALL + ")",
                     ServerKit.isCi());
@@ -92,8 +99,57 @@ public final class CyrusServer extends ExtractedPop3Server {
         if (!users().containsKey(user)) {
             throw new IllegalArgumentException("unknown user: " + user);
         }
-        ServerKit.run(Duration.ofSeconds(30), rfc822, root, "/usr/bin/env", "LD_LIBRARY_PATH=" + libraryPath(),
-                tree.resolve(BIN + "deliver").toString(), "-C", conf.toString(), user);
+        // LMTP to lmtpd's private socket, as Cyrus's own deliver does, without a process per message
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(root.resolve("socket/lmtp")))) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
+            OutputStream out = Channels.newOutputStream(channel);
+            lmtpReply(in, "220");
+            lmtp(out, in, "LHLO localhost", "250");
+            lmtp(out, in, "MAIL FROM:<sender@example.com>", "250");
+            lmtp(out, in, "RCPT TO:<" + user + ">", "250");
+            lmtp(out, in, "DATA", "354");
+            out.write(dotStuffed(rfc822));
+            lmtp(out, in, ".", "250");
+            lmtp(out, in, "QUIT", "221");
+        }
+    }
+
+    /** The message with CRLF line ends and leading dots doubled (RFC 5321 4.5.2). */
+    private static byte[] dotStuffed(byte[] rfc822) {
+        String text = new String(rfc822, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        StringBuilder data = new StringBuilder(text.length() + 64);
+        for (String line : text.split("\n", -1)) {
+            data.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+        }
+        return data.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void lmtp(OutputStream out, InputStream in, String command, String expected) throws IOException {
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        lmtpReply(in, expected);
+    }
+
+    /** Reads a (multi-line) LMTP reply and checks its code. */
+    private static void lmtpReply(InputStream in, String expected) throws IOException {
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                if (c != '\r' && line.length() < 1000) {
+                    line.append((char) c);
+                }
+            }
+            if (c < 0 || !line.toString().startsWith(expected)) {
+                throw new IOException("lmtpd answered '" + line + "', expected " + expected);
+            }
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return;
+            }
+        }
     }
 
     @Override
