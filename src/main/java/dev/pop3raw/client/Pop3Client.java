@@ -307,10 +307,10 @@ public final class Pop3Client implements Closeable {
      * @param password      the password, or {@code null} when a token provider is used
      * @param tokenProvider supplies OAuth2 tokens for XOAUTH2 / OAUTHBEARER, or {@code null}
      * @param mechanism     {@code auto}, {@code USER} (USER/PASS), {@code APOP}, or a SASL mechanism name
-     *                      ({@code PLAIN}, {@code LOGIN}, {@code CRAM-MD5}, {@code SCRAM-SHA-256}, {@code XOAUTH2},
-     *                      {@code OAUTHBEARER}). With {@code auto}: the strongest SASL mechanism the server offers
-     *                      for these credentials (token: OAUTHBEARER, XOAUTH2; password: SCRAM-SHA-256, CRAM-MD5,
-     *                      PLAIN, LOGIN), APOP rather than a cleartext password when the greeting allows it, and
+     *                      ({@code PLAIN}, {@code LOGIN}, {@code CRAM-MD5}, {@code CRAM-SHA1}, {@code CRAM-SHA256},
+     *                      {@code SCRAM-SHA-256}, {@code XOAUTH2}, {@code OAUTHBEARER}). With {@code auto}: the
+     *                      strongest SASL mechanism the server offers for these credentials (token: OAUTHBEARER,
+     *                      XOAUTH2; password: SCRAM-SHA-256, CRAM-SHA256, CRAM-SHA1, CRAM-MD5, PLAIN, LOGIN), APOP rather than a cleartext password when the greeting allows it, and
      *                      USER/PASS when the server offers no SASL.
      */
     public String login(String username, String password, AccessTokenProvider tokenProvider, String mechanism)

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the Dovecot binary and decides what a test does when it is missing.
@@ -46,7 +44,7 @@ public final class DovecotAvailability {
 
     /** Whether this run is a CI run, i.e. the environment variable {@code CI} is {@code "true"}. */
     public static boolean isCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return ServerKit.isCi();
     }
 
     /**
@@ -61,12 +59,8 @@ public final class DovecotAvailability {
         if (binary.isPresent()) {
             return binary.get();
         }
-        String message = "Dovecot is not installed (looked in $DOVECOT_BINARY, /usr/sbin, /usr/local/sbin and PATH); "
-                + "install it with: apt-get install -y dovecot-core dovecot-pop3d";
-        if (ci) {
-            Assertions.fail(message + " -- CI=true, so a missing Dovecot fails the test instead of skipping it");
-        }
-        Assumptions.assumeTrue(false, message + " -- skipping (set CI=true to make this a failure)");
+        ServerKit.missing("Dovecot is not installed (looked in $DOVECOT_BINARY, /usr/sbin, /usr/local/sbin and PATH)",
+                "apt-get install -y dovecot-core dovecot-pop3d", ci);
         throw new AssertionError("unreachable");
     }
 }

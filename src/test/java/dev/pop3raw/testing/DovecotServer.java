@@ -1,12 +1,8 @@
 package dev.pop3raw.testing;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,28 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A private Dovecot POP3 server on loopback, for integration tests and benchmarks.
@@ -73,7 +60,7 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Runs as root (CI): the mail processes run as {@code nobody} (or {@link Options#mailUser(String)}),
  * which owns the Maildirs. Not as root: everything runs as the current user (that path is untested).
  */
-public final class DovecotServer implements AutoCloseable {
+public final class DovecotServer extends LoopbackPop3Server {
 
     /** Auth mechanisms requested by default; all of them are accepted by Dovecot 2.3.19. */
     public static final List<String> DEFAULT_AUTH_MECHANISMS =
@@ -82,7 +69,7 @@ public final class DovecotServer implements AutoCloseable {
     /** The format of the per-session logout line (Dovecot's default, written out explicitly). */
     public static final String LOGOUT_FORMAT = "top=%t/%p, retr=%r/%b, del=%d/%m, size=%s";
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = ServerKit.HOST;
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@+-]+");
     private static final AtomicLong DELIVERY_COUNTER = new AtomicLong();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -174,14 +161,11 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
-    private final Path root;
     private final Path binary;
     private final Path confFile;
     private final Path passwdDir;
     private final Path logFile;
     private final Path stdoutFile;
-    private final Path certFile;
-    private final X509Certificate certificate;
     private final String instanceName;
     private final int mailUid;
     private final int mailGid;
@@ -189,30 +173,27 @@ public final class DovecotServer implements AutoCloseable {
     private final Map<String, String> users = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
-    private int pop3Port;
-    private int pop3sPort;
     private Process process;
 
     private DovecotServer(Path binary, Path root, Options options) throws IOException {
+        // the key is read by Dovecot's config process, which runs as root: ServerKit keeps it private
+        super(root);
         this.binary = binary;
-        this.root = root;
         this.confFile = root.resolve("dovecot.conf");
         this.passwdDir = root.resolve("passwd.d");
         this.logFile = root.resolve("dovecot.log");
         this.stdoutFile = root.resolve("dovecot.stdout");
-        this.certFile = root.resolve("cert.pem");
         this.instanceName = "p3rtest" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
         int currentUid = (Integer) Files.getAttribute(root, "unix:uid");
         this.asRoot = currentUid == 0;
         if (asRoot) {
-            int[] ids = lookupSystemUser(options.mailUser);
+            int[] ids = ServerKit.lookupSystemUser(options.mailUser);
             this.mailUid = ids[0];
             this.mailGid = ids[1];
         } else {
             this.mailUid = currentUid;
             this.mailGid = (Integer) Files.getAttribute(root, "unix:gid");
         }
-        this.certificate = makeCertificate();
         this.shutdownHook = new Thread(this::closeFromShutdownHook, "dovecot-" + instanceName + "-shutdown");
     }
 
@@ -253,21 +234,6 @@ public final class DovecotServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ API
 
-    /** Always {@code 127.0.0.1}. */
-    public String host() {
-        return HOST;
-    }
-
-    /** Plain POP3 port (STLS offered). */
-    public int pop3Port() {
-        return pop3Port;
-    }
-
-    /** Implicit-TLS POP3S port. */
-    public int pop3sPort() {
-        return pop3sPort;
-    }
-
     /** Users and passwords known to the server. */
     public synchronized Map<String, String> users() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(users));
@@ -291,7 +257,7 @@ public final class DovecotServer implements AutoCloseable {
         }
         writePasswd(name);
         if (!isNew) {
-            sleep(1100); // let Dovecot's once-per-second passwd-file check see the new mtime
+            ServerKit.sleep(1100); // let Dovecot's once-per-second passwd-file check see the new mtime
         }
     }
 
@@ -399,44 +365,9 @@ public final class DovecotServer implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Dovecot log did not contain '" + needle + "' within " + timeout
-                        + "; log tail:\n" + tail(text, 30));
+                        + "; log tail:\n" + ServerKit.tail(text, 30));
             }
-            sleep(50);
-        }
-    }
-
-    /** A fresh SSLContext that trusts exactly this server's certificate (and nothing else). */
-    public SSLContext sslContext() {
-        try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("dovecot-" + instanceName, certificate);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot build SSLContext", e);
-        }
-    }
-
-    /** The self-signed server certificate (CN=localhost, SAN IP:127.0.0.1 and DNS:localhost). */
-    public X509Certificate certificate() {
-        return certificate;
-    }
-
-    /** PEM file of the server certificate. */
-    public Path certificateFile() {
-        return certFile;
-    }
-
-    /** SHA-256 of the DER-encoded server certificate, lowercase hex without separators. */
-    public String certificateSha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
+            ServerKit.sleep(50);
         }
     }
 
@@ -481,7 +412,7 @@ public final class DovecotServer implements AutoCloseable {
     private void launch(Options options) throws IOException {
         String lastFailure = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
-            int[] ports = freePorts(2);
+            int[] ports = ServerKit.freePorts(2);
             pop3Port = ports[0];
             pop3sPort = ports[1];
             Files.writeString(confFile, config(options));
@@ -512,7 +443,7 @@ public final class DovecotServer implements AutoCloseable {
                 return "dovecot exited with status " + process.exitValue() + " before listening; " + diagnostics();
             }
             try {
-                String greeting = readGreeting(pop3Port);
+                String greeting = ServerKit.readGreeting(pop3Port);
                 if (!greeting.startsWith("+OK")) {
                     return "unexpected POP3 greeting '" + greeting + "'; " + diagnostics();
                 }
@@ -523,28 +454,12 @@ public final class DovecotServer implements AutoCloseable {
             } catch (IOException e) {
                 lastError = e.toString();
             }
-            sleep(50);
+            ServerKit.sleep(50);
         }
         return "dovecot did not answer on " + HOST + ":" + pop3Port + " and :" + pop3sPort + " within " + timeout
                 + " (last error: " + lastError + "); " + diagnostics();
     }
 
-    private String readGreeting(int port) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, port), 500);
-            s.setSoTimeout(2000);
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n' && line.length() < 512) {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-            return line.toString();
-        }
-    }
 
     private String diagnostics() {
         String stdout = "";
@@ -555,8 +470,8 @@ public final class DovecotServer implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort
         }
-        return "config " + confFile + "\n--- dovecot stdout/stderr:\n" + tail(stdout, 20)
-                + "\n--- dovecot log tail:\n" + tail(logText(), 30);
+        return "config " + confFile + "\n--- dovecot stdout/stderr:\n" + ServerKit.tail(stdout, 20)
+                + "\n--- dovecot log tail:\n" + ServerKit.tail(logText(), 30);
     }
 
     /**
@@ -567,55 +482,12 @@ public final class DovecotServer implements AutoCloseable {
      * committed what was committed). The master goes first so that it cannot respawn the children.
      */
     private void killProcesses() {
-        Process p = process;
-        if (p != null) {
-            List<ProcessHandle> children = p.descendants().toList();
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            children.forEach(ProcessHandle::destroyForcibly);
-            awaitExit(children);
-        }
+        ServerKit.killTree(process);
         // Children we did not see: Dovecot titles them "dovecot-<instance_name>/<service>", and one forked
         // but not yet exec'd still has the master's command line, which names our config file.
         sweepInstanceProcesses();
     }
 
-    private static void awaitExit(List<ProcessHandle> handles) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (ProcessHandle h : handles) {
-            while (isRunning(h) && System.nanoTime() < deadline) {
-                h.destroyForcibly();
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether a process still runs. A zombie does not: it holds no port, file or memory any more, it only
-     * waits to be reaped by init (our killed master's children are re-parented there, and init here may
-     * take a second or two to reap them), and {@link ProcessHandle#isAlive()} still calls it alive.
-     */
-    static boolean isRunning(ProcessHandle h) {
-        if (!h.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.ISO_8859_1);
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (IOException e) {
-            return Files.exists(Path.of("/proc", Long.toString(h.pid()))) || !Files.isDirectory(Path.of("/proc"));
-        }
-    }
 
     private void sweepInstanceProcesses() {
         Path proc = Path.of("/proc");
@@ -639,7 +511,7 @@ public final class DovecotServer implements AutoCloseable {
                 // process gone or not readable
             }
         });
-        awaitExit(strays);
+        ServerKit.awaitExit(strays);
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {
@@ -762,78 +634,11 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void own(Path p, String perms) throws IOException {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
-        if (asRoot) {
-            Files.setAttribute(p, "unix:gid", mailGid);
-            Files.setAttribute(p, "unix:uid", mailUid);
-        }
+        ServerKit.own(p, perms, asRoot ? new int[] {mailUid, mailGid} : null);
     }
 
-    private X509Certificate makeCertificate() throws IOException {
-        Path key = root.resolve("key.pem");
-        List<String> cmd = List.of(openssl(), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", key.toString(), "-out", certFile.toString(), "-days", "7",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
-        Path out = root.resolve("openssl.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("openssl req timed out");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while generating the certificate", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("openssl req failed (" + p.exitValue() + "): " + Files.readString(out));
-        }
-        // the key is read by Dovecot's config process, which runs as root: keep it private
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(certFile))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (java.security.cert.CertificateException e) {
-            throw new IOException("cannot read generated certificate", e);
-        }
-    }
-
-    private static String openssl() {
-        for (String candidate : List.of("/usr/bin/openssl", "/usr/local/bin/openssl")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "openssl";
-    }
 
     // ------------------------------------------------------------------------------------- helpers
-
-    /** uid and gid of a system user from /etc/passwd; tries {@code preferred}, then nobody, then mail. */
-    private static int[] lookupSystemUser(String preferred) throws IOException {
-        List<String> names = new ArrayList<>();
-        if (preferred != null) {
-            names.add(preferred);
-        }
-        names.add("nobody");
-        names.add("mail");
-        List<String> lines = Files.readAllLines(Path.of("/etc/passwd"));
-        for (String name : names) {
-            for (String line : lines) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 4 && f[0].equals(name)) {
-                    int uid = Integer.parseInt(f[2]);
-                    if (uid != 0) {
-                        return new int[] {uid, Integer.parseInt(f[3])};
-                    }
-                }
-            }
-            if (preferred != null && name.equals(preferred)) {
-                throw new IOException("system user '" + preferred + "' not found in /etc/passwd (or is root)");
-            }
-        }
-        throw new IOException("no usable mail user: neither 'nobody' nor 'mail' is in /etc/passwd");
-    }
 
     private static void checkUser(String name) {
         if (name == null || !USER_NAME.matcher(name).matches()) {
@@ -863,37 +668,8 @@ public final class DovecotServer implements AutoCloseable {
         return result;
     }
 
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
-    }
 
-    static String tail(String text, int lines) {
-        String[] all = text.split("\n", -1);
-        int from = Math.max(0, all.length - lines - 1);
-        return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
-    }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     private static void deleteTree(Path dir) {
         TempTrees.delete(dir);

@@ -282,7 +282,7 @@ class DovecotServerTest {
         s.close();
         s.close(); // idempotent
         for (ProcessHandle h : tree) {
-            assertFalse(DovecotServer.isRunning(h), "still running: " + h.pid());
+            assertFalse(ServerKit.isRunning(h), "still running: " + h.pid());
         }
         assertFalse(Files.exists(conf.getParent()), "temp dir deleted");
         assertEquals(-1, s.pid());
@@ -299,7 +299,7 @@ class DovecotServerTest {
         String u = w.command("USER " + user);
         assertTrue(u.startsWith("+OK"), u);
         String p = w.command("PASS " + password);
-        assertTrue(p.startsWith("+OK"), () -> p + "\n" + DovecotServer.tail(server.logText(), 15));
+        assertTrue(p.startsWith("+OK"), () -> p + "\n" + ServerKit.tail(server.logText(), 15));
     }
 
     private static Map<String, Integer> uidl(Wire w) throws IOException {

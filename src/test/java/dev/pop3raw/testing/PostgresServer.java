@@ -1,8 +1,6 @@
 package dev.pop3raw.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -92,12 +87,8 @@ public final class PostgresServer implements AutoCloseable {
         if (dir.isPresent()) {
             return dir.get();
         }
-        String message = "PostgreSQL is not installed (looked in $PG_BINDIR and /usr/lib/postgresql/*/bin); "
-                         + "install it with: apt-get install -y postgresql";
-        if (DovecotAvailability.isCi()) {
-            Assertions.fail(message + " -- CI=true, so a missing PostgreSQL fails the test instead of skipping it");
-        }
-        Assumptions.assumeTrue(false, message + " -- skipping (set CI=true to make this a failure)");
+        ServerKit.missing("PostgreSQL is not installed (looked in $PG_BINDIR and /usr/lib/postgresql/*/bin)",
+                "apt-get install -y postgresql", ServerKit.isCi());
         throw new AssertionError("unreachable");
     }
 
@@ -216,35 +207,15 @@ public final class PostgresServer implements AutoCloseable {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         cmd.addAll(List.of(command));
-        Path out = Files.createTempFile("pop3raw-pg-cmd-", ".out");
         try {
-            Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            boolean done;
-            try {
-                done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-                throw new IOException("interrupted: " + cmd, e);
-            }
-            if (!done) {
-                p.destroyForcibly();
-                throw new IOException("timed out after " + timeout + ": " + cmd + "\n" + Files.readString(out));
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("exit code " + p.exitValue() + ": " + cmd + "\n" + Files.readString(out) + "\n"
-                                      + logTail());
-            }
-        } finally {
-            Files.deleteIfExists(out);
+            ServerKit.run(timeout, null, Path.of("/"), cmd.toArray(String[]::new));
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\n" + logTail(), e);
         }
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        }
+        return ServerKit.freePorts(1)[0];
     }
 
     private static void deleteTree(Path dir) {

@@ -12,17 +12,18 @@ import java.util.stream.Collectors;
  * <p>
  * Strength order: with a token provider OAUTHBEARER, then XOAUTH2 (tokens are what the user configured
  * them for, and OAuth servers often disable passwords); with a password SCRAM-SHA-256 (mutual
- * authentication, nothing replayable), CRAM-MD5 (nothing replayable), PLAIN, then LOGIN (both send the
- * password; PLAIN is a standard, LOGIN a legacy fallback).
+ * authentication, nothing replayable), CRAM-SHA256, CRAM-SHA1, CRAM-MD5 (nothing replayable; the stronger HMAC
+ * first), PLAIN, then LOGIN (both send the password; PLAIN is a standard, LOGIN a legacy fallback).
  */
 public final class SaslMechanisms {
 
     private static final List<String> TOKEN_MECHANISMS = List.of(OAuthBearerMechanism.NAME, XOAuth2Mechanism.NAME);
     private static final List<String> PASSWORD_MECHANISMS = List.of(
-            ScramSha256Mechanism.NAME, CramMd5Mechanism.NAME, PlainMechanism.NAME, LoginMechanism.NAME);
-    private static final List<String> SUPPORTED = List.of(
-            OAuthBearerMechanism.NAME, XOAuth2Mechanism.NAME, ScramSha256Mechanism.NAME, CramMd5Mechanism.NAME,
+            ScramSha256Mechanism.NAME, CramMechanism.CRAM_SHA256, CramMechanism.CRAM_SHA1, CramMechanism.CRAM_MD5,
             PlainMechanism.NAME, LoginMechanism.NAME);
+    private static final List<String> SUPPORTED = List.of(
+            OAuthBearerMechanism.NAME, XOAuth2Mechanism.NAME, ScramSha256Mechanism.NAME, CramMechanism.CRAM_SHA256,
+            CramMechanism.CRAM_SHA1, CramMechanism.CRAM_MD5, PlainMechanism.NAME, LoginMechanism.NAME);
 
     private SaslMechanisms() {
     }
@@ -78,8 +79,11 @@ public final class SaslMechanisms {
                         forceTokenRefresh);
             case ScramSha256Mechanism.NAME:
                 return new ScramSha256Mechanism(user, credentials.password());
-            case CramMd5Mechanism.NAME:
+            case CramMechanism.CRAM_MD5:
                 return new CramMd5Mechanism(user, credentials.password());
+            case CramMechanism.CRAM_SHA1:
+            case CramMechanism.CRAM_SHA256:
+                return new CramMechanism(upper, user, credentials.password());
             case PlainMechanism.NAME:
                 return new PlainMechanism(user, credentials.password());
             default:

@@ -25,7 +25,8 @@ class SaslMechanismsTest {
 
     @Test
     void listsSupportedNamesStrongestFirst() {
-        assertEquals(List.of("OAUTHBEARER", "XOAUTH2", "SCRAM-SHA-256", "CRAM-MD5", "PLAIN", "LOGIN"),
+        assertEquals(List.of("OAUTHBEARER", "XOAUTH2", "SCRAM-SHA-256", "CRAM-SHA256", "CRAM-SHA1", "CRAM-MD5", "PLAIN",
+                "LOGIN"),
                 SaslMechanisms.supportedNames());
     }
 
@@ -34,6 +35,8 @@ class SaslMechanismsTest {
         assertInstanceOf(PlainMechanism.class, SaslMechanisms.create("plain", PASSWORD));
         assertInstanceOf(LoginMechanism.class, SaslMechanisms.create("Login", PASSWORD));
         assertInstanceOf(CramMd5Mechanism.class, SaslMechanisms.create("cram-md5", PASSWORD));
+        assertEquals("CRAM-SHA1", SaslMechanisms.create("cram-sha1", PASSWORD).name());
+        assertEquals("CRAM-SHA256", SaslMechanisms.create("Cram-Sha256", PASSWORD).name());
         assertInstanceOf(ScramSha256Mechanism.class, SaslMechanisms.create("scram-sha-256", PASSWORD));
         assertInstanceOf(XOAuth2Mechanism.class, SaslMechanisms.create("xoauth2", OAUTH));
         assertInstanceOf(OAuthBearerMechanism.class, SaslMechanisms.create("oauthBearer", OAUTH));
@@ -83,6 +86,9 @@ class SaslMechanismsTest {
     void strongestPasswordMechanism() {
         assertEquals("SCRAM-SHA-256", strongest(PASSWORD, "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256"));
         assertEquals("CRAM-MD5", strongest(PASSWORD, "LOGIN", "PLAIN", "CRAM-MD5"));
+        assertEquals("CRAM-SHA256", strongest(PASSWORD, "PLAIN", "LOGIN", "CRAM-MD5", "CRAM-SHA1", "CRAM-SHA256"),
+                "Courier's list");
+        assertEquals("CRAM-SHA1", strongest(PASSWORD, "CRAM-MD5", "CRAM-SHA1"));
         assertEquals("PLAIN", strongest(PASSWORD, "LOGIN", "PLAIN"));
         assertEquals("LOGIN", strongest(PASSWORD, "LOGIN"));
         assertEquals("SCRAM-SHA-256", strongest(PASSWORD, "scram-sha-256", "plain"), "server names in any case");
