@@ -180,7 +180,8 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * How to log in: auto (the strongest method the server offers for the credentials given), USER (USER/PASS),
-     * APOP, or a SASL mechanism name such as PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256, XOAUTH2 or OAUTHBEARER.
+     * APOP, or a SASL mechanism name such as PLAIN, LOGIN, CRAM-MD5, CRAM-SHA1, CRAM-SHA256, SCRAM-SHA-256, XOAUTH2
+     * or OAUTHBEARER.
      */
     public void setAuthMechanism(String authMechanism) {
         this.authMechanism = authMechanism;
