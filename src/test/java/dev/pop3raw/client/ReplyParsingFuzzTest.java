@@ -55,30 +55,80 @@ class ReplyParsingFuzzTest {
         listener.close();
     }
 
-    /** Accepts one connection, sends {@code wire}, half-closes, and reads whatever the client sends until it closes. */
-    private static Future<Boolean> serve(byte[] wire) {
+    /**
+     * Accepts one connection and answers like a POP3 server whose replies are the fuzzed bytes: the greeting at once,
+     * then, for each command line the client sends, the next reply cut from {@code replies}: one line, or for a
+     * multi-line command (CAPA, LIST and UIDL without argument) answered {@code +OK}, every line up to a lone
+     * {@code .} line. When the bytes run out it half-closes. Returns true once the client has closed its socket.
+     * (Sending everything at once would only test the client's check for replies nobody asked for: it refuses
+     * them before its first command, and the listing parsers would never run.)
+     */
+    private static Future<Boolean> serve(byte[] greeting, byte[] replies) {
         return serverSide.submit(() -> {
             try (Socket s = listener.accept()) {
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
-                out.write(wire);
+                out.write(greeting);
                 out.flush();
-                s.shutdownOutput();
                 InputStream in = s.getInputStream();
-                byte[] sink = new byte[4096];
-                while (in.read(sink) >= 0) {
-                    // drain the client's commands
+                int next = 0;
+                boolean open = true;
+                StringBuilder command = new StringBuilder();
+                int b;
+                while ((b = in.read()) >= 0) {
+                    if (b != '\n') {
+                        command.append((char) b);
+                        continue;
+                    }
+                    String line = command.toString().strip().toUpperCase(Locale.ROOT);
+                    command.setLength(0);
+                    if (!open) {
+                        continue;
+                    }
+                    int end = replyEnd(replies, next, line.equals("CAPA") || line.equals("LIST") || line.equals("UIDL"));
+                    out.write(replies, next, end - next);
+                    out.flush();
+                    next = end;
+                    if (next >= replies.length) {
+                        s.shutdownOutput();
+                        open = false;
+                    }
                 }
                 return true; // the client closed its socket
             }
         });
     }
 
+    /** The end (exclusive) of the reply starting at {@code from}: its status line, or up to a lone dot line. */
+    static int replyEnd(byte[] b, int from, boolean multiLine) {
+        int end = lineEnd(b, from);
+        if (!multiLine || !(end - from >= 3 && b[from] == '+' && b[from + 1] == 'O' && b[from + 2] == 'K')) {
+            return end;
+        }
+        while (end < b.length) {
+            int start = end;
+            end = lineEnd(b, start);
+            int len = end - start;
+            if (b[start] == '.' && (len == 2 && b[start + 1] == '\n' || len == 3 && b[start + 1] == '\r' && b[start + 2] == '\n')) {
+                return end;
+            }
+        }
+        return end;
+    }
+
+    private static int lineEnd(byte[] b, int from) {
+        int lf = FramingFuzzTest.indexOf(b, (byte) '\n', from);
+        return lf < 0 ? b.length : lf + 1;
+    }
+
     /**
      * (c) Any server bytes after the greeting: CAPA, then a fuzzed sequence of STAT, LIST, UIDL, listing(),
      * LIST n, UIDL n. Every failure is a Pop3Exception (an IOException); after a malformed reply or a lost
-     * connection the session is closed; parsed entries are sane (numbers positive, sizes not negative); and
-     * the client always closes its socket.
+     * connection the session is closed; and the client always closes its socket. What is returned comes from the
+     * server's bytes: STAT's numbers, message numbers (positive), sizes (-1 for none, else non-negative) and unique
+     * ids (null, or exactly a blank-delimited token the server sent) each appear in the server's bytes; a listing
+     * stays within its entry bound. These hold whether a malformed listing line fails the listing (today) or is
+     * returned as an entry without a valid number/uidl/size.
      */
     @FuzzTest(maxDuration = "15s")
     void listingAndCapa(byte[] input) throws Exception {
@@ -90,23 +140,20 @@ class ReplyParsingFuzzTest {
         }
         int[] ops = new int[lf];
         for (int i = 0; i < lf; i++) {
-            ops[i] = (input[i] & 0xFF) % 7;
+            ops[i] = ((input[i] & 0xFF) + 1) % 7; // the digits '0'..'6' are the operations 0..6, as the seeds write them
         }
         int maxEntries = 100;
         byte[] rest = java.util.Arrays.copyOfRange(input, lf + 1, input.length);
-        byte[] wire = new byte[GREETING.length + rest.length];
-        System.arraycopy(GREETING, 0, wire, 0, GREETING.length);
-        System.arraycopy(rest, 0, wire, GREETING.length, rest.length);
 
         // the only connection is to our own fake server (Jazzer's SSRF detector would flag it otherwise)
         int port = listener.getLocalPort();
         try (SilentCloseable allowed = BugDetectors.allowNetworkConnections((h, p) -> p == port)) {
-            session(wire, ops, maxEntries);
+            session(rest, ops, maxEntries, new String(rest, StandardCharsets.UTF_8));
         }
     }
 
-    private static void session(byte[] wire, int[] ops, int maxEntries) throws Exception {
-        Future<Boolean> server = serve(wire);
+    private static void session(byte[] replies, int[] ops, int maxEntries, String sent) throws Exception {
+        Future<Boolean> server = serve(GREETING, replies);
         Pop3ClientOptions options = Pop3ClientOptions.builder().tlsMode(TlsMode.NONE)
                 .readTimeout(Duration.ofSeconds(5)).maxLineLength(512).maxListingEntries(maxEntries).build();
         Pop3Client pop = null;
@@ -118,7 +165,7 @@ class ReplyParsingFuzzTest {
                     break;
                 }
                 try {
-                    run(pop, op, maxEntries);
+                    run(pop, op, maxEntries, sent);
                 } catch (Pop3ErrorResponseException e) {
                     // -ERR: the session stays usable
                     assertNotNull(e.serverText());
@@ -141,38 +188,64 @@ class ReplyParsingFuzzTest {
 
     private static final byte[] GREETING = "+OK fuzz\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static void run(Pop3Client pop, int op, int maxEntries) throws IOException {
+    private static void run(Pop3Client pop, int op, int maxEntries, String sent) throws IOException {
         switch (op) {
             case 0 -> {
                 MailboxStatus st = pop.stat();
-                assertTrue(st.messageCount() >= 0 || st.messageCount() < 0); // any int: documented as the server's
+                assertTrue(st.messageCount() >= 0 && st.sizeOctets() >= 0, "STAT " + st);
+                assertSent(sent, Integer.toString(st.messageCount()), "STAT count");
+                assertSent(sent, Long.toString(st.sizeOctets()), "STAT size");
             }
-            case 1 -> checkListing(pop.list(), maxEntries, false);
-            case 2 -> checkListing(pop.uidl(), maxEntries, true);
-            case 3 -> checkListing(pop.listing(), maxEntries, false);
-            case 4 -> checkEntry(pop.list(1), false);
-            case 5 -> checkEntry(pop.uidl(1), true);
+            case 1 -> checkListing(pop.list(), maxEntries, false, sent);
+            case 2 -> checkListing(pop.uidl(), maxEntries, true, sent);
+            case 3 -> checkListing(pop.listing(), maxEntries, false, sent);
+            case 4 -> checkEntry(pop.list(1), false, sent);
+            case 5 -> checkEntry(pop.uidl(1), true, sent);
             default -> exercise(pop.capa());
         }
     }
 
-    private static void checkListing(List<MessageInfo> listing, int maxEntries, boolean uidl) {
+    private static void checkListing(List<MessageInfo> listing, int maxEntries, boolean uidl, String sent) {
         assertTrue(listing.size() <= maxEntries, "listing over its bound");
         for (MessageInfo m : listing) {
-            checkEntry(m, uidl);
+            checkEntry(m, uidl, sent);
         }
     }
 
-    private static void checkEntry(MessageInfo m, boolean uidl) {
+    /** {@code uidlOnly}: an entry of UIDL (no size); else of LIST or listing() (a size, maybe a uidl). */
+    private static void checkEntry(MessageInfo m, boolean uidlOnly, String sent) {
         assertTrue(m.number() >= 1, "message number " + m.number());
-        if (uidl) {
-            assertEquals(-1, m.size());
-            assertNotNull(m.uidl());
-            assertTrue(!m.uidl().isEmpty() && m.uidl().indexOf(' ') < 0, "uidl '" + m.uidl() + "'");
-            m.hasValidUidl();
-        } else {
+        assertSent(sent, Integer.toString(m.number()), "message number");
+        if (uidlOnly) {
+            assertEquals(-1, m.size(), "UIDL entries have no size");
+        } else if (m.size() != -1) {
             assertTrue(m.size() >= 0, "size " + m.size());
+            assertSent(sent, Long.toString(m.size()), "size");
         }
+        if (m.uidl() != null) {
+            assertTrue(!m.uidl().isEmpty() && m.uidl().indexOf(' ') < 0, "uidl '" + m.uidl() + "'");
+            assertTrue(sentAsToken(sent, m.uidl()), "uidl '" + m.uidl() + "' is not a token the server sent");
+        }
+        if (m.hasValidUidl()) {
+            String u = m.uidl();
+            assertTrue(u != null && u.length() >= 1 && u.length() <= 70
+                       && u.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7E), "valid uidl '" + u + "'");
+        }
+    }
+
+    private static void assertSent(String sent, String digits, String what) {
+        assertTrue(sent.contains(digits), what + " " + digits + " is not in what the server sent");
+    }
+
+    /** Whether {@code token} occurs in {@code sent} delimited by blanks (or line ends, or the ends). */
+    static boolean sentAsToken(String sent, String token) {
+        for (int i = sent.indexOf(token); i >= 0; i = sent.indexOf(token, i + 1)) {
+            int after = i + token.length();
+            if ((i == 0 || sent.charAt(i - 1) <= ' ') && (after == sent.length() || sent.charAt(after) <= ' ')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void exercise(Capabilities c) {
