@@ -255,7 +255,7 @@ class ClusterFailoverTest {
         nodes.start("b", common);
         long deadline = System.currentTimeMillis() + 150_000;
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
-        Thread.sleep(1500); // a few more polls of both nodes: nothing may be processed again
+        awaitMoreLogins(6); // more polls of both nodes (counted at Dovecot): nothing may be processed again
         counts = processedCounts();
         report("active-active, pop3_lock_session=" + lockSession, uidls, counts, t0);
         assertExactlyOnce(uidls, counts);
@@ -297,9 +297,29 @@ class ClusterFailoverTest {
             }
             counts = now;
         }
-        // some more polls: a message processed twice would show now
-        Thread.sleep(1000);
+        // some more polls (counted at Dovecot, not waited for by the clock): a message processed twice would show now
+        awaitMoreLogins(4);
         return processedCounts();
+    }
+
+    /** Waits until Dovecot has logged {@code n} more logins of the mailbox's user than now. */
+    private void awaitMoreLogins(int n) throws Exception {
+        int target = logins() + n;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (logins() < target && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(logins() >= target, "the nodes stopped polling: " + logins() + " logins, expected " + target);
+    }
+
+    private int logins() {
+        String needle = "Login: user=<" + USER + ">";
+        String log = dovecot.logText();
+        int count = 0;
+        for (int i = log.indexOf(needle); i >= 0; i = log.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private int awaitMailboxCount(int expected, long deadline) throws Exception {
