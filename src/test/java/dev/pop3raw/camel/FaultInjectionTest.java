@@ -335,7 +335,7 @@ class FaultInjectionTest extends CamelTestSupport {
             if (x < 0.05) {
                 return Plan.REFUSE;
             }
-            if (x < 0.85) {
+            if (x < 0.80) {
                 // the k-th RETR of the session, inside its reply (or in its terminating dot line, if shorter), or on
                 // its command line; gated: the cut waits there until the route has completed a message of this session
                 int k = 2 + r.nextInt(Math.max(1, Math.min(40, unrouted) - 1));
@@ -344,16 +344,16 @@ class FaultInjectionTest extends CamelTestSupport {
             }
             return loginOrListing(r); // before any RETR: no DELE/QUIT cut here (it would come after all the RETRs)
         }
-        if (x < 0.35) {
-            return Plan.PASS;
+        if (x < 0.30) {
+            return Plan.PASS; // uncut sessions commit the deletions
         }
-        if (x < 0.40) {
+        if (x < 0.35) {
             return Plan.REFUSE;
         }
-        if (x < 0.70) {
+        if (x < 0.55) {
             return randomOffset(r, fullC2S, fullS2C);
         }
-        return r.nextBoolean() ? loginOrListing(r) : deleOrQuit(r);
+        return x < 0.70 ? loginOrListing(r) : deleOrQuit(r);
     }
 
     private static Plan randomOffset(Random r, long fullC2S, long fullS2C) {
@@ -363,8 +363,9 @@ class FaultInjectionTest extends CamelTestSupport {
 
     private static Plan loginOrListing(Random r) {
         // what the consumer sends to this Dovecot (SASL: AUTH, no USER/PASS; UIDL and LIST, no STAT)
-        String[] commands = { "GREETING", "CAPA", "AUTH", "UIDL", "LIST" };
-        String command = commands[r.nextInt(commands.length)];
+        String[] login = { "GREETING", "CAPA", "AUTH" };
+        String[] listing = { "UIDL", "LIST" };
+        String command = r.nextBoolean() ? login[r.nextInt(login.length)] : listing[r.nextInt(listing.length)];
         boolean clientSide = !command.equals("GREETING") && r.nextBoolean();
         long offset = clientSide ? r.nextInt(8) : r.nextInt(command.equals("UIDL") || command.equals("LIST") ? 3000 : 40);
         return Plan.cutAtCommand(clientSide, command, 1, offset);
