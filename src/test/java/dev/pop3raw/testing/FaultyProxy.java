@@ -38,7 +38,8 @@ public final class FaultyProxy implements AutoCloseable {
      * orderly FIN. {@code atCommand}/{@code atOccurrence}/{@code atOffset}/{@code atClientSide}: a cut placed by the
      * protocol rather than by a byte count: {@code atOffset} bytes into the {@code atOccurrence}-th (1-based)
      * {@code atCommand} line the client sends (client to server), or into the server's reply to it (server to client;
-     * {@code "GREETING"} names the greeting). A cut beyond the end of what is sent never happens.
+     * {@code "GREETING"} names the greeting); a line or reply shorter than the offset is cut just before its last LF.
+     * A cut whose command is never sent never happens.
      */
     public record Plan(boolean refuse, long clientToServerCut, long serverToClientCut, String dropOnClientLine,
                        boolean reset, String atCommand, int atOccurrence, long atOffset, boolean atClientSide,
@@ -531,7 +532,8 @@ public final class FaultyProxy implements AutoCloseable {
                         }
                         long keep = line.length();
                         if (atCommand != null && commandLine(c, line, atCommand)) {
-                            keep = Math.min(keep, Math.max(0, c.plan.atOffset));
+                            // offset bytes into the line; a line shorter than that is cut just before its LF
+                            keep = Math.min(keep - 1, Math.max(0, c.plan.atOffset));
                         }
                         if (cutAt >= 0 && counter.get() + keep >= cutAt) {
                             keep = cutAt - counter.get();
