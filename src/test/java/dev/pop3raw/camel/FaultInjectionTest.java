@@ -50,8 +50,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Dovecot's Maildir must all be in the set of successfully processed ids;</li>
  * <li>with an idempotent repository (shared across the restarts), no message is processed twice.</li>
  * </ul>
+ * Where the cuts land is recorded by the proxy ({@link FaultyProxy.Cut}: the stream cut, FIN or RST, the protocol
+ * position) and by the route (how many messages the cut session had routed), and asserted per scenario: cuts in both
+ * directions with both FIN and RST, in the login, the listing, inside a RETR reply of a session that had already
+ * routed messages, and at DELE/QUIT ({@link Placements}). The counts are printed
+ * ({@code fault injection [mode] seed ...: N cuts: {...}}).
+ * <p>
  * Tunable with system properties (for longer runs): {@code pop3raw.faults.seed}, {@code pop3raw.faults.cuts} (cuts
- * that must really happen per scenario), {@code pop3raw.faults.messages}, {@code pop3raw.faults.timeoutSeconds}
+ * that must really happen per scenario, default 50: 200 for the class; {@code -Dpop3raw.faults.cuts=250} runs 1,000), {@code pop3raw.faults.messages}, {@code pop3raw.faults.timeoutSeconds}
  * (per scenario), {@code pop3raw.faults.restartEvery} (restart the route after that many connections).
  */
 class FaultInjectionTest extends CamelTestSupport {
@@ -62,7 +68,7 @@ class FaultInjectionTest extends CamelTestSupport {
     private static final Pattern FAULT_ID = Pattern.compile("X-Fault-Id: (m-\\d+)\r\n");
 
     private static final long SEED = Long.getLong("pop3raw.faults.seed", 20251125L);
-    private static final int CUTS = Integer.getInteger("pop3raw.faults.cuts", 30);
+    private static final int CUTS = Integer.getInteger("pop3raw.faults.cuts", 50);
     private static final int MESSAGES = Integer.getInteger("pop3raw.faults.messages", 300);
     private static final int TIMEOUT_SECONDS = Integer.getInteger("pop3raw.faults.timeoutSeconds", 90);
     private static final int RESTART_EVERY = Integer.getInteger("pop3raw.faults.restartEvery", 7);
@@ -145,6 +151,8 @@ class FaultInjectionTest extends CamelTestSupport {
         final AtomicInteger routeFailures = new AtomicInteger();
         final AtomicInteger pollErrors = new AtomicInteger();
         final AtomicInteger checks = new AtomicInteger();
+        final Map<Integer, AtomicInteger> routedInConnection = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> routedAtCut = new ConcurrentHashMap<>();
 
         Outcome(String mode, Map<String, String> idByUidl) {
             this.mode = mode;
@@ -168,6 +176,11 @@ class FaultInjectionTest extends CamelTestSupport {
             assertTrue(twice.isEmpty(), mode + ": routed more than once: " + twice);
         }
 
+        int routedIn(int connection) {
+            AtomicInteger n = routedInConnection.get(connection);
+            return n == null ? 0 : n.get();
+        }
+
         long duplicates() {
             return attempts.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).count();
         }
@@ -188,25 +201,31 @@ class FaultInjectionTest extends CamelTestSupport {
         Outcome outcome = new Outcome(mode, idByUidl);
         Path maildir = dovecot.maildir(USER);
 
-        // the proxy: cut with probability 0.6 until CUTS cuts really happened; offsets within the last full session
+        // the proxy: until CUTS cuts really happened, most connections get a cut, half of them with a TCP reset. Some are
+        // random byte offsets (either way, within the last full session), most are placed by the protocol: inside the
+        // k-th RETR reply or on the k-th RETR line while messages remain to be routed (so that cuts land in sessions
+        // that have routed messages), and in the login, the listing, DELE and QUIT.
         Random cutRandom = new Random(seed * 31 + 7);
         AtomicLong lastFullC2S = new AtomicLong(64 + 12L * messages);
         AtomicLong lastFullS2C = new AtomicLong(totalOctets + 64L * messages);
         proxy = FaultyProxy.start(dovecot.host(), dovecot.pop3Port());
+        proxy.gate(c -> outcome.routedIn(c.index()) > 0);
         proxy.planner(index -> {
-            if (proxy.cutCount() >= CUTS || cutRandom.nextDouble() >= 0.6) {
+            if (proxy.cutCount() >= CUTS) {
                 return Plan.PASS;
             }
-            double kind = cutRandom.nextDouble();
-            if (kind < 0.05) {
-                return Plan.REFUSE;
+            int unrouted = messages - outcome.successes.size();
+            if (unrouted > 0 && proxy.cutCount() >= CUTS * 6 / 10) {
+                return Plan.PASS; // the rest of the cuts for the sessions after the routing: DELE, QUIT, the listing
             }
-            if (kind < 0.45) {
-                return Plan.cutClientToServer((long) (cutRandom.nextDouble() * (lastFullC2S.get() * 1.1 + 10)));
-            }
-            return Plan.cutServerToClient((long) (cutRandom.nextDouble() * (lastFullS2C.get() * 1.1 + 10)));
+            Plan plan = plan(cutRandom, unrouted, lastFullC2S.get(), lastFullS2C.get());
+            return plan.cuts() && cutRandom.nextBoolean() ? plan.withReset() : plan;
         });
         proxy.onClosed(c -> {
+            if (c.wasCut()) {
+                // what the route had completed in this connection when it was cut
+                outcome.routedAtCut.put(c.index(), outcome.routedIn(c.index()));
+            }
             if (!c.plan().cuts()) {
                 lastFullC2S.set(Math.max(c.clientToServerBytes(), 20));
                 lastFullS2C.set(Math.max(c.serverToClientBytes(), 20));
@@ -247,6 +266,9 @@ class FaultInjectionTest extends CamelTestSupport {
                         throw new IllegalStateException("no X-Fault-Id in " + e.getExchangeId());
                     }
                     String id = m.group(1);
+                    // one consumer, one session at a time: this exchange came through the newest connection
+                    outcome.routedInConnection.computeIfAbsent(proxy.connectionCount() - 1, k -> new AtomicInteger())
+                            .incrementAndGet();
                     outcome.attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                     if (routeFailure > 0 && failRandom.nextDouble() < routeFailure) {
                         outcome.routeFailures.incrementAndGet();
@@ -288,17 +310,106 @@ class FaultInjectionTest extends CamelTestSupport {
         }
         context.getRouteController().stopRoute("faults");
         checkNothingDeletedEarly(maildir, outcome);
-        long cutC2S = proxy.connections().stream().filter(c -> c.wasCut() && c.plan().clientToServerCut() >= 0).count();
-        long cutS2C = proxy.connections().stream().filter(c -> c.wasCut() && c.plan().serverToClientCut() >= 0).count();
-        LOG.info("fault injection [{}] seed {}: {} messages, {} connections, {} cuts ({} client->server, {}"
-                 + " server->client, rest refused), {} route restarts, {} poll/exchange errors, {} injected route"
-                 + " failures, {} messages routed more than once, {} checks, {} ms",
-                mode, seed, messages, proxy.connectionCount(), proxy.cutCount(), cutC2S, cutS2C, restarts,
-                outcome.pollErrors.get(), outcome.routeFailures.get(), outcome.duplicates(), outcome.checks.get(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        assertTrue(proxy.cutCount() >= CUTS, "cuts happened");
-        assertTrue(cutC2S > 0 && cutS2C > 0, "cuts in both directions");
+        Placements placements = Placements.of(proxy.connections(), outcome.routedAtCut);
+        LOG.info("fault injection [{}] seed {}: {} messages, {} connections, {} cuts, {} route restarts, {} poll/exchange"
+                 + " errors, {} injected route failures, {} messages routed more than once, {} checks, {} ms; cuts: {}",
+                mode, seed, messages, proxy.connectionCount(), proxy.cutCount(), restarts, outcome.pollErrors.get(),
+                outcome.routeFailures.get(), outcome.duplicates(), outcome.checks.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), placements);
+        System.out.printf("fault injection [%s] seed %d: %d cuts: %s%n", mode, seed, proxy.cutCount(), placements);
+        assertTrue(proxy.cutCount() >= CUTS, "cuts happened: " + proxy.cutCount());
+        placements.assertEveryPlacementHit(mode);
         return outcome;
+    }
+
+    /**
+     * One connection's plan. {@code unrouted}: messages not yet routed successfully (while some are, most cuts go into
+     * the RETR replies of the session, after its first messages).
+     */
+    private static Plan plan(Random r, int unrouted, long fullC2S, long fullS2C) {
+        double x = r.nextDouble();
+        if (unrouted > 0) {
+            // no uncut session while messages remain (one would route them all), and no random offset (one beyond
+            // the session's end lets it pass): most cuts go into the RETR replies, after the session's first
+            // messages; a RETR cut beyond the session's last RETR lets the session finish
+            if (x < 0.05) {
+                return Plan.REFUSE;
+            }
+            if (x < 0.80) {
+                // the k-th RETR of the session, inside its reply (or in its terminating dot line, if shorter), or on
+                // its command line; gated: the cut waits there until the route has completed a message of this session
+                int k = 2 + r.nextInt(Math.max(1, Math.min(40, unrouted) - 1));
+                return (r.nextDouble() < 0.75 ? Plan.cutAtCommand(false, "RETR", k, r.nextInt(2500))
+                        : Plan.cutAtCommand(true, "RETR", k, r.nextInt(8))).withGate();
+            }
+            return loginOrListing(r); // before any RETR: no DELE/QUIT cut here (it would come after all the RETRs)
+        }
+        if (x < 0.30) {
+            return Plan.PASS; // uncut sessions commit the deletions
+        }
+        if (x < 0.35) {
+            return Plan.REFUSE;
+        }
+        if (x < 0.55) {
+            return randomOffset(r, fullC2S, fullS2C);
+        }
+        return x < 0.70 ? loginOrListing(r) : deleOrQuit(r);
+    }
+
+    private static Plan randomOffset(Random r, long fullC2S, long fullS2C) {
+        return r.nextBoolean() ? Plan.cutClientToServer((long) (r.nextDouble() * (fullC2S * 1.1 + 10)))
+                : Plan.cutServerToClient((long) (r.nextDouble() * (fullS2C * 1.1 + 10)));
+    }
+
+    private static Plan loginOrListing(Random r) {
+        // what the consumer sends to this Dovecot (SASL: AUTH, no USER/PASS; UIDL and LIST, no STAT)
+        String[] login = { "GREETING", "CAPA", "AUTH" };
+        String[] listing = { "UIDL", "LIST" };
+        String command = r.nextBoolean() ? login[r.nextInt(login.length)] : listing[r.nextInt(listing.length)];
+        boolean clientSide = !command.equals("GREETING") && r.nextBoolean();
+        long offset = clientSide ? r.nextInt(8) : r.nextInt(command.equals("UIDL") || command.equals("LIST") ? 3000 : 40);
+        return Plan.cutAtCommand(clientSide, command, 1, offset);
+    }
+
+    private static Plan deleOrQuit(Random r) {
+        boolean dele = r.nextBoolean();
+        boolean clientSide = r.nextBoolean();
+        return Plan.cutAtCommand(clientSide, dele ? "DELE" : "QUIT", dele ? 1 + r.nextInt(3) : 1, r.nextInt(clientSide ? 6 : 12));
+    }
+
+    /** Where the cuts of one scenario landed, counted per category. */
+    record Placements(Map<String, Integer> counts) {
+
+        /** Categories every scenario must hit at least once. */
+        static final List<String> REQUIRED = List.of("CLIENT_TO_SERVER/FIN", "CLIENT_TO_SERVER/RST",
+                "SERVER_TO_CLIENT/FIN", "SERVER_TO_CLIENT/RST", "LOGIN", "LISTING", "RETR_REPLY",
+                "RETR_REPLY after routing", "DELE_QUIT");
+
+        static Placements of(List<FaultyProxy.Connection> connections, Map<Integer, Integer> routedAtCut) {
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (FaultyProxy.Connection c : connections) {
+                FaultyProxy.Cut cut = c.cutRecord();
+                if (cut == null) {
+                    continue;
+                }
+                counts.merge(cut.direction() + "/" + cut.kind(), 1, Integer::sum);
+                counts.merge(cut.position().name(), 1, Integer::sum);
+                if (cut.position() == FaultyProxy.Position.RETR_REPLY && routedAtCut.getOrDefault(c.index(), 0) > 0) {
+                    counts.merge("RETR_REPLY after routing", 1, Integer::sum);
+                }
+            }
+            return new Placements(counts);
+        }
+
+        void assertEveryPlacementHit(String mode) {
+            List<String> missed = REQUIRED.stream().filter(k -> counts.getOrDefault(k, 0) == 0).toList();
+            assertTrue(missed.isEmpty(), mode + ": no cut landed at " + missed + "; cuts: " + counts);
+        }
+
+        @Override
+        public String toString() {
+            return counts.toString();
+        }
     }
 
     private static String message(int i, Random random) {

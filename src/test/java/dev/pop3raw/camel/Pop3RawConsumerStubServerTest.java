@@ -323,17 +323,26 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         assertTrue(processed.containsAll(List.of("old", "new")));
     }
 
+    /** Timer granularity between the scheduler's delay and the server's accept times. */
+    private static final long CLOCK_SLACK_MS = 20;
+
+    /** Milliseconds from the server's accept of the first session to that of the second. */
+    private long gapBetweenFirstSessions() {
+        return TimeUnit.NANOSECONDS.toMillis(stub.sessionStarts.get(1) - stub.sessionStarts.get(0));
+    }
+
     @Test
     void inUseSkipsQuietlyAndWaits() throws Exception {
         stub.add("u1", raw("locked"));
         stub.passReply = "-ERR [IN-USE] maildrop locked by another session";
         route("delete=true&inUseDelay=1500");
-        await(() -> stub.sessions.size() >= 1, "a first session");
-        Thread.sleep(800);
-        assertEquals(1, stub.sessions.size(), "no new session before inUseDelay");
+        // the server's clock: the next session begins no sooner than inUseDelay after the refused one
+        await(() -> stub.sessions.size() >= 2, "a second session");
+        long gapMs = gapBetweenFirstSessions();
+        assertTrue(gapMs >= 1500 - CLOCK_SLACK_MS, "a new session " + gapMs + " ms after [IN-USE], before inUseDelay");
         assertTrue(errors.failures.isEmpty(), "no error reported: " + errors.messages);
         assertEquals(0, endpoint().getPollFailures());
-        assertTrue(endpoint().getSkippedBusy() >= 2);
+        assertTrue(endpoint().getSkippedBusy() >= 2, "polls skipped meanwhile: " + endpoint().getSkippedBusy());
         stub.passReply = "+OK";
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
@@ -346,9 +355,10 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         stub.extraCapabilities = List.of("LOGIN-DELAY 2");
         stub.passReply = "-ERR [LOGIN-DELAY] too soon";
         route("delete=true&inUseDelay=600000");
-        await(() -> stub.sessions.size() >= 1, "a first session");
-        Thread.sleep(1200);
-        assertEquals(1, stub.sessions.size(), "not before the announced 2 s");
+        // the next session begins no sooner than the announced 2 s (and long before inUseDelay)
+        await(() -> stub.sessions.size() >= 2, "a second session");
+        long gapMs = gapBetweenFirstSessions();
+        assertTrue(gapMs >= 2000 - CLOCK_SLACK_MS, "a new session " + gapMs + " ms after [LOGIN-DELAY], before 2 s");
         stub.passReply = "+OK";
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);

@@ -95,7 +95,7 @@ class Pop3RawSecretsTest extends CamelTestSupport {
             "org.apache.camel.impl.engine.AbstractCamelContext", "org.apache.camel.impl.PreconditionHelper",
             "org.apache.camel.support.DefaultComponent", "org.apache.camel.support.EndpointHelper");
 
-    private static boolean camelCoreEndpointCreation(String line) {
+    static boolean camelCoreEndpointCreation(String line) {
         if (!line.startsWith("DEBUG ") && !line.startsWith("TRACE ")) {
             return false;
         }

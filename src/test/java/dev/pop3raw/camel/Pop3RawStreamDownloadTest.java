@@ -318,20 +318,32 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
         String raw = large("tapped", 300);
         stub.add("u1", raw);
         Map<String, byte[]> reads = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch tappedDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean completedBeforeRead = new java.util.concurrent.atomic.AtomicBoolean();
         context.getRegistry().bind("errors", errors);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(stubUri("delete=true")).routeId("pop")
-                        .process(e -> readSome(e, 5000))
+                        .process(e -> {
+                            e.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                                @Override
+                                public void onDone(org.apache.camel.Exchange exchange) {
+                                    tappedDone.countDown();
+                                }
+                            });
+                            readSome(e, 5000);
+                        })
                         .wireTap("direct:tap");
                 from("direct:tap").process(e -> {
-                    Thread.sleep(500); // the tapped exchange completes meanwhile
+                    // the tapped exchange completes first (an event, not a pause)
+                    completedBeforeRead.set(tappedDone.await(20, java.util.concurrent.TimeUnit.SECONDS));
                     reads.put("tap", readAll(e));
                 });
             }
         });
         await(() -> reads.containsKey("tap"), "the tap read it");
+        assertTrue(completedBeforeRead.get(), "the tapped exchange completed before the tap read its copy");
         assertArrayEquals(bytes(raw), reads.get("tap"));
         await(() -> stub.uidls().isEmpty(), "deleted");
         assertTrue(errors.failures.isEmpty(), errors.messages.toString());
@@ -357,13 +369,20 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
                     String uidl = e.getIn().getHeader(Pop3RawConstants.UIDL, String.class); // a copy: another id
                     threads.put(uidl, Thread.currentThread().getName());
                     if (uidl.equals("slow")) {
-                        Thread.sleep(500); // the consumer drains it into the cache meanwhile
+                        // read only once the consumer has drained it into the cache and ended its session (an event
+                        // at the server: QUIT), not after a pause
+                        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                        while (!stub.allCommands().contains("QUIT") && System.nanoTime() < end) {
+                            Thread.sleep(5);
+                        }
+                        threads.put("session ended before the slow read", String.valueOf(stub.allCommands().contains("QUIT")));
                     }
                     reads.put(uidl, readAll(e));
                 });
             }
         });
         await(() -> stub.uidls().isEmpty(), "both deleted");
+        assertEquals("true", threads.get("session ended before the slow read"), "the slow copy was read after the session");
         assertArrayEquals(bytes(slow), reads.get("slow"));
         assertArrayEquals(bytes(fast), reads.get("fast"));
         assertFalse(threads.get("slow").equals(threads.get("consumer")), threads.toString());

@@ -34,6 +34,8 @@ final class StubPop3Server implements AutoCloseable {
     private final List<Mail> mailbox = Collections.synchronizedList(new ArrayList<>());
     /** The commands of each session, in order (PASS included: test data only). */
     final List<List<String>> sessions = new CopyOnWriteArrayList<>();
+    /** When each session began (System.nanoTime() at accept), in the order of {@link #sessions}. */
+    final List<Long> sessionStarts = new CopyOnWriteArrayList<>();
     final Set<String> refuseRetr = Collections.synchronizedSet(new LinkedHashSet<>());
     /** By UIDL: how many octets LIST understates the message (GreenMail, servers that count LF line ends). */
     final Map<String, Integer> listedShortBy = new ConcurrentHashMap<>();
@@ -108,6 +110,7 @@ final class StubPop3Server implements AutoCloseable {
 
     private void session(Socket s) throws IOException {
         List<String> commands = new CopyOnWriteArrayList<>();
+        sessionStarts.add(System.nanoTime());
         sessions.add(commands);
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = s.getOutputStream();

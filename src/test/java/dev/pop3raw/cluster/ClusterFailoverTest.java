@@ -64,7 +64,9 @@ class ClusterFailoverTest {
         repo.setCreateTableIfNotExists(true);
         repo.start();
         repo.stop();
-        sql("CREATE TABLE processed (uidl VARCHAR(100) NOT NULL, node VARCHAR(20) NOT NULL, at TIMESTAMP NOT NULL)");
+        // seq orders the rows as committed; batch_index/batch_size: where the exchange was in its poll (ClusterNode)
+        sql("CREATE TABLE processed (uidl VARCHAR(100) NOT NULL, node VARCHAR(20) NOT NULL, at TIMESTAMP NOT NULL,"
+            + " batch_index INT, batch_size INT, seq BIGSERIAL)");
     }
 
     @AfterAll
@@ -140,7 +142,8 @@ class ClusterFailoverTest {
 
     /**
      * Leadership (ClusteredRoutePolicy + FileLockClusterService): the leader is SIGKILLed mid-batch again and
-     * again, and restarted; the other node takes over. The claim and the route's work are one PostgreSQL
+     * again (when its newest row says it has routed some of its poll's messages and has at least five to go; after
+     * the kill its last row must show a poll begun but not finished), and restarted; the other node takes over. The claim and the route's work are one PostgreSQL
      * transaction: every message is processed exactly once, and all are deleted.
      */
     @Test
@@ -192,26 +195,40 @@ class ClusterFailoverTest {
         nodes.start("b", common);
         int kills = 0;
         int lastSeen = 0;
+        List<String> placements = new ArrayList<>();
+        List<String> notMidBatch = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 150_000;
         while (kills < 6 && System.currentTimeMillis() < deadline) {
             int done = count("SELECT COUNT(*) FROM processed");
             if (done >= uidls.size() || done == 0 && ClusterNodes.since(t0).toSeconds() > 45) {
                 break;
             }
-            if (done - lastSeen >= 30) {
-                String leader = latestNode();
-                nodes.kill(leader); // mid-batch: max=25, about 20 ms per message
+            Row latest = done - lastSeen >= 30 ? latestRow(null) : null;
+            // the trigger: the leader is inside a poll, with messages of it routed and at least 5 still to come (about
+            // 100 ms of work at workMs=16: the kill lands before the poll ends)
+            if (latest != null && latest.batchSize() > 0 && latest.batchIndex() + 1 <= latest.batchSize() - 6) {
+                String leader = latest.node();
+                nodes.kill(leader);
                 kills++;
-                System.out.printf("%s: kill %d: node %s after %d rows (%s)%n", mode, kills, leader, done,
-                        ClusterNodes.since(t0));
+                // what the killed node had done, from its durable log (it is dead: nothing more will come): its last
+                // row is message batch_index + 1 of batch_size of the poll it was in
+                Row last = latestRow(leader);
+                String placement = String.format("kill %d: node %s had routed %d of the %d messages of its poll", kills,
+                        leader, last.batchIndex() + 1, last.batchSize());
+                placements.add(placement);
+                if (!(last.batchIndex() >= 0 && last.batchIndex() + 1 < last.batchSize())) {
+                    notMidBatch.add(placement);
+                }
+                System.out.printf("%s: %s (%d rows, %s)%n", mode, placement, done, ClusterNodes.since(t0));
                 nodes.restart(leader);
                 lastSeen = count("SELECT COUNT(*) FROM processed");
             }
-            Thread.sleep(50);
+            Thread.sleep(10);
         }
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
         report(mode + ", leader killed " + kills + " times", uidls, counts, t0);
         assertTrue(kills >= 3, "the leader was killed only " + kills + " times");
+        assertEquals(List.of(), notMidBatch, "kills that did not land mid-batch (of " + placements + ")");
         return new Failover(uidls, counts, kills);
     }
 
@@ -239,7 +256,7 @@ class ClusterFailoverTest {
         nodes.start("b", common);
         long deadline = System.currentTimeMillis() + 150_000;
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
-        Thread.sleep(1500); // a few more polls of both nodes: nothing may be processed again
+        awaitMoreLogins(6); // more polls of both nodes (counted at Dovecot): nothing may be processed again
         counts = processedCounts();
         report("active-active, pop3_lock_session=" + lockSession, uidls, counts, t0);
         assertExactlyOnce(uidls, counts);
@@ -356,9 +373,29 @@ class ClusterFailoverTest {
             }
             counts = now;
         }
-        // some more polls: a message processed twice would show now
-        Thread.sleep(1000);
+        // some more polls (counted at Dovecot, not waited for by the clock): a message processed twice would show now
+        awaitMoreLogins(4);
         return processedCounts();
+    }
+
+    /** Waits until Dovecot has logged {@code n} more logins of the mailbox's user than now. */
+    private void awaitMoreLogins(int n) throws Exception {
+        int target = logins() + n;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (logins() < target && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(logins() >= target, "the nodes stopped polling: " + logins() + " logins, expected " + target);
+    }
+
+    private int logins() {
+        String needle = "Login: user=<" + USER + ">";
+        String log = dovecot.logText();
+        int count = 0;
+        for (int i = log.indexOf(needle); i >= 0; i = log.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private int awaitMailboxCount(int expected, long deadline) throws Exception {
@@ -417,10 +454,20 @@ class ClusterFailoverTest {
         }
     }
 
-    private static String latestNode() throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT node FROM processed ORDER BY at DESC LIMIT 1")) {
-            return rs.next() ? rs.getString(1) : "a";
+    record Row(String node, int batchIndex, int batchSize) {
+    }
+
+    /** The newest row (of {@code node}, or of any node when null); null when there is none. */
+    private static Row latestRow(String node) throws SQLException {
+        try (Connection c = ds.getConnection();
+             var ps = c.prepareStatement("SELECT node, batch_index, batch_size FROM processed"
+                                         + (node == null ? "" : " WHERE node = ?") + " ORDER BY seq DESC LIMIT 1")) {
+            if (node != null) {
+                ps.setString(1, node);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Row(rs.getString(1), rs.getInt(2), rs.getInt(3)) : null;
+            }
         }
     }
 

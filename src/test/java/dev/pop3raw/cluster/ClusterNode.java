@@ -16,6 +16,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pop3raw.camel.Pop3RawConstants;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -31,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * PostgreSQL, optionally under a {@link ClusteredRoutePolicy} with a {@link FileLockClusterService} (shared lock
  * directory), so that only the leader polls.
  * <p>
- * The route's work is one row in {@code processed(uidl, node, at)}, inserted (auto-commit) while the exchange is
+ * The route's work is one row in {@code processed(uidl, node, at, batch_index, batch_size)} (the last two: the
+ * exchange's BATCH_INDEX and BATCH_SIZE, where it was in its poll), inserted (auto-commit) while the exchange is
  * routed, between two sleeps of {@code workMs/2}: a SIGKILL can land before the insert, between the insert and the
  * consumer's commit, or between messages. The tests count the rows per UIDL.
  * <p>
@@ -102,7 +105,7 @@ public final class ClusterNode {
                     route.process(exchange -> {
                         String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
                         pause(workMs / 2);
-                        record(ds, uidl, node);
+                        record(ds, uidl, node, batchIndex(exchange), batchSize(exchange));
                         pause(workMs - workMs / 2);
                     });
                 } else {
@@ -118,8 +121,9 @@ public final class ClusterNode {
                             }
                             try {
                                 pause(workMs / 2);
-                                new JdbcTemplate(ds).update("INSERT INTO processed (uidl, node, at) VALUES (?, ?, ?)",
-                                        uidl, node, Timestamp.from(Instant.now()));
+                                new JdbcTemplate(ds).update("INSERT INTO processed (uidl, node, at, batch_index, batch_size)"
+                                                            + " VALUES (?, ?, ?, ?, ?)", uidl, node,
+                                        Timestamp.from(Instant.now()), batchIndex(exchange), batchSize(exchange));
                                 pause(workMs - workMs / 2);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
@@ -136,14 +140,29 @@ public final class ClusterNode {
         new CountDownLatch(1).await(); // until killed
     }
 
-    static void record(DataSource ds, String uidl, String node) throws Exception {
+    static void record(DataSource ds, String uidl, String node, int batchIndex, int batchSize) throws Exception {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO processed (uidl, node, at) VALUES (?, ?, ?)")) {
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO processed (uidl, node, at, batch_index, batch_size) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, uidl);
             ps.setString(2, node);
             ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setInt(4, batchIndex);
+            ps.setInt(5, batchSize);
             ps.executeUpdate();
         }
+    }
+
+    /** The exchange's position in its poll (0-based; -1 if unknown), for the tests' "killed mid-batch" check. */
+    static int batchIndex(Exchange exchange) {
+        Integer i = exchange.getProperty(ExchangePropertyKey.BATCH_INDEX, Integer.class);
+        return i == null ? -1 : i;
+    }
+
+    /** How many exchanges its poll delivers (-1 if unknown). */
+    static int batchSize(Exchange exchange) {
+        Integer n = exchange.getProperty(ExchangePropertyKey.BATCH_SIZE, Integer.class);
+        return n == null ? -1 : n;
     }
 
     private static void pause(long ms) throws InterruptedException {

@@ -42,9 +42,17 @@ public final class DovecotAvailability {
         return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
     }
 
-    /** Whether this run is a CI run, i.e. the environment variable {@code CI} is {@code "true"}. */
+    /**
+     * Whether this run is a CI run: the environment variable {@code CI} is set to anything but empty, {@code "0"},
+     * {@code "false"} or {@code "no"}. CI services spell it differently ({@code true}, {@code 1}, {@code yes}); a
+     * spelling this method did not know would turn a missing Dovecot or PostgreSQL into a silent skip.
+     */
     public static boolean isCi() {
         return ServerKit.isCi();
+    }
+
+    static boolean isCi(String value) {
+        return ServerKit.isCi(value);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.pop3raw.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,16 @@ class DovecotAvailabilityTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> DovecotAvailability.requireDovecot(Optional.empty(), true));
         assertTrue(e.getMessage().contains("CI=true"), e.getMessage());
+    }
+
+    @Test
+    void everyUsualSpellingOfCiCountsAsCi() {
+        for (String on : new String[] { "true", "TRUE", "1", "yes", " true " }) {
+            assertTrue(DovecotAvailability.isCi(on), on);
+        }
+        for (String off : new String[] { null, "", " ", "0", "false", "False", "no" }) {
+            assertFalse(DovecotAvailability.isCi(off), String.valueOf(off));
+        }
     }
 
     @Test

@@ -43,8 +43,21 @@ final class ServerKit {
     // ------------------------------------------------------------------------------------- availability
 
     /** Whether this run is a CI run, i.e. the environment variable {@code CI} is {@code "true"}. */
+    /**
+     * Whether this run is a CI run: the environment variable {@code CI} is set to anything but empty, {@code "0"},
+     * {@code "false"} or {@code "no"}. CI services spell it differently ({@code true}, {@code 1}, {@code yes}); a
+     * spelling this method did not know would turn a missing server into a silent skip.
+     */
     static boolean isCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return isCi(System.getenv("CI"));
+    }
+
+    static boolean isCi(String value) {
+        if (value == null) {
+            return false;
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        return !v.isEmpty() && !v.equals("0") && !v.equals("false") && !v.equals("no");
     }
 
     /**
