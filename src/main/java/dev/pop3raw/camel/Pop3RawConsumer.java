@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLContext;
 
@@ -39,6 +40,7 @@ import org.apache.camel.converter.stream.CachedOutputStream;
 import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Synchronization;
+import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.IOHelper;
@@ -779,6 +781,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
+            } catch (Error e) {
+                abandon(exchange, e);
+                throw e; // the poll ends in it (see pollEndedInError)
             }
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
@@ -788,6 +793,28 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             routed++;
         }
         return routed;
+    }
+
+    /**
+     * An Error escaped the route: Camel's error handling takes exceptions only, so the exchange's unit of work was cut
+     * short (its completion is left queued in the thread's reactive executor, and runs, if ever, when a later exchange
+     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its commit runs (nothing is deleted, a lease
+     * is released, the message leaves the in-flight set and is offered again) and it leaves the inflight registry.
+     */
+    private void abandon(Exchange exchange, Error error) {
+        exchange.setException(error);
+        try {
+            UnitOfWork uow = exchange.getUnitOfWork();
+            if (uow != null) {
+                uow.done(exchange);
+            } else {
+                discard(exchange);
+                return;
+            }
+        } catch (RuntimeException e) {
+            error.addSuppressed(e);
+        }
+        releaseExchange(exchange, false);
     }
 
     /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
@@ -948,6 +975,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         private final String uidl;
         private final MessageClaims.Claim claim;
         private final ConsumedOctets octets;
+        /**
+         * The outcome is taken once: an exchange abandoned after an Error in its route ({@link #abandon}) is completed
+         * here, and Camel may still run its cut-short unit of work's completion later, in a later poll.
+         */
+        private final AtomicBoolean decided = new AtomicBoolean();
 
         Commit(Session session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
             this.session = session;
@@ -958,6 +990,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
+            if (decided.getAndSet(true)) {
+                return;
+            }
             try {
                 stats.messagesConsumed.incrementAndGet();
                 octets.succeeded();
@@ -978,6 +1013,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onFailure(Exchange exchange) {
+            if (decided.getAndSet(true)) {
+                return;
+            }
             try {
                 stats.messagesFailed.incrementAndGet();
                 confirmedKeys.forget(uidl);

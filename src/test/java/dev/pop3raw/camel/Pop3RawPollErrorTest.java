@@ -120,6 +120,29 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         assertInstanceOf(StackOverflowError.class, error.getCause());
     }
 
+    /**
+     * An Error thrown by the route fails that exchange (Camel's error handling takes any Throwable): the message is not
+     * deleted and is offered again, and polling goes on.
+     */
+    @Test
+    void anErrorInTheRouteFailsOnlyItsExchange() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(Pop3RawTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new OutOfMemoryError("injected in the route");
+                    }
+                });
+            }
+        });
+        await(() -> attempts.get() >= 2, "the message is offered again");
+        await(() -> server.uidls().isEmpty(), "deleted after the second, successful exchange");
+        Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
+        assertEquals(1, endpoint.getMessagesFailed());
+    }
+
     private Optional<HealthCheck.Result> consumerHealth() {
         Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
         return results.stream().filter(r -> r.getCheck().getId().startsWith("consumer"))
