@@ -40,6 +40,11 @@ final class OwnSpoolDirectory {
         return directory.toFile();
     }
 
+    /** The directory if it was created and not removed yet; else null. */
+    synchronized Path created() {
+        return directory;
+    }
+
     /** Removes the directory and its files, if it was created. */
     synchronized void remove() {
         if (directory == null) {

@@ -102,6 +102,11 @@ public class Pop3RawComponent extends HealthCheckComponent {
         return ownSpoolDirectory.get();
     }
 
+    /** The component's own spool directory, or null when no consumer needed it since the component started. */
+    java.nio.file.Path ownSpoolDirectoryIfCreated() {
+        return ownSpoolDirectory.created();
+    }
+
     @Override
     protected void doStop() throws Exception {
         super.doStop();
