@@ -798,8 +798,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /**
      * An Error escaped the route: Camel's error handling takes exceptions only, so the exchange's unit of work was cut
      * short (its completion is left queued in the thread's reactive executor, and runs, if ever, when a later exchange
-     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its commit runs (nothing is deleted, a lease
-     * is released, the message leaves the in-flight set and is offered again) and it leaves the inflight registry.
+     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its commit
+     * runs (nothing is deleted, a lease is released, the message leaves the in-flight set and is offered again) and it
+     * leaves the inflight registry.
      */
     private void abandon(Exchange exchange, Error error) {
         exchange.setException(error);

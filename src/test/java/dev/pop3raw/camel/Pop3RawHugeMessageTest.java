@@ -78,6 +78,11 @@ class Pop3RawHugeMessageTest {
             System.out.printf("%s %s: 1 GiB read whole by the route in %s s, peak heap %s MiB, peak RSS %s MiB%n", mode,
                     options, m.group(6), m.group(4), m.group(5));
             assertEquals(0, child.exitValue(), tail(log));
+            try (var left = Files.list(temp)) {
+                assertEquals(List.of(), left.map(f -> f.getFileName().toString())
+                        .filter(name -> name.startsWith("camel-pop3raw-") || name.startsWith("pop3raw-")).toList(),
+                        "the component's spool directory is removed when it stops");
+            }
             Pop3RawTestSupport.await(server::deleted, "the message is deleted after its exchange succeeded");
         }
     }
