@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,15 +54,48 @@ class Pop3RawHugeMessageTest {
         consumeInChildJvm(mode, "", "SpooledMessageBody");
     }
 
+    /**
+     * Asked to keep every message in the heap ({@code spoolThreshold=0}), the consumer runs out of it in the middle of
+     * the 1 GiB message. That poll fails, and the next ones run, each in a fresh session (and each fails the same way):
+     * the consumer does not go silent. Before, the OutOfMemoryError reached Camel's scheduler, which cancelled the
+     * periodic task after the first session.
+     */
+    @Test
+    void runningOutOfHeapInAPollDoesNotStopThePolling() throws Exception {
+        try (SyntheticPop3Server server = new SyntheticPop3Server(ONE_GIB)) {
+            Path log = temp.resolve("huge-oom.log");
+            Process child = startChild(server, "context", "spoolThreshold=0", log, false);
+            try {
+                Pop3RawTestSupport.await(() -> server.sessions() >= 3 || !child.isAlive(), "three sessions");
+                assertTrue(child.isAlive(), "the child JVM is still running: " + tail(log));
+                assertTrue(server.sessions() >= 3, "sessions: " + server.sessions() + "; " + tail(log));
+                assertFalse(server.deleted());
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(10, TimeUnit.SECONDS);
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(output.contains("ended in java.lang.OutOfMemoryError"), tail(log));
+        }
+    }
+
+    /** A {@link HugeMessageNode} JVM with a 64 MiB heap, its output in {@code log}. */
+    private Process startChild(SyntheticPop3Server server, String mode, String options, Path log, boolean exitOnOom)
+            throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC"));
+        if (exitOnOom) {
+            cmd.add("-XX:+ExitOnOutOfMemoryError"); // no time lost when the heap runs out
+        }
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"),
+                HugeMessageNode.class.getName(), mode, String.valueOf(server.port()), "150", options));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     private void consumeInChildJvm(String mode, String options, String bodyType) throws Exception {
         try (SyntheticPop3Server server = new SyntheticPop3Server(ONE_GIB)) {
             Path log = temp.resolve("huge-" + mode + ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
-                    "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + temp,
-                    "-cp", System.getProperty("java.class.path"), HugeMessageNode.class.getName(), mode,
-                    String.valueOf(server.port()), "150", options));
-            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process child = startChild(server, mode, options, log, true);
             if (!child.waitFor(180, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
                 fail("the child JVM did not finish within 180 s; see " + tail(log));
