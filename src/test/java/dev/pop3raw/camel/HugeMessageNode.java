@@ -20,7 +20,7 @@ import org.apache.camel.main.Main;
  * A child JVM for {@link Pop3RawHugeMessageTest}: one route, with Camel's defaults (no stream caching options at all),
  * in a plain {@link DefaultCamelContext} ({@code context}) or under camel-main ({@code main}), that consumes the one
  * message of the POP3 server on {@code port} (with more endpoint {@code options}, if given), reads its body to the end while digesting it, and prints
- * {@code RESULT octets=... sha256=... body=... peakHeapMiB=... peakRssMiB=... seconds=...}, or {@code FAILED ...}
+ * {@code RESULT octets=... sha256=... body=... contextSpools=... peakHeapMiB=... peakRssMiB=... seconds=...}, or {@code FAILED ...}
  * when the message has not been read after {@code timeoutSeconds}.
  */
 public final class HugeMessageNode {
@@ -51,7 +51,8 @@ public final class HugeMessageNode {
                              octets += n;
                          }
                          result.complete("octets=" + octets + " sha256=" + HexFormat.of().formatHex(digest.digest())
-                                         + " body=" + body.getClass().getSimpleName());
+                                         + " body=" + body.getClass().getSimpleName() + " contextSpools="
+                                         + e.getContext().getStreamCachingStrategy().isSpoolEnabled());
                      });
             }
         };

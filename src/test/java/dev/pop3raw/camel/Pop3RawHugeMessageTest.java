@@ -29,7 +29,7 @@ class Pop3RawHugeMessageTest {
 
     private static final long ONE_GIB = 1L << 30;
     private static final Pattern RESULT = Pattern.compile(
-            "RESULT octets=(\\d+) sha256=([0-9a-f]+) body=(\\w+) peakHeapMiB=(\\d+) peakRssMiB=(\\d+) seconds=([0-9.]+)");
+            "RESULT octets=(\\d+) sha256=([0-9a-f]+) body=(\\w+) contextSpools=false peakHeapMiB=(\\d+) peakRssMiB=(\\d+) seconds=([0-9.]+)");
 
     @TempDir
     Path temp;
