@@ -1,6 +1,7 @@
 package dev.pop3raw.camel;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -103,7 +104,7 @@ public class Pop3RawComponent extends HealthCheckComponent {
     }
 
     /** The component's own spool directory, or null when no consumer needed it since the component started. */
-    java.nio.file.Path ownSpoolDirectoryIfCreated() {
+    Path ownSpoolDirectoryIfCreated() {
         return ownSpoolDirectory.created();
     }
 

@@ -804,18 +804,17 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      */
     private void abandon(Exchange exchange, Error error) {
         exchange.setException(error);
+        UnitOfWork uow = exchange.getUnitOfWork();
+        if (uow == null) {
+            discard(exchange); // the Error came before Camel's unit of work began: nothing of Camel's is queued
+            return;
+        }
         try {
-            UnitOfWork uow = exchange.getUnitOfWork();
-            if (uow != null) {
-                uow.done(exchange);
-            } else {
-                discard(exchange);
-                return;
-            }
+            uow.done(exchange);
         } catch (RuntimeException e) {
             error.addSuppressed(e);
         }
-        releaseExchange(exchange, false);
+        // not released to a pooled exchange factory: the queued completion may still run on this exchange later
     }
 
     /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */

@@ -2,6 +2,7 @@ package dev.pop3raw.camel;
 
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
@@ -126,7 +127,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
      */
     @Test
     void anErrorInTheRouteFailsOnlyItsExchange() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -1,12 +1,16 @@
 package dev.pop3raw.camel;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
@@ -96,7 +100,7 @@ class Pop3RawSpoolPolicyTest {
                                 try {
                                     permissions.put(f.getFileName().toString(),
                                             PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-                                } catch (java.io.IOException ignored) {
+                                } catch (IOException ignored) {
                                     // deleted meanwhile
                                 }
                             });
@@ -109,7 +113,7 @@ class Pop3RawSpoolPolicyTest {
         camel.start();
         await(() -> seen.size() == 2, "both messages routed");
         assertFalse(permissions.isEmpty(), "a spool file was seen");
-        assertEquals(List.of("rw-------"), List.copyOf(new java.util.HashSet<>(permissions.values())));
+        assertEquals(List.of("rw-------"), List.copyOf(new HashSet<>(permissions.values())));
     }
 
     @Test
@@ -150,7 +154,7 @@ class Pop3RawSpoolPolicyTest {
     @Test
     void whenTheContextSpoolsItsRulesAndDirectoryDecide() throws Exception {
         Path dir = temp.resolve("context-spool");
-        List<Long> filesInContextDirectory = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> filesInContextDirectory = new CopyOnWriteArrayList<>();
         camel = new DefaultCamelContext();
         Pop3RawTestSupport.spoolingAbove16KiB(camel, dir);
         camel.addRoutes(new RouteBuilder() {
@@ -234,7 +238,7 @@ class Pop3RawSpoolPolicyTest {
     }
 
     /** The octets of the files in {@code directory} now; 0 when there is none. */
-    private static long octetsIn(Path directory) throws java.io.IOException {
+    private static long octetsIn(Path directory) throws IOException {
         if (directory == null) {
             return 0;
         }
@@ -252,7 +256,7 @@ class Pop3RawSpoolPolicyTest {
             Seen s = seen.get(uidl);
             assertNotNull(s, uidl);
             byte[] expected = message(uidl, uidl.equals("big") ? BIG : MIDDLE).getBytes(
-                    java.nio.charset.StandardCharsets.US_ASCII);
+                    StandardCharsets.US_ASCII);
             assertArrayEquals(expected, s.firstRead(), uidl);
             assertArrayEquals(expected, s.secondRead(), uidl + " read again");
         }
