@@ -1,6 +1,5 @@
 package dev.pop3raw.camel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class MessageSpool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageSpool.class);
+
+    /** The most a caller writes at once (the consumer's copy buffer); a larger write just grows the heap part more. */
+    private static final int WRITE_SIZE = 64 * 1024;
 
     private final List<SpoolFile> idle = new ArrayList<>(2);
     private boolean closed;
@@ -118,7 +121,7 @@ final class MessageSpool implements AutoCloseable {
         private final Exchange exchange;
         private final SpoolPolicy policy;
         /** The message while it is within the policy's bound; null once it is spooled. */
-        private HeapPart memory = new HeapPart();
+        private HeapPart memory;
         /** The file the message is written to once it leaves the heap; null before. */
         private Lease lease;
         /** A file taken before it is needed ({@link #leasedOutput}); null otherwise. */
@@ -128,6 +131,7 @@ final class MessageSpool implements AutoCloseable {
         private Output(Exchange exchange, SpoolPolicy policy) {
             this.exchange = exchange;
             this.policy = policy;
+            this.memory = new HeapPart(Math.addExact(Math.min(policy.heapBound(), Integer.MAX_VALUE), WRITE_SIZE));
         }
 
         @Override
@@ -165,10 +169,40 @@ final class MessageSpool implements AutoCloseable {
         }
     }
 
-    /** The start of a message, in the heap until it is moved, without a copy, into a spool file. */
-    private static final class HeapPart extends ByteArrayOutputStream {
+    /**
+     * The start of a message, in the heap until it is moved, without a copy, into a spool file. Grows by doubling, but
+     * not beyond {@code limit} (the policy's bound plus one write) while what it holds fits in it: a message kept
+     * within the bound never costs the heap twice the bound.
+     */
+    private static final class HeapPart {
+        private final long limit;
+        private byte[] buf = new byte[8 * 1024];
+        private int count;
+
+        HeapPart(long limit) {
+            this.limit = limit;
+        }
+
+        void write(byte[] b, int off, int len) {
+            int needed = Math.addExact(count, len);
+            if (needed > buf.length) {
+                long grown = 2L * buf.length;
+                if (grown > limit && needed <= limit) {
+                    grown = limit; // within the bound: no further than the bound
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(grown, needed)));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count = needed;
+        }
+
         void moveTo(Lease lease) throws IOException {
             lease.append(buf, 0, count);
+        }
+
+        /** The bytes, in an array of their exact size (the buffer itself when it is exactly full). */
+        byte[] toByteArray() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
     }
 

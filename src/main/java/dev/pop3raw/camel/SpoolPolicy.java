@@ -76,6 +76,17 @@ final class SpoolPolicy {
         return (threshold > 0 && length > threshold) || (contextDecides && strategy.shouldSpoolCache(length));
     }
 
+    /**
+     * The most octets of a message the heap holds under this policy, as far as a size decides: Long.MAX_VALUE when
+     * none does (spoolThreshold=0, or a context whose rules are not about size).
+     */
+    long heapBound() {
+        if (threshold > 0) {
+            return threshold;
+        }
+        return contextDecides && strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : Long.MAX_VALUE;
+    }
+
     /** Spooled messages go through Camel's {@code CachedOutputStream}, which encrypts them. */
     boolean encrypted() {
         return encrypted;
