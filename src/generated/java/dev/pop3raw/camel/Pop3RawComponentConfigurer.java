@@ -73,6 +73,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "pipelining": getOrCreateConfiguration(target).setPipelining(property(camelContext, boolean.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "spoolthreshold":
+        case "spoolThreshold": getOrCreateConfiguration(target).setSpoolThreshold(property(camelContext, long.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "streamdownload":
@@ -129,6 +131,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "pipelining": return boolean.class;
         case "readtimeout":
         case "readTimeout": return long.class;
+        case "spoolthreshold":
+        case "spoolThreshold": return long.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "streamdownload":
@@ -186,6 +190,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "pipelining": return getOrCreateConfiguration(target).isPipelining();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
+        case "spoolthreshold":
+        case "spoolThreshold": return getOrCreateConfiguration(target).getSpoolThreshold();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "streamdownload":

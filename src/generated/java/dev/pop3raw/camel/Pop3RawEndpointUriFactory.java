@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -62,6 +62,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("scheduler");
         props.add("schedulerProperties");
         props.add("sendEmptyMessageWhenIdle");
+        props.add("spoolThreshold");
         props.add("sslContextParameters");
         props.add("startScheduler");
         props.add("streamDownload");

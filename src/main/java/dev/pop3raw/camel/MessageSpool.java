@@ -1,6 +1,5 @@
 package dev.pop3raw.camel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
@@ -11,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
 import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.InputStreamCache;
-import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +35,17 @@ import org.slf4j.LoggerFactory;
  * and on whatever thread they finish. Only then is the file given to another message, so a body is never read once
  * overwritten: a read through a lease that has ended throws, even one that was under way when it ended.
  * <p>
- * <b>Lifetime.</b> The files are created in the stream caching strategy's spool directory (removed with its content
- * when the context stops, unless configured otherwise) and deleted when the poll ends ({@link #close()}), or, for a
+ * <b>Lifetime.</b> The files are created in the spool directory of the consumer's {@link SpoolPolicy} (the stream
+ * caching strategy's, removed with its content when the context stops unless configured otherwise, or the
+ * component's own) and deleted when the poll ends ({@link #close()}), or, for a
  * file still leased then (an exchange that went on asynchronously), when its lease ends.
  */
 final class MessageSpool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageSpool.class);
+
+    /** The most a caller writes at once (the consumer's copy buffer); a larger write just grows the heap part more. */
+    private static final int WRITE_SIZE = 64 * 1024;
 
     private final List<SpoolFile> idle = new ArrayList<>(2);
     private boolean closed;
@@ -68,12 +71,22 @@ final class MessageSpool implements AutoCloseable {
     }
 
     /**
-     * Where the message of {@code exchange} is received: in memory until the stream caching strategy's rules say to
-     * spool ({@code shouldSpoolCache} on the length so far, as Camel's {@code CachedOutputStream} decides), from then on
-     * in a file of this spool.
+     * Where the message of {@code exchange} is received: in memory until {@code policy} says it leaves the heap, from
+     * then on in a file of this spool.
      */
-    Output output(Exchange exchange) {
-        return new Output(exchange);
+    Output output(Exchange exchange, SpoolPolicy policy) {
+        return new Output(exchange, policy);
+    }
+
+    /**
+     * As {@link #output}, with the file leased now rather than when the message first exceeds the policy's bound: for
+     * a message routed while it arrives, whose exchange may have been handed over by then (see {@link
+     * StreamedMessageCache#spooled}).
+     */
+    Output leasedOutput(Exchange exchange, SpoolPolicy policy) throws IOException {
+        Output output = new Output(exchange, policy);
+        output.leased = lease(exchange, policy.directory(exchange));
+        return output;
     }
 
     /** Ends the poll: idle files are deleted now, leased ones when their lease ends. */
@@ -106,14 +119,19 @@ final class MessageSpool implements AutoCloseable {
     /** A message as it is received; {@link #toStreamCache()} once it is whole. */
     final class Output extends OutputStream {
         private final Exchange exchange;
-        private final StreamCachingStrategy strategy;
-        private ByteArrayOutputStream memory = new ByteArrayOutputStream();
+        private final SpoolPolicy policy;
+        /** The message while it is within the policy's bound; null once it is spooled. */
+        private HeapPart memory;
+        /** The file the message is written to once it leaves the heap; null before. */
         private Lease lease;
+        /** A file taken before it is needed ({@link #leasedOutput}); null otherwise. */
+        private Lease leased;
         private long length;
 
-        private Output(Exchange exchange) {
+        private Output(Exchange exchange, SpoolPolicy policy) {
             this.exchange = exchange;
-            this.strategy = exchange.getContext().getStreamCachingStrategy();
+            this.policy = policy;
+            this.memory = new HeapPart(Math.addExact(Math.min(policy.heapBound(), Integer.MAX_VALUE), WRITE_SIZE));
         }
 
         @Override
@@ -124,12 +142,11 @@ final class MessageSpool implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             length += len;
-            if (lease == null && strategy.shouldSpoolCache(length)) {
+            if (lease == null && policy.spools(length)) {
                 // ended with the exchange (also when it is discarded unrouted)
-                lease = lease(exchange, strategy.resolveSpoolDirectory(exchange));
-                byte[] held = memory.toByteArray();
+                lease = leased != null ? leased : lease(exchange, policy.directory(exchange));
+                memory.moveTo(lease);
                 memory = null;
-                lease.append(held, 0, held.length);
             }
             if (lease != null) {
                 lease.append(b, off, len);
@@ -141,6 +158,51 @@ final class MessageSpool implements AutoCloseable {
         /** The whole message: a {@link SpooledMessageBody} once spooled, else the bytes in memory. */
         StreamCache toStreamCache() {
             return lease != null ? new SpooledMessageBody(lease) : new InputStreamCache(memory.toByteArray());
+        }
+
+        /** {@link #toStreamCache()} for another exchange: a file holds the message until that one has completed too. */
+        StreamCache toStreamCacheFor(Exchange copyExchange) throws IOException {
+            if (lease != null) {
+                lease.holdUntilDone(copyExchange);
+            }
+            return toStreamCache();
+        }
+    }
+
+    /**
+     * The start of a message, in the heap until it is moved, without a copy, into a spool file. Grows by doubling, but
+     * not beyond {@code limit} (the policy's bound plus one write) while what it holds fits in it: a message kept
+     * within the bound never costs the heap twice the bound.
+     */
+    private static final class HeapPart {
+        private final long limit;
+        private byte[] buf = new byte[8 * 1024];
+        private int count;
+
+        HeapPart(long limit) {
+            this.limit = limit;
+        }
+
+        void write(byte[] b, int off, int len) {
+            int needed = Math.addExact(count, len);
+            if (needed > buf.length) {
+                long grown = 2L * buf.length;
+                if (grown > limit && needed <= limit) {
+                    grown = limit; // within the bound: no further than the bound
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(grown, needed)));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count = needed;
+        }
+
+        void moveTo(Lease lease) throws IOException {
+            lease.append(buf, 0, count);
+        }
+
+        /** The bytes, in an array of their exact size (the buffer itself when it is exactly full). */
+        byte[] toByteArray() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
     }
 
@@ -263,7 +325,7 @@ final class MessageSpool implements AutoCloseable {
                 Files.createDirectories(dir);
                 path = Files.createTempFile(dir, "pop3raw-", ".tmp");
             } catch (IOException e) {
-                throw new IOException("cannot create a spool file in the stream caching spool directory " + dir + ": "
+                throw new IOException("cannot create a spool file in the spool directory " + dir + ": "
                                       + e, e);
             }
             try {

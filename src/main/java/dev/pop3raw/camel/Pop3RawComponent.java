@@ -1,5 +1,7 @@
 package dev.pop3raw.camel;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -20,6 +22,7 @@ public class Pop3RawComponent extends HealthCheckComponent {
     private Pop3RawConfiguration configuration = new Pop3RawConfiguration();
     /** One thread renews the leases of all this component's consumers; created when the first one needs it. */
     private ScheduledExecutorService leaseRenewal;
+    private final OwnSpoolDirectory ownSpoolDirectory = new OwnSpoolDirectory();
 
     public Pop3RawComponent() {
     }
@@ -95,9 +98,20 @@ public class Pop3RawComponent extends HealthCheckComponent {
         return leaseRenewal;
     }
 
+    /** Where consumers spool when the context's stream caching strategy has no spool directory (see SpoolPolicy). */
+    File ownSpoolDirectory() {
+        return ownSpoolDirectory.get();
+    }
+
+    /** The component's own spool directory, or null when no consumer needed it since the component started. */
+    Path ownSpoolDirectoryIfCreated() {
+        return ownSpoolDirectory.created();
+    }
+
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        ownSpoolDirectory.remove();
         synchronized (this) {
             if (leaseRenewal != null) {
                 getCamelContext().getExecutorServiceManager().shutdownNow(leaseRenewal);

@@ -16,6 +16,12 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 @UriParams
 public class Pop3RawConfiguration implements Cloneable {
 
+    /**
+     * 1 MiB: most mail (text, a few attachments) stays in the heap as before, while the heap a consumer needs stays
+     * small and fixed: about two messages of a poll are held at a time (the one routed and the next one).
+     */
+    static final long DEFAULT_SPOOL_THRESHOLD = 1024 * 1024;
+
     @UriPath
     @Metadata(required = true)
     private String host;
@@ -69,6 +75,10 @@ public class Pop3RawConfiguration implements Cloneable {
     private OversizeAction oversizeAction = OversizeAction.SKIP;
     @UriParam(label = "consumer,advanced", defaultValue = "false")
     private boolean streamDownload;
+    @UriParam(label = "consumer,advanced", defaultValue = "1048576")
+    private long spoolThreshold = DEFAULT_SPOOL_THRESHOLD;
+    /** spoolThreshold was set (on the endpoint or the component): it wins over the context's spool threshold. */
+    private boolean spoolThresholdSet;
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration")
     private long inUseDelay = 60_000;
     @UriParam(label = "advanced", defaultValue = "true")
@@ -348,6 +358,29 @@ public class Pop3RawConfiguration implements Cloneable {
      */
     public void setStreamDownload(boolean streamDownload) {
         this.streamDownload = streamDownload;
+    }
+
+    public long getSpoolThreshold() {
+        return spoolThreshold;
+    }
+
+    boolean isSpoolThresholdSet() {
+        return spoolThresholdSet;
+    }
+
+    /**
+     * The most octets of a message held in the heap when the context's stream caching does not spool to disk
+     * (Camel's default): a longer message is written to a spool file while it is received, and the route reads it
+     * from there. The files go to the stream caching spool directory when the context has one, else to a directory
+     * of the component in java.io.tmpdir (readable by the JVM's user only, removed when the component stops). When the
+     * context spools (streamCachingSpoolEnabled=true), its own rules decide instead (streamCachingSpoolThreshold,
+     * default 128 KiB); when it does not but streamCachingSpoolThreshold was changed, that threshold is used unless
+     * this option is set. 0 or less keeps every message whole in the heap (not recommended: a large message can
+     * exhaust it). Also bounds what streamDownload keeps of a message in the heap.
+     */
+    public void setSpoolThreshold(long spoolThreshold) {
+        this.spoolThreshold = spoolThreshold;
+        this.spoolThresholdSet = true;
     }
 
     public long getInUseDelay() {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLContext;
 
@@ -38,12 +39,11 @@ import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.CachedOutputStream;
 import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.spi.Synchronization;
+import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.IOHelper;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * One poll is one POP3 session: connect, log in, UIDL + LIST, select, pipelined RETR, hand each message to the
  * route, DELE what completed successfully, QUIT.
  * <p>
- * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory,
- * or, when the context's stream caching strategy spools, a file of the poll's {@link MessageSpool}) and then
+ * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory
+ * up to the {@link SpoolPolicy}'s bound, then a file of the poll's {@link MessageSpool}) and then
  * processed while the next RETR replies are already on their way; the consumer keeps exactly one cached message
  * ahead so that it knows which exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is
  * therefore never cached whole.
@@ -104,6 +104,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
+    /** When a message leaves the heap and for where; from the context's stream caching and spoolThreshold. */
+    private SpoolPolicy spoolPolicy;
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
     /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
@@ -135,6 +137,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     protected void doStart() throws Exception {
         SSLContext sslContext = endpoint.createSslContext();
         clientOptions = endpoint.clientOptions(sslContext);
+        spoolPolicy = SpoolPolicy.of(getEndpoint().getCamelContext().getStreamCachingStrategy(), config,
+                ((Pop3RawComponent) endpoint.getComponent())::ownSpoolDirectory);
+        LOG.debug("pop3raw: {} spools messages per {}", mailbox, spoolPolicy);
         IdempotentRepository repo = config.getIdempotentRepository();
         ServiceHelper.startService(repo);
         claims = repo == null ? null
@@ -192,7 +197,28 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             stats.pollFailures.incrementAndGet();
             stats.lastError = String.valueOf(e.getMessage());
             throw e;
+        } catch (Error e) {
+            throw pollEndedInError(e);
         }
+    }
+
+    /**
+     * An Error (the heap ran out, a class failed to load...) ended the poll; its session is already dropped (nothing
+     * deleted) and its spool files are gone. Thrown on, it would reach the scheduler's executor, which cancels the
+     * periodic task: the consumer would never poll again while its route still reports Started. So it is turned into
+     * the poll's failure instead: Camel's poll strategy logs it, the health check reports DOWN with it until a poll
+     * succeeds, backoff counts it, and the next poll starts a fresh session. A JVM that keeps running out of memory
+     * thus shows in the health check and the log at every poll rather than in a consumer gone silent.
+     */
+    private Pop3RawPollErrorException pollEndedInError(Error e) {
+        if (e instanceof ThreadDeath) {
+            throw e; // the thread is being stopped: let it
+        }
+        stats.pollFailures.incrementAndGet();
+        stats.lastError = e.toString();
+        LOG.error("pop3raw: the poll of {} ended in {}; nothing was deleted in its session, and the next poll opens a"
+                  + " fresh one", mailbox, e.toString(), e);
+        return new Pop3RawPollErrorException(mailbox.identity(), e);
     }
 
     /**
@@ -573,14 +599,14 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * Copies the message from the wire into a stream cache and builds its exchange. A message that ends within the
-     * copy buffer and that the stream caching strategy would not spool ({@code shouldSpoolCache}) is cached as a
-     * byte array of its exact size ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for
-     * in-memory data) without a {@link CachedOutputStream}: no growing buffer, no temp-file manager and no
-     * completion callback per exchange. Longer messages are received whole before they are routed: into a file of the
-     * poll's {@link MessageSpool} when the strategy spools to disk unencrypted ({@link MessageSpool#output}), else
-     * through a {@link CachedOutputStream}. With {@code streamDownload} the exchange gets a {@link StreamedMessageBody}
-     * instead, which goes on reading the wire while the route reads it, and no {@code SIZE} header (the size is not
-     * known yet).
+     * copy buffer and that the {@link SpoolPolicy} keeps in the heap is cached as a byte array of its exact size
+     * ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for in-memory data) without a {@link
+     * CachedOutputStream}: no growing buffer, no temp-file manager and no completion callback per exchange. Longer
+     * messages are received whole before they are routed: in the heap up to the policy's bound, then into a file of
+     * the poll's {@link MessageSpool} ({@link MessageSpool#output}), whether or not the context's stream caching
+     * spools; only an encrypted spool goes through a {@link CachedOutputStream}. With {@code streamDownload} the
+     * exchange gets a {@link StreamedMessageBody} instead, which goes on reading the wire while the route reads it,
+     * and no {@code SIZE} header (the size is not known yet).
      */
     private Exchange toExchange(MessageInfo info, InputStream body, MessageSpool spool)
             throws IOException, Pop3RawOversizeException {
@@ -612,14 +638,16 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 requireWithin(limit, info, filled);
             }
             octets = filled;
-            if (ended && !exchange.getContext().getStreamCachingStrategy().shouldSpoolCache(filled)) {
+            if (ended && !spoolPolicy.spools(filled)) {
                 streamCache = new InputStreamCache(Arrays.copyOf(buffer, filled));
             } else if (!ended && config.isStreamDownload()) {
                 // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
-                streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in);
-            } else if (spoolsUnencrypted(exchange.getContext().getStreamCachingStrategy())) {
+                streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in,
+                        spoolPolicy.encrypted() ? StreamedMessageCache.camel(exchange)
+                                : StreamedMessageCache.spooled(spool, exchange, spoolPolicy));
+            } else if (!spoolPolicy.encrypted()) {
                 // in memory up to the spool threshold, then in a file of the poll, written over by later messages
-                MessageSpool.Output output = spool.output(exchange);
+                MessageSpool.Output output = spool.output(exchange, spoolPolicy);
                 output.write(buffer, 0, filled);
                 octets = copyRest(info, in, buffer, headers, octets, output);
                 streamCache = output.toStreamCache();
@@ -629,7 +657,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 octets = copyRest(info, in, buffer, headers, octets, cache);
                 streamCache = cache.newStreamCache();
             }
-        } catch (IOException | RuntimeException | Pop3RawOversizeException e) {
+        } catch (IOException | RuntimeException | Pop3RawOversizeException | Error e) {
+            // an Error too (the heap ran out): the poll ends, and the spool file must not wait for the context's stop
             IOHelper.close(cache);
             discard(exchange);
             throw e;
@@ -661,11 +690,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         if (limit > 0 && octets > limit) {
             throw new Pop3RawOversizeException(info.uidl(), octets, limit);
         }
-    }
-
-    /** Whether spooled messages can go to the poll's own files: Camel's file cache is the one that encrypts. */
-    private static boolean spoolsUnencrypted(StreamCachingStrategy strategy) {
-        return strategy.isSpoolEnabled() && ObjectHelper.isEmpty(strategy.getSpoolCipher());
     }
 
     /**
@@ -757,6 +781,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
+            } catch (Error e) {
+                abandon(exchange, e);
+                throw e; // the poll ends in it (see pollEndedInError)
             }
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
@@ -766,6 +793,28 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             routed++;
         }
         return routed;
+    }
+
+    /**
+     * An Error escaped the route: Camel's error handling takes exceptions only, so the exchange's unit of work was cut
+     * short (its completion is left queued in the thread's reactive executor, and runs, if ever, when a later exchange
+     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its commit
+     * runs (nothing is deleted, a lease is released, the message leaves the in-flight set and is offered again) and it
+     * leaves the inflight registry.
+     */
+    private void abandon(Exchange exchange, Error error) {
+        exchange.setException(error);
+        UnitOfWork uow = exchange.getUnitOfWork();
+        if (uow == null) {
+            discard(exchange); // the Error came before Camel's unit of work began: nothing of Camel's is queued
+            return;
+        }
+        try {
+            uow.done(exchange);
+        } catch (RuntimeException e) {
+            error.addSuppressed(e);
+        }
+        // not released to a pooled exchange factory: the queued completion may still run on this exchange later
     }
 
     /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
@@ -926,6 +975,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         private final String uidl;
         private final MessageClaims.Claim claim;
         private final ConsumedOctets octets;
+        /**
+         * The outcome is taken once: an exchange abandoned after an Error in its route ({@link #abandon}) is completed
+         * here, and Camel may still run its cut-short unit of work's completion later, in a later poll.
+         */
+        private final AtomicBoolean decided = new AtomicBoolean();
 
         Commit(Session session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
             this.session = session;
@@ -936,6 +990,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
+            if (decided.getAndSet(true)) {
+                return;
+            }
             try {
                 stats.messagesConsumed.incrementAndGet();
                 octets.succeeded();
@@ -956,6 +1013,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onFailure(Exchange exchange) {
+            if (decided.getAndSet(true)) {
+                return;
+            }
             try {
                 stats.messagesFailed.incrementAndGet();
                 confirmedKeys.forget(uidl);

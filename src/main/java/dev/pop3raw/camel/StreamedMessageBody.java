@@ -17,19 +17,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of a message routed while it still arrives ({@code streamDownload=true}): reads serve first the bytes the
  * consumer already read (its first copy buffer), then come straight from the message data of the POP3 session.
- * Every byte handed out is also written to a {@link CachedOutputStream}, so that once the message is whole it can be
- * replayed from the cache ({@link #reset()}, {@link #writeTo}, {@link #copy}) like any other stream cache.
+ * Every byte handed out is also written to a {@link StreamedMessageCache} (in the heap up to the {@link SpoolPolicy}'s
+ * bound, then a spool file of the poll; Camel's {@link CachedOutputStream} for an encrypted spool), so that once the
+ * message is whole it can be replayed from the cache ({@link #reset()}, {@link #writeTo}, {@link #copy}) like any
+ * other stream cache.
  * <p>
  * <b>Two threads.</b> The route reads, perhaps on another thread (seda, threads); the consumer thread must finish the
  * message ({@link #finish()}) before the session can go on to the next one. All public methods are synchronized.
  * <p>
- * <b>Lifetime of the cache.</b> The cache is created with {@code closedOnCompletion=false} and closed (its temp file
- * deleted) by this body's own completion, which is registered when the exchange is created and so travels with the
+ * <b>Lifetime of the cache.</b> Camel's cache is created with {@code closedOnCompletion=false} and closed (its temp
+ * file deleted) by this body's own completion, which is registered when the exchange is created and so travels with the
  * exchange when Camel hands its completions over (seda). A {@link CachedOutputStream} that registers its own cleanup
  * does so when it first spools, which here can happen after the exchange was handed over or has even completed: that
  * cleanup would never run. The completion runs before any other ({@link Ordered#HIGHEST}) and takes this body's lock,
  * so that once it has run nothing writes to the cache again; the consumer then only discards what is left. Copies
- * ({@link #copy}) read the same cache, which is closed only when the exchanges of the copies have completed too.
+ * ({@link #copy}) read the same cache, which is closed only when the exchanges of the copies have completed too. A
+ * spool file's lease is taken when the body is attached, for the same reason, and ends the same way.
  * <p>
  * <b>Failures.</b> A failure to read the message data (connection cut, timeout) or more octets than maxMessageSize is
  * thrown to the reader and kept: every later read throws it again (an end of stream would pass a truncated message off
@@ -52,7 +55,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     private long received;
     /** Octets handed to the reader while streaming (the cache holds exactly these). */
     private long position;
-    private CachedOutputStream cache;
+    private final StreamedMessageCache cache;
     /** The whole message, read back from the cache; null while the message is still streaming. */
     private StreamCache replay;
     /** {@link #reset()} was called after a read: the next read starts from the first byte (see there). */
@@ -69,8 +72,10 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     /** Writing to the cache failed: the reader fails, but the session itself is still in step. */
     private IOException cacheFailure;
 
-    private StreamedMessageBody(Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire) {
+    private StreamedMessageBody(Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire,
+                                StreamedMessageCache cache) {
         this.exchange = exchange;
+        this.cache = cache;
         this.uidl = uidl;
         this.maxMessageSize = maxMessageSize;
         this.head = head;
@@ -82,8 +87,9 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
      * A body for {@code exchange} that starts with {@code head} and continues with {@code wire}, registered to release
      * its cache when the exchange completes.
      */
-    static StreamedMessageBody attach(Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire) {
-        StreamedMessageBody body = new StreamedMessageBody(exchange, uidl, maxMessageSize, head, wire);
+    static StreamedMessageBody attach(
+            Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire, StreamedMessageCache cache) {
+        StreamedMessageBody body = new StreamedMessageBody(exchange, uidl, maxMessageSize, head, wire, cache);
         exchange.getExchangeExtension().addOnCompletion(body.new Release(true));
         return body;
     }
@@ -172,7 +178,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     @Override
     public synchronized void writeTo(OutputStream os) throws IOException {
         ensureWhole();
-        StreamCache view = cache.newStreamCache();
+        StreamCache view = cache.view();
         try {
             view.writeTo(os);
         } finally {
@@ -189,7 +195,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     @Override
     public synchronized StreamCache copy(Exchange copyExchange) throws IOException {
         ensureWhole();
-        StreamCache view = cache.newStreamCache();
+        StreamCache view = cache.viewFor(copyExchange);
         holders++;
         copyExchange.getExchangeExtension().addOnCompletion(new Release(false));
         return view;
@@ -300,10 +306,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
             cacheWrite(buffer, 0, n);
         }
         try {
-            if (cache == null) {
-                cache = new CachedOutputStream(exchange, false);
-            }
-            StreamCache whole = cache.newStreamCache();
+            StreamCache whole = cache.view();
             ((InputStream) whole).skipNBytes(position);
             replay = whole;
         } catch (IOException | RuntimeException e) {
@@ -342,10 +345,6 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
 
     private void cacheWrite(byte[] b, int off, int len) throws IOException {
         try {
-            if (cache == null) {
-                // closed by Release, not by the cache itself: see the class comment
-                cache = new CachedOutputStream(exchange, false);
-            }
             cache.write(b, off, len);
         } catch (IOException | RuntimeException e) {
             cacheFailure = new IOException("caching message " + uidl + " failed: " + e.getMessage(), e);
@@ -367,12 +366,10 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
         if (replay != null && !replay.inMemory()) {
             replay = null; // its file is about to go
         }
-        if (cache != null) {
-            try {
-                cache.close();
-            } catch (IOException e) {
-                LOG.debug("pop3raw: closing the cache of message {} failed", uidl, e);
-            }
+        try {
+            cache.close();
+        } catch (IOException e) {
+            LOG.debug("pop3raw: closing the cache of message {} failed", uidl, e);
         }
     }
 
