@@ -107,12 +107,17 @@ final class MessageLeases {
                || repository.contains(mailbox.keyOf(uidl));
     }
 
-    /** Renews every lease held (the consumer's scheduled task). A repository failure is logged; the next run retries. */
+    /**
+     * Renews every lease held (the consumer's scheduled task). A repository failure is logged; the next run retries.
+     * An {@link Error} too (a JDBC driver class missing, an OutOfMemoryError): thrown out of this task, it would make
+     * the executor cancel the renewal for good, in silence, and every lease of the consumer would lapse under its
+     * running routes.
+     */
     void renewAll() {
         for (Lease lease : active) {
             try {
                 renew(lease);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("pop3raw: renewing the lease on message {} of {} failed; retried in {} ms", lease.uidl, mailbox,
                         renewalIntervalMillis(), e);
             }

@@ -191,13 +191,26 @@ class MessageLeasesTest {
 
     @Test
     void aRenewalFailureOfOneLeaseDoesNotStopTheOthersAndIsRetried() {
+        renewalFailureOfOneLease(uidl -> new IllegalStateException("database down for " + uidl));
+    }
+
+    @Test
+    void anErrorInARenewalDoesNotEscapeTheRenewalTaskSoTheExecutorKeepsRunningIt() {
+        renewalFailureOfOneLease(uidl -> new NoClassDefFoundError("org/example/jdbc/Driver, for " + uidl));
+    }
+
+    private void renewalFailureOfOneLease(java.util.function.Function<String, ? extends Throwable> failure) {
         AtomicReference<String> failing = new AtomicReference<>();
         MemoryIdempotentRepository flaky = new MemoryIdempotentRepository() {
             @Override
             public boolean add(String key) {
                 String uidl = failing.get();
                 if (uidl != null && key.startsWith(MAILBOX.keyOf(uidl) + "#")) {
-                    throw new IllegalStateException("database down for " + uidl);
+                    Throwable t = failure.apply(uidl);
+                    if (t instanceof Error error) {
+                        throw error;
+                    }
+                    throw (RuntimeException) t;
                 }
                 return super.add(key);
             }
