@@ -25,35 +25,40 @@ import dev.pop3raw.testing.DovecotServer;
  * The pop3raw benchmark (docs/performance.adoc). Not a unit test: run it with
  * <pre>mvn -q -B test-compile exec:java@bench -Dbench.corpora=small,mixed,large -Dbench.rounds=3</pre>
  * It starts a private Dovecot on loopback, loads deterministic corpora, and measures, interleaved per round
- * (a, b, c, d for each corpus, then the next round), each variant in its own JVM (see {@link BenchChild}), so the
- * peak RSS (VmHWM) reported is that variant's alone. The table gives the median of the rounds.
+ * (every variant for each corpus, then the next round), each variant in its own JVM (see {@link BenchChild}), so the
+ * peak RSS (VmHWM) reported is that variant's alone. The table gives the median of the rounds, settled and cold.
  * <p>
- * Properties: {@code bench.corpora} (small,mixed,large), {@code bench.rounds} (3), {@code bench.variants} (a,b,c,d),
- * {@code bench.jvmArgs} (child JVM options, default {@link #DEFAULT_JVM}; camel-mail and the idle poll {@code -Xmx128m}),
- * {@code bench.jvmArgs.<variant>} (overrides for one variant), {@code bench.onegig=true} (the 1 GB message through
- * the route at -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen),
- * {@code bench.idle.messages} (100000), {@code bench.jfr=<dir>} (a JFR recording per child),
- * {@code bench.warmup} (3) and {@code bench.timed} (5) passes per child, {@code bench.paired=false} (no ceiling pass
- * beside each timed pass), {@code bench.out} (target/bench/results.adoc).
+ * Variants: (a) the pop3raw client, (b) a {@code pop3raw:} route, (s) the route with {@code streamDownload=true},
+ * (c) camel-mail {@code pop3:}, (d) the raw-socket ceiling; over implicit TLS (bt) the route with
+ * {@code tls=implicit}, (ct) camel-mail {@code pop3s:}, (dt) a raw TLS socket, the TLS ceiling. All in a default JVM
+ * and a default Camel context; modifiers after {@code @} give the previous method's settings one at a time
+ * ({@link Variant}): {@code b@c1}, {@code b@64m}, {@code b@serial}, {@code b@spool}, all four {@code b@old}, and
+ * {@code b@base} (the main classes of an earlier build). camel-mail is configured idempotent and non-deleting like
+ * the route (see {@link BenchChild#camelMail}); its UID generator keys messages by Message-ID, not by the UIDL.
+ * <p>
+ * Properties: {@code bench.corpora} (small,mixed,large), {@code bench.rounds} (3), {@code bench.variants}
+ * (a,b,c,d,bt,ct,dt), {@code bench.scale} (1: scales the corpora, for smoke runs), {@code bench.jvmArgs} (child JVM
+ * options for every variant, replacing the default and the modifiers), {@code bench.jvmArgs.<variant>} (for one
+ * variant), {@code bench.minPasses} (10) and {@code bench.maxPasses} (40) settling passes and {@code bench.timed} (5)
+ * timed passes per child ({@link Settling}), {@code bench.onegig=true} (the 1 GB message through the route at
+ * -Xmx64m), {@code bench.idle=true} (the idle poll of a 100,000-message mailbox, all seen), {@code bench.idle.messages}
+ * (100000), {@code bench.jfr=<dir>} (a JFR recording per child), {@code bench.paired=false} (no ceiling pass beside
+ * each timed pass), {@code bench.out} (target/bench/results.adoc).
  */
 public final class Bench {
 
     static final String PASSWORD = "bench-secret";
     /**
-     * Every child JVM, all variants alike: a 64 MB heap, the serial collector and the client compiler only
-     * ({@code TieredStopAtLevel=1}). On two cores shared with Dovecot, C2's compiler threads take CPU from the consumer
-     * and the server for seconds after start and add 20-60 MiB of code and compiler arenas to the resident set; see
-     * docs/performance.adoc ("JIT") for the side-by-side figures with the default tiered compilation.
+     * Every child JVM of the headline variants: no options at all, the JVM's defaults (its heap sizing, G1, tiered
+     * C1+C2 compilation), as a user who deploys the component gets them. The previous method's options are variants
+     * of their own, named by modifiers ({@link Variant}).
      */
-    static final String DEFAULT_JVM = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-    /** camel-mail holds a whole message in memory (JavaMail): it gets twice the heap so that 50 MB messages fit. */
-    static final String DEFAULT_JVM_C = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-    /** Untimed passes in each child before the timed ones (a running consumer is warm). */
-    static final int DEFAULT_WARMUP = 3;
+    static final String DEFAULT_JVM = "";
     /**
-     * Timed passes in each child; the child reports their median. Consecutive passes in one JVM swing by up to 70 %,
-     * the raw-socket ceiling as much as the route (Dovecot runs in fast and slow spells; pinning it to a core of its
-     * own did not change that), so a single timed pass made each round's figure a coin toss between the two speeds.
+     * Timed passes in each child once its JIT has settled ({@link Settling}); the child reports their median.
+     * Consecutive passes in one JVM swing by up to 70 %, the raw-socket ceiling as much as the route (Dovecot runs in
+     * fast and slow spells; pinning it to a core of its own did not change that), so a single timed pass made each
+     * round's figure a coin toss between the two speeds.
      */
     static final int DEFAULT_TIMED = 5;
 
@@ -64,9 +69,64 @@ public final class Bench {
                long[] extra) {
     }
 
+    /** Extra result fields of a child, counted from the end (the paired ratio is there only when paired). */
+    static final int COLD = 1;
+    static final int CPU = 2;
+    static final int SETTLED_AFTER = 3;
+    static final int PAIRED = 4;
+
+    /**
+     * A variant as named in {@code bench.variants}: the child's variant, then modifiers after {@code @}, each one
+     * setting of the previous method (or another build): {@code c1} the client compiler only
+     * ({@code -XX:TieredStopAtLevel=1}), {@code 64m} a 64 MB heap (camel-mail 128 MB: JavaMail holds a whole 50 MB
+     * message), {@code serial} the serial collector, {@code spool} the Camel context's spooling on (128 KiB), {@code old}
+     * all four, {@code base} the main classes of {@code bench.baseline}. {@code b@c1@64m} combines two.
+     */
+    record Variant(String name, String child, Set<String> modifiers) {
+
+        static Variant parse(String name) {
+            String[] parts = name.split("@");
+            Set<String> modifiers = new LinkedHashSet<>(Arrays.asList(parts).subList(1, parts.length));
+            if (modifiers.remove("old")) {
+                modifiers.addAll(List.of("c1", "64m", "serial", "spool"));
+            }
+            for (String m : modifiers) {
+                if (!List.of("c1", "64m", "serial", "spool", "base").contains(m)) {
+                    throw new IllegalArgumentException("unknown modifier @" + m + " in variant " + name);
+                }
+            }
+            return new Variant(name, parts[0], modifiers);
+        }
+
+        /** The child JVM's options: none by default, one per JVM modifier; bench.jvmArgs[.name] replaces them. */
+        String jvmOptions() {
+            List<String> options = new ArrayList<>(csv(DEFAULT_JVM.replace(' ', ',')));
+            if (modifiers.contains("64m")) {
+                options.add(child.startsWith("c") ? "-Xmx128m" : "-Xmx64m");
+            }
+            if (modifiers.contains("serial")) {
+                options.add("-XX:+UseSerialGC");
+            }
+            if (modifiers.contains("c1")) {
+                options.add("-XX:TieredStopAtLevel=1");
+            }
+            return System.getProperty("bench.jvmArgs." + name,
+                    System.getProperty("bench.jvmArgs", String.join(" ", options)));
+        }
+
+        boolean tls() {
+            return child.endsWith("t");
+        }
+
+        /** The ceiling this variant is a share of: the TLS one for the TLS variants. */
+        String ceiling() {
+            return tls() ? "dt" : "d";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> corpora = csv(System.getProperty("bench.corpora", "small,mixed,large"));
-        List<String> variants = csv(System.getProperty("bench.variants", "a,b,c,d"));
+        List<String> variants = csv(System.getProperty("bench.variants", "a,b,c,d,bt,ct,dt"));
         int rounds = Integer.getInteger("bench.rounds", 3);
         boolean oneGig = Boolean.getBoolean("bench.onegig");
         boolean idle = Boolean.getBoolean("bench.idle");
@@ -140,20 +200,26 @@ public final class Bench {
     static String table(Map<String, Corpora.Loaded> loaded, List<String> variants, List<Run> runs, int rounds) {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (every variant once per corpus in each round),"
-                                            + " each variant in its own JVM; in each JVM %d untimed warm-up pass(es),"
-                                            + " then %d timed passes, all alike (fresh route and repository); a JVM's figure"
-                                            + " is the median of its timed passes. 'CPU s' is the median CPU time of the"
-                                            + " timed passes, all threads of the variant's JVM (not the server's). 'cold"
-                                            + " pass s' is the median of the first, cold passes. 'paired' is the variant"
-                                            + " as a share of the ceiling measured seconds apart: in each JVM every timed"
-                                            + " pass is paired with a ceiling pass just before or after it (alternately),"
-                                            + " the JVM reports the median of those ratios, the table the median over"
-                                            + " the rounds.%n%n",
-                rounds, Integer.getInteger("bench.warmup", DEFAULT_WARMUP),
+                                            + " each variant in its own JVM, default JVM options and a default Camel"
+                                            + " context unless the variant's name says otherwise. In each JVM, passes"
+                                            + " run until the JIT has settled (at least %d passes, then until the last 3"
+                                            + " passes' CPU times are within 5%% or 10 ms of each other, at most %d),"
+                                            + " then %d timed passes, all alike (fresh route and repository); a JVM's"
+                                            + " 'settled' figure is the median of its timed passes. 'cold s' is the"
+                                            + " first pass of the fresh JVM. 'settled after' is the median number of"
+                                            + " passes it took ('>n': not settled within n). A route's time runs from"
+                                            + " startRoute to the end of its poll (QUIT sent, spool files deleted)."
+                                            + " 'CPU s' is the median CPU time of the timed passes, all threads of the"
+                                            + " variant's JVM (not the server's). 'of ceiling' is the ceiling's time"
+                                            + " over the variant's ((d), or (dt) for the TLS variants); 'paired': in"
+                                            + " each JVM every timed pass is paired with a ceiling pass just before or"
+                                            + " after it (alternately), the JVM reports the median of those ratios,"
+                                            + " the table the median over the rounds.%n%n",
+                rounds, Integer.getInteger("bench.minPasses", 10), Integer.getInteger("bench.maxPasses", 40),
                 Integer.getInteger("bench.timed", DEFAULT_TIMED)));
-        t.append("[cols=\"1,2,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
-        t.append("| corpus | variant | median s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of (d) | of (d), paired"
-                 + " | cold pass s\n");
+        t.append("[cols=\"1,3,>1,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("| corpus | variant | settled s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of ceiling"
+                 + " | of ceiling, paired | cold s | settled after\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -163,35 +229,54 @@ public final class Bench {
                 double s = median.get(v);
                 long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
                         .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
-                Double d = median.get("d");
-                String cold = medianExtra(runs, l.user(), v, 1);
-                String cpu = medianExtra(runs, l.user(), v, 2);
-                String paired = pairedRatio(runs, l.user(), v);
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s%n", l.user(),
-                        label(v), s, l.messages() / s, mib(l.octets()) / s, cpu, rss,
-                        d == null ? "" : String.format(Locale.ROOT, "%.2f", d / s), paired, cold));
+                Double ceiling = median.get(Variant.parse(v).ceiling());
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s | %s%n",
+                        l.user(), label(v), s, l.messages() / s, mib(l.octets()) / s, medianExtra(runs, l.user(), v, CPU),
+                        rss, ceiling == null ? "" : String.format(Locale.ROOT, "%.2f", ceiling / s),
+                        pairedRatio(runs, l.user(), v), medianExtra(runs, l.user(), v, COLD),
+                        settledAfter(runs, l.user(), v)));
             }
-            t.append(String.format(Locale.ROOT, "10+| *%s: b/c = %s, b/d = %s* (ratios of the medians; median of the"
-                                                + " per-round ratios: b/c %s, b/d %s; paired b/d %s)%n", l.user(),
-                    ratio(median, "c", "b"), ratio(median, "d", "b"), roundRatio(runs, l.user(), "c", "b"),
-                    roundRatio(runs, l.user(), "d", "b"), pairedRatio(runs, l.user(), "b")));
-            if (median.containsKey("s")) {
-                t.append(String.format(Locale.ROOT, "10+| *%s, route with streamDownload=true: s/c = %s, s/d = %s*"
-                                                    + " (per round: s/c %s, s/d %s; paired s/d %s)%n", l.user(),
-                        ratio(median, "c", "s"), ratio(median, "d", "s"), roundRatio(runs, l.user(), "c", "s"),
-                        roundRatio(runs, l.user(), "d", "s"), pairedRatio(runs, l.user(), "s")));
-            }
+            summary(t, l.user(), "", "b", "c", "d", median, runs);
+            summary(t, l.user(), ", route with streamDownload=true", "s", "c", "d", median, runs);
+            summary(t, l.user(), ", implicit TLS", "bt", "ct", "dt", median, runs);
         }
         t.append("|===\n\nAll rounds (seconds):\n\n----\n");
         for (Run r : runs) {
-            double cpu = r.extra().length >= 2 ? r.extra()[r.extra().length - 2] / 1e9 : Double.NaN;
-            String paired = r.extra().length >= 3
-                    ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - 3] / 1e9) : "";
-            t.append(String.format(Locale.ROOT, "round %d %-6s %s %8.3f s CPU %.3f s RSS %d MiB%s%n", r.round(),
-                    r.corpus(), r.variant(), r.nanos() / 1e9, cpu, r.hwmKb() / 1024, paired));
+            double cpu = r.extra().length >= CPU ? r.extra()[r.extra().length - CPU] / 1e9 : Double.NaN;
+            String paired = r.extra().length >= PAIRED
+                    ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - PAIRED] / 1e9) : "";
+            t.append(String.format(Locale.ROOT, "round %d %-6s %-10s %8.3f s CPU %.3f s cold %.3f s RSS %d MiB"
+                                                + " settled after %s%s%n", r.round(), r.corpus(), r.variant(),
+                    r.nanos() / 1e9, cpu, r.extra()[r.extra().length - COLD] / 1e9, r.hwmKb() / 1024,
+                    settledAfter(List.of(r), r.corpus(), r.variant()), paired));
         }
         t.append("----\n");
         return t.toString();
+    }
+
+    /** The row under a corpus comparing a route with camel-mail and the ceiling, if all three ran. */
+    private static void summary(StringBuilder t, String corpus, String what, String route, String camelMail,
+                                String ceiling, Map<String, Double> median, List<Run> runs) {
+        if (!median.containsKey(route)) {
+            return;
+        }
+        t.append(String.format(Locale.ROOT, "11+| *%s%s: %s/%s = %s, %s/%s = %s* (ratios of the medians; median of the"
+                                            + " per-round ratios: %s/%s %s, %s/%s %s; paired %s/%s %s)%n", corpus, what,
+                route, camelMail, ratio(median, camelMail, route), route, ceiling, ratio(median, ceiling, route),
+                route, camelMail, roundRatio(runs, corpus, camelMail, route), route, ceiling,
+                roundRatio(runs, corpus, ceiling, route), route, ceiling, pairedRatio(runs, corpus, route)));
+    }
+
+    /** The median passes to settle over the rounds, {@code >n} if the median child did not settle in n passes. */
+    static String settledAfter(List<Run> runs, String corpus, String variant) {
+        long[] passes = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
+                                                  && r.extra().length >= SETTLED_AFTER)
+                .mapToLong(r -> r.extra()[r.extra().length - SETTLED_AFTER]).sorted().toArray();
+        if (passes.length == 0) {
+            return "";
+        }
+        long median = passes[(passes.length - 1) / 2]; // unsettled (negative) counts sort first: the worse one
+        return median < 0 ? ">" + -median : Long.toString(median);
     }
 
     /** The median, in seconds, of the extra result field {@code fromEnd} places from the end, or "" if none. */
@@ -202,7 +287,7 @@ public final class Bench {
 
     /** The median over the rounds of the variant's paired ratio to the ceiling ("n/a" when it was not paired). */
     static String pairedRatio(List<Run> runs, String corpus, String variant) {
-        double[] ratios = extraValues(runs, corpus, variant, 3);
+        double[] ratios = extraValues(runs, corpus, variant, PAIRED);
         return ratios.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", median(ratios));
     }
 
@@ -213,16 +298,30 @@ public final class Bench {
                 .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
     }
 
-    static String label(String v) {
-        return switch (v) {
+    static String label(String name) {
+        Variant v = Variant.parse(name);
+        StringBuilder label = new StringBuilder(switch (v.child()) {
             case "a" -> "(a) pop3raw client";
             case "b" -> "(b) pop3raw: route";
             case "s" -> "(b) route, streamDownload=true";
             case "c" -> "(c) camel-mail pop3:";
             case "d" -> "(d) ceiling (raw socket)";
-            default -> v.endsWith("@base") ? label(v.substring(0, v.length() - 5)) + " before"
-                    : v.endsWith("@tiered") ? label(v.substring(0, v.length() - 7)) + ", tiered JIT" : v;
-        };
+            case "bt" -> "(b) route, tls=implicit";
+            case "ct" -> "(c) camel-mail pop3s:";
+            case "dt" -> "(d) TLS ceiling (raw TLS socket)";
+            default -> v.child();
+        });
+        for (String m : v.modifiers()) {
+            label.append(switch (m) {
+                case "c1" -> ", C1 only";
+                case "64m" -> v.child().startsWith("c") ? ", -Xmx128m" : ", -Xmx64m";
+                case "serial" -> ", SerialGC";
+                case "spool" -> ", context spools";
+                case "base" -> ", build before";
+                default -> ", @" + m;
+            });
+        }
+        return label.toString();
     }
 
     /** Throughput of {@code of} relative to {@code to}: the time of {@code to} over the time of {@code of}. */
@@ -278,8 +377,8 @@ public final class Bench {
         }
         Run d = child(classpath, server, l, "d", 1);
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n=== One message of %d octets (%.0f MiB)"
-                                                                         + " through the route, `%s`, stream caching"
-                                                                         + " spooled to disk%n%n----%n",
+                                                                         + " through the route, `%s`, spooled to disk"
+                                                                         + " by the component%n%n----%n",
                 l.octets(), mib(l.octets()), jvm));
         for (Run r : routes) {
             out.append(String.format(Locale.ROOT, "%s: delivered, body read fully (%d octets) in %.2f s, %.1f MiB/s,"
@@ -305,8 +404,8 @@ public final class Bench {
                 + " in the repository (simulated repository round trip: %d µs)%n%n----%n", count,
                 Long.getLong("bench.idle.latencyMicros", 100)));
         for (String options : List.of("&confirmedKeyCacheSize=0", "")) {
-            // the simulated repository holds its 100,000 keys in the same heap (a real one is a database): 128 MB
-            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM_C),
+            // the simulated repository holds its 100,000 keys in the same heap (a real one is a database)
+            Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM),
                     options);
             s.append(options.isEmpty() ? "confirmed-key cache on (default):\n" : "cache off (" + options.substring(1)
                                                                                 + "):\n");
@@ -320,7 +419,7 @@ public final class Bench {
         // the server's own share: the same login, UIDL and LIST from a raw socket, nothing parsed (median of 3 runs)
         List<Long> raw = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            raw.add(child(classpath, server, l, "idled", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM_C)).nanos());
+            raw.add(child(classpath, server, l, "idled", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM)).nanos());
         }
         Collections.sort(raw);
         s.append(String.format(Locale.ROOT, "ceiling (raw socket: USER/PASS, UIDL and LIST in one write, nothing parsed):"
@@ -335,13 +434,7 @@ public final class Bench {
 
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round)
             throws IOException, InterruptedException {
-        String fallback = variant.startsWith("c") ? DEFAULT_JVM_C : DEFAULT_JVM;
-        if (variant.endsWith("@tiered")) {
-            // the same variant with the JVM's default (tiered C1+C2) compilation, side by side with C1 only
-            fallback = fallback.replace(" -XX:TieredStopAtLevel=1", "");
-        }
-        String jvm = System.getProperty("bench.jvmArgs." + variant, System.getProperty("bench.jvmArgs", fallback));
-        return child(classpath, server, l, variant, round, jvm);
+        return child(classpath, server, l, variant, round, Variant.parse(variant).jvmOptions());
     }
 
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm)
@@ -353,7 +446,7 @@ public final class Bench {
                      String extraArg) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Arrays.asList(jvm.trim().split("\\s+")));
+        cmd.addAll(csv(jvm.trim().replaceAll("\\s+", ",")));
         String jfr = System.getProperty("bench.jfr");
         if (jfr != null && round > 0) {
             Files.createDirectories(Path.of(jfr));
@@ -367,14 +460,20 @@ public final class Bench {
                 cmd.add("-D" + p + "=" + System.getProperty(p));
             }
         }
+        Variant parsed = Variant.parse(variant);
+        String childVariant = parsed.child();
+        if (parsed.modifiers().contains("spool")) {
+            cmd.add("-Dbench.child.spool=true");
+        }
+        if (parsed.tls()) {
+            cmd.add("-Dbench.child.certificate=" + server.certificateFile().toAbsolutePath());
+        }
+        if (l.retrOctets() >= 0) {
+            cmd.add("-Dbench.child.retrOctets=" + l.retrOctets()); // the ceilings' octets are checked in the child
+        }
         cmd.add("-cp");
-        String childVariant = variant;
-        if (variant.endsWith("@tiered")) {
-            childVariant = variant.substring(0, variant.length() - "@tiered".length());
-            cmd.add(classpath);
-        } else if (variant.endsWith("@base")) {
+        if (parsed.modifiers().contains("base")) {
             // the same variant with the main classes of an earlier build (bench.baseline): before/after in one run
-            childVariant = variant.substring(0, variant.length() - 5);
             String base = System.getProperty("bench.baseline");
             String main = Path.of("target", "classes").toAbsolutePath().toString();
             List<String> entries = new ArrayList<>(Arrays.asList(classpath.split(File.pathSeparator)));
@@ -388,7 +487,8 @@ public final class Bench {
             cmd.add(classpath);
         }
         cmd.add(BenchChild.class.getName());
-        cmd.addAll(List.of(childVariant, server.host(), Integer.toString(server.pop3Port()), l.user(), PASSWORD,
+        int port = parsed.tls() ? server.pop3sPort() : server.pop3Port();
+        cmd.addAll(List.of(childVariant, server.host(), Integer.toString(port), l.user(), PASSWORD,
                 Integer.toString(l.messages())));
         if (extraArg != null) {
             cmd.add(extraArg);
@@ -415,7 +515,8 @@ public final class Bench {
         }
         long[] f = Arrays.stream(result.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
         Run run = new Run(l.user(), variant, round, f[0], f[1], f[2], f[3], Arrays.copyOfRange(f, 4, f.length));
-        if (!childVariant.equals("d") && !childVariant.startsWith("idle")) {
+        // the ceilings (d, dt) count octets on the wire, checked by the child against Corpora.Wire; the idle poll none
+        if (!childVariant.startsWith("d") && !childVariant.startsWith("idle")) {
             if (run.messages() != l.messages() || run.octets() != l.octets()) {
                 throw new IllegalStateException("variant " + variant + " on " + l.user() + " read " + run.messages()
                                                 + " messages, " + run.octets() + " octets; expected " + l.messages()
@@ -458,8 +559,8 @@ public final class Bench {
                 .append(System.getProperty("java.runtime.version")).append('\n');
         m.append("dovecot: ").append(run("dovecot", "--version")).append('\n');
         m.append("load average at the end: ").append(Files.readString(Path.of("/proc/loadavg")).trim()).append('\n');
-        m.append("child JVM options: ").append(System.getProperty("bench.jvmArgs", DEFAULT_JVM))
-                .append(" (camel-mail: ").append(System.getProperty("bench.jvmArgs.c", DEFAULT_JVM_C)).append(")\n");
+        m.append("child JVM options: ").append(System.getProperty("bench.jvmArgs", "none (the JVM's defaults)"))
+                .append(", unless a variant's modifiers or bench.jvmArgs.<variant> say otherwise\n");
         m.append("----\n");
         return m.toString();
     }

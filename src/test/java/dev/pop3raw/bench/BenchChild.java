@@ -63,66 +63,64 @@ public final class BenchChild {
         String user = args[3];
         String password = args[4];
         int expected = Integer.parseInt(args[5]);
-        // bench.warmup passes (default 3) run first, untimed, exactly like the measured ones (a fresh route and
-        // repository each time): the table shows a consumer whose JVM has warmed up; the first (cold) pass is
-        // reported too, as the last extra field. Then bench.timed passes (default 5), of which the median is reported.
+        Mailbox box = new Mailbox(host, port, user, password, expected);
+        String extraArg = args.length > 6 ? args[6] : "";
         boolean onegig = user.equals("onegig");
         boolean single = variant.equals("idle");
-        int warmup = single ? 0 : onegig ? Integer.getInteger("bench.onegig.warmup", 1) // a warm-up pass of 1 GB is warm enough
-                : Integer.getInteger("bench.warmup", Bench.DEFAULT_WARMUP);
+        // pass 0 is the cold pass (a fresh JVM, a backlog right after a deploy); then passes run until the JIT has
+        // settled (Settling), then bench.timed passes (default 5), whose median is the settled figure
+        Settling settling = single ? Settling.none() : onegig ? Settling.exactly(1) : Settling.fromProperties();
         int timed = single || onegig ? 1 : Integer.getInteger("bench.timed", Bench.DEFAULT_TIMED);
-        long[] times = new long[timed];
-        long[] cpus = new long[timed];
         // each timed pass paired with a ceiling pass right before or after it (alternately), in this JVM: the server
         // runs in fast and slow spells of seconds, so only passes seconds apart compare like with like
-        boolean paired = !single && !onegig && !variant.equals("d") && !variant.equals("idled")
+        String ceiling = variant.endsWith("t") ? "dt" : "d";
+        boolean paired = !single && !onegig && !variant.equals(ceiling) && !variant.equals("idled")
                          && Boolean.parseBoolean(System.getProperty("bench.paired", "true"));
+        long[] times = new long[timed];
+        long[] cpus = new long[timed];
         long[] pairedRatios = new long[timed];
         long[] r = null;
         long cold = 0;
-        for (int pass = 0; pass < warmup + timed; pass++) {
-            boolean timedPass = pass >= warmup;
-            boolean ceilingFirst = (pass - warmup) % 2 == 0;
-            long ceilingNanos = paired && timedPass && ceilingFirst ? ceiling(host, port, user, password, expected)[2] : 0;
+        int pass = 0;
+        while (!settling.done()) {
             long cpuBefore = processCpuNanos();
-            r = switch (variant) {
-                case "a" -> client(host, port, user, password);
-                case "b" -> pop3raw(host, port, user, password, expected, "");
-                case "s" -> pop3raw(host, port, user, password, expected, "&streamDownload=true");
-                case "c" -> camelMail(host, port, user, password, expected);
-                case "d" -> ceiling(host, port, user, password, expected);
-                case "idled" -> listingCeiling(host, port, user, password, expected);
-                case "idle" -> idle(host, port, user, password, expected, args.length > 6 ? args[6] : "");
-                default -> throw new IllegalArgumentException(variant);
-            };
+            r = pass(variant, box, extraArg);
             long cpu = processCpuNanos() - cpuBefore;
-            if (paired && timedPass && !ceilingFirst) {
-                ceilingNanos = ceiling(host, port, user, password, expected)[2];
-            }
-            // every pass in the child's log (bench.keepLogs): is a slow round a slow JVM or a slow pass?
-            System.out.printf("pass %d%s: %.3f s, CPU %.3f s%s%n", pass, timedPass ? "" : " (warm-up)", r[2] / 1e9,
-                    cpu / 1e9, ceilingNanos > 0 ? String.format(", paired ceiling %.3f s", ceilingNanos / 1e9) : "");
-            if (pass == 0) {
+            settling.add(cpu);
+            log(pass++, "settling", r[2], cpu, 0);
+            if (cold == 0) {
                 cold = r[2];
             }
-            if (timedPass) {
-                times[pass - warmup] = r[2];
-                cpus[pass - warmup] = cpu;
-                // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
-                pairedRatios[pass - warmup] = Math.round(1e9 * ceilingNanos / r[2]);
+        }
+        for (int t = 0; t < timed; t++) {
+            boolean ceilingFirst = t % 2 == 0;
+            long ceilingNanos = paired && ceilingFirst ? pass(ceiling, box, "")[2] : 0;
+            long cpuBefore = processCpuNanos();
+            r = pass(variant, box, extraArg);
+            long cpu = processCpuNanos() - cpuBefore;
+            if (paired && !ceilingFirst) {
+                ceilingNanos = pass(ceiling, box, "")[2];
             }
+            log(pass++, "timed", r[2], cpu, ceilingNanos);
+            if (cold == 0) {
+                cold = r[2];
+            }
+            times[t] = r[2];
+            cpus[t] = cpu;
+            // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
+            pairedRatios[t] = Math.round(1e9 * ceilingNanos / r[2]);
         }
         r[2] = median(times);
-        long cpu = median(cpus);
-        if (!variant.equals("idle")) {
-            // extra fields: [the median paired ratio,] the timed passes' median CPU time (every thread of this JVM),
-            // then the cold pass's time
-            int extras = paired ? 3 : 2;
+        if (!single) {
+            // extra fields: [the median paired ratio,] the passes it took to settle (negative: bench.maxPasses
+            // reached unsettled), the timed passes' median CPU time (every thread of this JVM), the cold pass's time
+            int extras = paired ? 4 : 3;
             r = java.util.Arrays.copyOf(r, r.length + extras);
             if (paired) {
-                r[r.length - 3] = median(pairedRatios);
+                r[r.length - 4] = median(pairedRatios);
             }
-            r[r.length - 2] = cpu;
+            r[r.length - 3] = settling.settled() ? settling.passes() : -settling.passes();
+            r[r.length - 2] = median(cpus);
             r[r.length - 1] = cold;
         }
         StringBuilder line = new StringBuilder("RESULT");
@@ -137,6 +135,33 @@ public final class BenchChild {
         }
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Where and as whom every pass of this child reads. */
+    record Mailbox(String host, int port, String user, String password, int expected) {
+    }
+
+    /** One pass of a variant; {@code [messages, octets, nanos, extra...]}. */
+    static long[] pass(String variant, Mailbox m, String extraArg) throws Exception {
+        return switch (variant) {
+            case "a" -> client(m.host(), m.port(), m.user(), m.password());
+            case "b" -> pop3raw(m, "&tls=none");
+            case "s" -> pop3raw(m, "&tls=none&streamDownload=true");
+            case "bt" -> pop3raw(m, "&tls=implicit&sslContextParameters=#benchTls");
+            case "c" -> camelMail("pop3", m);
+            case "ct" -> camelMail("pop3s", m);
+            case "d" -> ceiling(m, Socket::new);
+            case "dt" -> ceiling(m, BenchTls::rawSocket);
+            case "idled" -> listingCeiling(m.host(), m.port(), m.user(), m.password(), m.expected());
+            case "idle" -> idle(m.host(), m.port(), m.user(), m.password(), m.expected(), extraArg);
+            default -> throw new IllegalArgumentException(variant);
+        };
+    }
+
+    /** Every pass in the child's log (bench.keepLogs): is a slow round a slow JVM or a slow pass? */
+    private static void log(int pass, String phase, long nanos, long cpu, long ceilingNanos) {
+        System.out.printf("pass %d (%s): %.3f s, CPU %.3f s%s%n", pass, phase, nanos / 1e9, cpu / 1e9,
+                ceilingNanos > 0 ? String.format(", paired ceiling %.3f s", ceilingNanos / 1e9) : "");
     }
 
     /** The middle value (the lower of the two middle ones for an even count). */
@@ -195,24 +220,31 @@ public final class BenchChild {
 
     // ------------------------------------------------------------------------------------------ (b)
 
-    static long[] pop3raw(String host, int port, String user, String password, int expected, String options)
-            throws Exception {
-        String uri = "pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                     + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000"
-                     + options;
-        return route(uri, expected, BenchChild::readBody);
+    /** A {@code pop3raw:} route; {@code options} choose TLS and the like. */
+    static long[] pop3raw(Mailbox m, String options) throws Exception {
+        String uri = "pop3raw:" + m.host() + ":" + m.port() + "?username=" + m.user() + "&password=RAW(" + m.password()
+                     + ")&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000"
+                     + "&pollStrategy=#benchPoll" + options;
+        return route(uri, m.expected(), BenchChild::readBody);
     }
 
     // ------------------------------------------------------------------------------------------ (c)
 
-    static long[] camelMail(String host, int port, String user, String password, int expected) throws Exception {
+    /** A camel-mail route, {@code pop3} or (over implicit TLS) {@code pop3s}. */
+    static long[] camelMail(String scheme, Mailbox m) throws Exception {
         // camel-mail's fastest raw form: no mapping to a Camel body, the raw message written out by JavaMail
-        // (writeTo: one RETR per message); no SEEN search (POP3 has no flags); idempotent, nothing deleted.
-        String uri = "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                     + "&delete=false&unseen=false&mapMailMessage=false&idempotentRepository=#benchRepo"
-                     + "&initialDelay=0&delay=3600000&maxMessagesPerPoll=0&fetchSize=-1"
+        // (writeTo: one RETR per message); no SEEN search (POP3 has no flags); idempotent, nothing deleted. Its UID
+        // generator keys a message by its Message-ID (then a hash of its headers, then its number; never the UIDL):
+        // every corpus message has a unique Message-ID. camel-mail removes a key on commit unless told not to, which
+        // with delete=false would route every message again at the next poll: the bench keeps the keys, as a user
+        // of delete=false must (one poll per route here, so it changes a confirm into a remove, nothing more).
+        String uri = scheme + "://" + m.host() + ":" + m.port() + "?username=" + m.user() + "&password=RAW("
+                     + m.password() + ")&delete=false&unseen=false&mapMailMessage=false&idempotentRepository=#benchRepo"
+                     + "&idempotentRepositoryRemoveOnCommit=false&initialDelay=0&delay=3600000&maxMessagesPerPoll=0"
+                     + "&fetchSize=-1&pollStrategy=#benchPoll"
+                     + (scheme.equals("pop3s") ? "&sslContextParameters=#benchTls" : "")
                      + System.getProperty("bench.camelMailOptions", "");
-        return route(uri, expected, e -> {
+        return route(uri, m.expected(), e -> {
             MailMessage mail = e.getIn(MailMessage.class);
             Counting out = new Counting();
             mail.getMessage().writeTo(out);
@@ -239,14 +271,23 @@ public final class BenchChild {
     }
 
     static long[] route(String uri, int expected, BodyReader reader) throws Exception {
+        // a default context: Camel 4 caches stream bodies but does not spool them, and the component spools a message
+        // above its own spoolThreshold (1 MiB) by itself. bench.child.spool (the @spool variants, set by Bench) turns
+        // the context's spooling on, as every variant of the previous method had it (128 KiB threshold)
         CamelContext context = new DefaultCamelContext();
-        // bounded memory: bodies above the spool threshold go to a temporary file
-        context.getStreamCachingStrategy().setSpoolEnabled(true);
-        String threshold = System.getProperty("bench.spoolThreshold");
-        if (threshold != null) {
-            context.getStreamCachingStrategy().setSpoolThreshold(Long.parseLong(threshold));
+        if (Boolean.getBoolean("bench.child.spool")) {
+            context.getStreamCachingStrategy().setSpoolEnabled(true);
+            String threshold = System.getProperty("bench.spoolThreshold");
+            if (threshold != null) {
+                context.getStreamCachingStrategy().setSpoolThreshold(Long.parseLong(threshold));
+            }
         }
         context.getRegistry().bind("benchRepo", MemoryIdempotentRepository.memoryIdempotentRepository(expected + 1000));
+        PollEnd pollEnd = new PollEnd();
+        context.getRegistry().bind("benchPoll", pollEnd);
+        if (System.getProperty("bench.child.certificate") != null) {
+            context.getRegistry().bind("benchTls", BenchTls.parameters());
+        }
         CountDownLatch done = new CountDownLatch(expected);
         AtomicLong octets = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -281,10 +322,12 @@ public final class BenchChild {
         if (!done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             throw new IllegalStateException("only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
         }
-        long nanos = System.nanoTime() - start;
+        long lastDone = System.nanoTime();
+        long nanos = pollEnd.await(TIMEOUT_MINUTES, TimeUnit.MINUTES) - start;
         if (Boolean.getBoolean("bench.phases")) {
-            System.out.printf("phases: startRoute %.1f ms, first exchange at %.1f ms, last done at %.1f ms%n",
-                    (started - start) / 1e6, (first.get() - start) / 1e6, nanos / 1e6);
+            System.out.printf("phases: startRoute %.1f ms, first exchange at %.1f ms, last done at %.1f ms, poll ended"
+                              + " at %.1f ms%n", (started - start) / 1e6, (first.get() - start) / 1e6,
+                    (lastDone - start) / 1e6, nanos / 1e6);
         }
         if (failure.get() != null) {
             throw new IllegalStateException("an exchange failed", failure.get());
@@ -295,20 +338,44 @@ public final class BenchChild {
 
     // ------------------------------------------------------------------------------------------ (d)
 
-    static long[] ceiling(String host, int port, String user, String password, int expected) throws Exception {
+    /** How a raw session gets its socket: plain, or TLS for the TLS ceiling (handshake at the first read). */
+    interface SocketMaker {
+        Socket make() throws IOException;
+    }
+
+    /** Dovecot's reply to QUIT when nothing was deleted: the last line the ceiling reads. */
+    private static final String QUIT_REPLY = "+OK Logging out.\r\n";
+
+    static long[] ceiling(Mailbox m, SocketMaker sockets) throws Exception {
         long start = System.nanoTime();
-        StringBuilder commands = new StringBuilder(expected * 12 + 8);
-        for (int i = 1; i <= expected; i++) {
+        StringBuilder commands = new StringBuilder(m.expected() * 12 + 8);
+        for (int i = 1; i <= m.expected(); i++) {
             commands.append("RETR ").append(i).append("\r\n");
         }
-        long octets = rawSession(host, port, user, password, commands.toString());
-        return new long[] { expected, octets, System.nanoTime() - start };
+        long octets = rawSession(sockets, m.host(), m.port(), m.user(), m.password(), commands.toString());
+        long nanos = System.nanoTime() - start;
+        checkCeilingOctets(octets);
+        return new long[] { m.expected(), octets, nanos };
+    }
+
+    /**
+     * The ceiling parses nothing, so its count is of the octets on the wire: every RETR's status line, the
+     * dot-stuffed message and its terminator (Corpora.Wire, passed by Bench as bench.child.retrOctets), then the QUIT
+     * reply. Checked after the stopwatch, every pass: a ceiling that read less (a refused RETR, a session cut short)
+     * would be a ceiling too high.
+     */
+    private static void checkCeilingOctets(long octets) {
+        long retr = Long.getLong("bench.child.retrOctets", -1);
+        if (retr >= 0 && octets != retr + QUIT_REPLY.length()) {
+            throw new IllegalStateException("the ceiling read " + octets + " octets; expected " + retr
+                                            + " for the RETRs and " + QUIT_REPLY.length() + " for QUIT");
+        }
     }
 
     /** The idle poll's ceiling: log in, UIDL and LIST in one write, every byte read, nothing parsed. */
     static long[] listingCeiling(String host, int port, String user, String password, int expected) throws Exception {
         long start = System.nanoTime();
-        long octets = rawSession(host, port, user, password, "UIDL\r\nLIST\r\n");
+        long octets = rawSession(Socket::new, host, port, user, password, "UIDL\r\nLIST\r\n");
         return new long[] { expected, octets, System.nanoTime() - start };
     }
 
@@ -316,10 +383,10 @@ public final class BenchChild {
      * A raw session: USER/PASS, then {@code commands} and QUIT in one write (from another thread, so that the server's
      * replies are read while it is written), every byte read until the server closes. Returns the octets read.
      */
-    private static long rawSession(String host, int port, String user, String password, String commands)
-            throws Exception {
+    private static long rawSession(SocketMaker sockets, String host, int port, String user, String password,
+                                   String commands) throws Exception {
         long octets = 0;
-        try (Socket socket = new Socket()) {
+        try (Socket socket = sockets.make()) {
             socket.connect(new InetSocketAddress(host, port), 10_000);
             socket.setSoTimeout(60_000);
             socket.setTcpNoDelay(true);

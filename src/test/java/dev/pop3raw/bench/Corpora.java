@@ -25,8 +25,21 @@ final class Corpora {
     private Corpora() {
     }
 
-    /** What was delivered: message count and total octets. */
-    record Loaded(String user, int messages, long octets) {
+    /**
+     * {@code bench.scale} (default 1) scales every corpus down (or up) for smoke runs: message counts and the size of
+     * the large messages, at least one message each. The seeds stay, so a scale always yields the same corpus.
+     */
+    private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1"));
+
+    /**
+     * What was delivered: message count, total octets, and the octets a session that retrieves every message sends
+     * for the RETRs ({@link Wire}): what the raw ceiling must read, its count checked as every other variant's is.
+     */
+    record Loaded(String user, int messages, long octets, long retrOctets) {
+    }
+
+    static int scaled(int count) {
+        return Math.max(1, (int) Math.round(count * SCALE));
     }
 
     static Loaded load(DovecotServer server, String corpus) throws IOException {
@@ -41,8 +54,10 @@ final class Corpora {
     /** 2,000 plain-text messages of about 2 KB. */
     static Loaded small(DovecotServer server) throws IOException {
         Random random = new Random(1);
+        int count = scaled(2000);
+        Wire wire = new Wire();
         long octets = 0;
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < count; i++) {
             StringBuilder m = headers(random, i, "small message " + i, null);
             m.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
             int target = 1700 + random.nextInt(600);
@@ -52,8 +67,9 @@ final class Corpora {
             byte[] bytes = m.toString().getBytes(StandardCharsets.US_ASCII);
             server.deliver("small", bytes);
             octets += bytes.length;
+            wire.message(bytes);
         }
-        return new Loaded("small", 2000, octets);
+        return new Loaded("small", count, octets, wire.octets);
     }
 
     /**
@@ -62,8 +78,10 @@ final class Corpora {
      */
     static Loaded mixed(DovecotServer server) throws IOException {
         Random random = new Random(2);
+        int count = scaled(300);
+        Wire wire = new Wire();
         long octets = 0;
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < count; i++) {
             String subject = i % 5 == 0 ? "Grüße aus Köln, Nachricht " + i
                     : i % 7 == 0 ? "=?UTF-8?B?" + Base64.getEncoder().encodeToString(("Ĉu vi ŝatas " + i)
                             .getBytes(StandardCharsets.UTF_8)) + "?="
@@ -88,28 +106,33 @@ final class Corpora {
             byte[] bytes = out.toByteArray();
             server.deliver("mixed", bytes);
             octets += bytes.length;
+            wire.message(bytes);
         }
-        return new Loaded("mixed", 300, octets);
+        return new Loaded("mixed", count, octets, wire.octets);
     }
 
     /** 3 messages of 50 MB (base64 body, a few dot-leading lines). */
     static Loaded large(DovecotServer server) throws IOException {
         Random random = new Random(3);
+        int count = scaled(3);
+        long size = Math.max(64 * 1024, Math.round(50L * 1024 * 1024 * Math.min(1, SCALE)));
+        Wire wire = new Wire();
         long octets = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             Path file = Files.createTempFile("pop3raw-bench-", ".eml");
-            octets += writeBig(file, random, i, 50L * 1024 * 1024);
+            octets += writeBig(file, random, i, size, wire);
             server.deliverFile("large", file);
         }
-        return new Loaded("large", 3, octets);
+        return new Loaded("large", count, octets, wire.octets);
     }
 
     /** One message of {@code size} octets, for the 1 GB run. */
     static Loaded one(DovecotServer server, String user, long size) throws IOException {
         Path file = Files.createTempFile("pop3raw-bench-", ".eml");
-        long octets = writeBig(file, new Random(4), 0, size);
+        Wire wire = new Wire();
+        long octets = writeBig(file, new Random(4), 0, size, wire);
         server.deliverFile(user, file);
-        return new Loaded(user, 1, octets);
+        return new Loaded(user, 1, octets, wire.octets);
     }
 
     /** A mailbox of {@code count} tiny messages (the idle poll). */
@@ -121,10 +144,10 @@ final class Corpora {
             server.deliver(user, bytes);
             octets += bytes.length;
         }
-        return new Loaded(user, count, octets);
+        return new Loaded(user, count, octets, -1); // the idle poll retrieves nothing
     }
 
-    private static long writeBig(Path file, Random random, int i, long size) throws IOException {
+    private static long writeBig(Path file, Random random, int i, long size, Wire wire) throws IOException {
         long written;
         try (CountingOut out = new CountingOut(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             out.write(headers(random, i, "large message " + i, null)
@@ -142,6 +165,7 @@ final class Corpora {
                 }
             }
             written = out.count;
+            wire.message(written, out.dotLines);
         }
         return written;
     }
@@ -176,9 +200,36 @@ final class Corpora {
         out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * The octets Dovecot sends for {@code RETR n} of each message: its status line {@code +OK <size> octets}, the
+     * message with a dot added before every line that starts with one (RFC 1939 dot-stuffing), and the terminating
+     * {@code .CRLF}. Dovecot's wording of the status line is checked by the smoke run: a mismatch fails every
+     * ceiling pass.
+     */
+    static final class Wire {
+        long octets;
+
+        void message(byte[] message) {
+            long dots = message.length > 0 && message[0] == '.' ? 1 : 0;
+            for (int i = 1; i < message.length; i++) {
+                if (message[i] == '.' && message[i - 1] == '\n') {
+                    dots++;
+                }
+            }
+            message(message.length, dots);
+        }
+
+        void message(long size, long dotLines) {
+            octets += ("+OK " + size + " octets\r\n").length() + size + dotLines + 3;
+        }
+    }
+
+    /** Counts the octets written and the lines that start with a dot (the large messages are never in memory). */
     private static final class CountingOut extends OutputStream {
         private final OutputStream out;
         long count;
+        long dotLines;
+        private int previous = '\n';
 
         CountingOut(OutputStream out) {
             this.out = out;
@@ -188,12 +239,22 @@ final class Corpora {
         public void write(int b) throws IOException {
             out.write(b);
             count++;
+            if (b == '.' && previous == '\n') {
+                dotLines++;
+            }
+            previous = b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             count += len;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '.' && previous == '\n') {
+                    dotLines++;
+                }
+                previous = b[i];
+            }
         }
 
         @Override
