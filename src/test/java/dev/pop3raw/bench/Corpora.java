@@ -203,8 +203,8 @@ final class Corpora {
     /**
      * The octets Dovecot sends for {@code RETR n} of each message: its status line {@code +OK <size> octets}, the
      * message with a dot added before every line that starts with one (RFC 1939 dot-stuffing), and the terminating
-     * {@code .CRLF}. Dovecot's wording of the status line is checked by the smoke run: a mismatch fails every
-     * ceiling pass.
+     * {@code .CRLF}. This is Dovecot's wording of the status line; a server that words it otherwise fails every
+     * ceiling pass, loudly, rather than passing a wrong count.
      */
     static final class Wire {
         long octets;
