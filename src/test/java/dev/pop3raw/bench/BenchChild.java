@@ -41,8 +41,12 @@ import org.apache.camel.support.service.ServiceSupport;
  * {@code RESULT <messages> <octets> <nanos> <VmHWM kB> [extra]} on success.
  * <p>
  * Arguments: {@code variant host port user password expectedMessages [extra]}. Variants: {@code a} the pop3raw client
- * alone, {@code b} a {@code pop3raw:} route, {@code c} a camel-mail {@code pop3:} route, {@code d} the ceiling (raw
- * socket, all RETRs in one write, no parsing), {@code idle} the idle poll of a fully seen mailbox.
+ * alone, {@code b} a {@code pop3raw:} route ({@code s} with {@code streamDownload=true}), {@code c} a camel-mail
+ * {@code pop3:} route, {@code d} the ceiling (raw socket, all RETRs in one write, no parsing); over implicit TLS
+ * {@code bt}, {@code ct} ({@code pop3s:}) and {@code dt} (the port given is then the POP3S one); {@code idle} the idle
+ * poll of a fully seen mailbox, {@code idled} its ceiling. Properties set by {@link Bench} for this child only:
+ * {@code bench.child.spool} (the context spools), {@code bench.child.certificate} (the server's PEM, trusted by the
+ * TLS variants), {@code bench.child.retrOctets} (what a ceiling must read).
  */
 public final class BenchChild {
 
