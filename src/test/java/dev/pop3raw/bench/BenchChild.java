@@ -75,56 +75,26 @@ public final class BenchChild {
         // settled (Settling), then bench.timed passes (default 5), whose median is the settled figure
         Settling settling = single ? Settling.none() : onegig ? Settling.exactly(1) : Settling.fromProperties();
         int timed = single || onegig ? 1 : Integer.getInteger("bench.timed", Bench.DEFAULT_TIMED);
-        // each timed pass paired with a ceiling pass right before or after it (alternately), in this JVM: the server
-        // runs in fast and slow spells of seconds, so only passes seconds apart compare like with like
-        String ceiling = variant.endsWith("t") ? "dt" : "d";
+        String ceiling = variant.endsWith("t") ? "dt" : "d"; // the TLS variants' ceiling is the TLS one
         boolean paired = !single && !onegig && !variant.equals(ceiling) && !variant.equals("idled")
                          && Boolean.parseBoolean(System.getProperty("bench.paired", "true"));
-        long[] times = new long[timed];
-        long[] cpus = new long[timed];
-        long[] pairedRatios = new long[timed];
-        long[] r = null;
-        long cold = 0;
-        int pass = 0;
-        while (!settling.done()) {
-            long cpuBefore = processCpuNanos();
-            r = pass(variant, box, extraArg);
-            long cpu = processCpuNanos() - cpuBefore;
-            settling.add(cpu);
-            log(pass++, "settling", r[2], cpu, 0);
-            if (cold == 0) {
-                cold = r[2];
-            }
+        long cold = settle(settling, variant, box, extraArg);
+        Timed measured = timedPasses(timed, settling.passes(), variant, paired ? ceiling : null, box, extraArg);
+        long[] r = measured.last();
+        r[2] = median(measured.nanos());
+        if (cold == 0) {
+            cold = measured.nanos()[0]; // no settling passes: the first timed pass was the cold one
         }
-        for (int t = 0; t < timed; t++) {
-            boolean ceilingFirst = t % 2 == 0;
-            long ceilingNanos = paired && ceilingFirst ? pass(ceiling, box, "")[2] : 0;
-            long cpuBefore = processCpuNanos();
-            r = pass(variant, box, extraArg);
-            long cpu = processCpuNanos() - cpuBefore;
-            if (paired && !ceilingFirst) {
-                ceilingNanos = pass(ceiling, box, "")[2];
-            }
-            log(pass++, "timed", r[2], cpu, ceilingNanos);
-            if (cold == 0) {
-                cold = r[2];
-            }
-            times[t] = r[2];
-            cpus[t] = cpu;
-            // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
-            pairedRatios[t] = Math.round(1e9 * ceilingNanos / r[2]);
-        }
-        r[2] = median(times);
         if (!single) {
             // extra fields: [the median paired ratio,] the passes it took to settle (negative: bench.maxPasses
             // reached unsettled), the timed passes' median CPU time (every thread of this JVM), the cold pass's time
             int extras = paired ? 4 : 3;
             r = java.util.Arrays.copyOf(r, r.length + extras);
             if (paired) {
-                r[r.length - 4] = median(pairedRatios);
+                r[r.length - 4] = median(measured.pairedRatios());
             }
             r[r.length - 3] = settling.settled() ? settling.passes() : -settling.passes();
-            r[r.length - 2] = median(cpus);
+            r[r.length - 2] = median(measured.cpus());
             r[r.length - 1] = cold;
         }
         StringBuilder line = new StringBuilder("RESULT");
@@ -139,6 +109,55 @@ public final class BenchChild {
         }
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Runs passes until {@code settling} is done; returns the first (cold) pass's time, 0 if none ran. */
+    private static long settle(Settling settling, String variant, Mailbox box, String extraArg) throws Exception {
+        long cold = 0;
+        while (!settling.done()) {
+            long cpuBefore = processCpuNanos();
+            long[] r = pass(variant, box, extraArg);
+            long cpu = processCpuNanos() - cpuBefore;
+            settling.add(cpu);
+            log(settling.passes() - 1, "settling", r[2], cpu, 0);
+            if (cold == 0) {
+                cold = r[2];
+            }
+        }
+        return cold;
+    }
+
+    /** The timed passes: wall and CPU time each, the ratio to its paired ceiling pass, and the last pass's result. */
+    record Timed(long[] nanos, long[] cpus, long[] pairedRatios, long[] last) {
+    }
+
+    /**
+     * {@code count} timed passes, each paired (when {@code ceiling} is not null) with a ceiling pass right before or
+     * after it, alternately, in this JVM: the server runs in fast and slow spells of seconds, so only passes seconds
+     * apart compare like with like. The ceiling pass is outside the variant's CPU time.
+     */
+    private static Timed timedPasses(int count, int passesBefore, String variant, String ceiling, Mailbox box,
+                                     String extraArg) throws Exception {
+        long[] nanos = new long[count];
+        long[] cpus = new long[count];
+        long[] pairedRatios = new long[count];
+        long[] r = null;
+        for (int t = 0; t < count; t++) {
+            boolean ceilingFirst = t % 2 == 0;
+            long ceilingNanos = ceiling != null && ceilingFirst ? pass(ceiling, box, "")[2] : 0;
+            long cpuBefore = processCpuNanos();
+            r = pass(variant, box, extraArg);
+            long cpu = processCpuNanos() - cpuBefore;
+            if (ceiling != null && !ceilingFirst) {
+                ceilingNanos = pass(ceiling, box, "")[2];
+            }
+            log(passesBefore + t, "timed", r[2], cpu, ceilingNanos);
+            nanos[t] = r[2];
+            cpus[t] = cpu;
+            // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
+            pairedRatios[t] = Math.round(1e9 * ceilingNanos / r[2]);
+        }
+        return new Timed(nanos, cpus, pairedRatios, r);
     }
 
     /** Where and as whom every pass of this child reads. */
