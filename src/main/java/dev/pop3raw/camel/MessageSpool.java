@@ -47,6 +47,12 @@ final class MessageSpool implements AutoCloseable {
     /** The most a caller writes at once (the consumer's copy buffer); a larger write just grows the heap part more. */
     private static final int WRITE_SIZE = 64 * 1024;
 
+    /**
+     * The most the heap part reserves up front for a message on the strength of its listed size: a server's LIST size
+     * is a claim, and a false one must not make a small message cost a large array. Beyond it the part grows.
+     */
+    private static final int MAX_PRESIZE = 16 * 1024 * 1024;
+
     private final List<SpoolFile> idle = new ArrayList<>(2);
     private boolean closed;
 
@@ -72,10 +78,11 @@ final class MessageSpool implements AutoCloseable {
 
     /**
      * Where the message of {@code exchange} is received: in memory until {@code policy} says it leaves the heap, from
-     * then on in a file of this spool.
+     * then on in a file of this spool. {@code listedOctets} is the size the listing gave (-1 if none): a message the
+     * heap keeps gets an array of that size at once, instead of one grown by copies and trimmed by another.
      */
-    Output output(Exchange exchange, SpoolPolicy policy) {
-        return new Output(exchange, policy);
+    Output output(Exchange exchange, SpoolPolicy policy, long listedOctets) {
+        return new Output(exchange, policy, listedOctets);
     }
 
     /**
@@ -84,7 +91,7 @@ final class MessageSpool implements AutoCloseable {
      * StreamedMessageCache#spooled}).
      */
     Output leasedOutput(Exchange exchange, SpoolPolicy policy) throws IOException {
-        Output output = new Output(exchange, policy);
+        Output output = new Output(exchange, policy, -1);
         output.leased = lease(exchange, policy.directory(exchange));
         return output;
     }
@@ -128,10 +135,11 @@ final class MessageSpool implements AutoCloseable {
         private Lease leased;
         private long length;
 
-        private Output(Exchange exchange, SpoolPolicy policy) {
+        private Output(Exchange exchange, SpoolPolicy policy, long listedOctets) {
             this.exchange = exchange;
             this.policy = policy;
-            this.memory = new HeapPart(Math.addExact(Math.min(policy.heapBound(), Integer.MAX_VALUE), WRITE_SIZE));
+            this.memory = new HeapPart(Math.addExact(Math.min(policy.heapBound(), Integer.MAX_VALUE), WRITE_SIZE),
+                    listedOctets >= 0 && !policy.spools(listedOctets) ? (int) Math.min(listedOctets, MAX_PRESIZE) : 0);
         }
 
         @Override
@@ -170,17 +178,20 @@ final class MessageSpool implements AutoCloseable {
     }
 
     /**
-     * The start of a message, in the heap until it is moved, without a copy, into a spool file. Grows by doubling, but
-     * not beyond {@code limit} (the policy's bound plus one write) while what it holds fits in it: a message kept
-     * within the bound never costs the heap twice the bound.
+     * The start of a message, in the heap until it is moved, without a copy, into a spool file. Starts at the expected
+     * size when one is known (the listed size, which Dovecot and most servers give exactly: then the array is filled
+     * once and handed over as it is). Grows by doubling, but not beyond {@code limit} (the policy's bound plus one
+     * write) while what it holds fits in it: a message kept within the bound never costs the heap twice the bound.
      */
     private static final class HeapPart {
+        private static final int INITIAL = 8 * 1024;
         private final long limit;
-        private byte[] buf = new byte[8 * 1024];
+        private byte[] buf;
         private int count;
 
-        HeapPart(long limit) {
+        HeapPart(long limit, int expected) {
             this.limit = limit;
+            this.buf = new byte[Math.max(INITIAL, expected)];
         }
 
         void write(byte[] b, int off, int len) {

@@ -647,7 +647,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                                 : StreamedMessageCache.spooled(spool, exchange, spoolPolicy));
             } else if (!spoolPolicy.encrypted()) {
                 // in memory up to the spool threshold, then in a file of the poll, written over by later messages
-                MessageSpool.Output output = spool.output(exchange, spoolPolicy);
+                MessageSpool.Output output = spool.output(exchange, spoolPolicy, info.size());
                 output.write(buffer, 0, filled);
                 octets = copyRest(info, in, buffer, headers, octets, output);
                 streamCache = output.toStreamCache();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -150,6 +151,22 @@ class MessageSpoolTest {
         lease.append(bytes, 0, bytes.length / 2);
         lease.append(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
         return lease;
+    }
+
+    @Test
+    void aListedSizeOnlySizesTheHeapArray_aWrongOrFalseOneStillGivesTheExactMessage() throws Exception {
+        SpoolPolicy policy = SpoolPolicy.of(camel.getStreamCachingStrategy(), new Pop3RawConfiguration(), dir::toFile);
+        byte[] message = new byte[100_000];
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) ('a' + i % 26);
+        }
+        for (long listed : new long[] { -1, 0, 99_999, 100_000, 100_001, 1_048_576, 5_000_000, Long.MAX_VALUE }) {
+            MessageSpool.Output out = spool.output(new DefaultExchange(camel), policy, listed);
+            out.write(message, 0, 65_536);
+            out.write(message, 65_536, message.length - 65_536);
+            assertArrayEquals(message, ((InputStream) out.toStreamCache()).readAllBytes(), "listed as " + listed);
+        }
+        assertEquals(0, files(), "all of them within the heap bound: no spool file");
     }
 
     private static void complete(Exchange exchange) {
