@@ -53,15 +53,19 @@ final class HeaderDecoder {
      * decoded (the others, Received and DKIM lines mostly, cost one scan).
      */
     static Map<String, String> parse(byte[] block, Fields wanted) {
+        return parse(block, block.length, wanted);
+    }
+
+    /** {@link #parse(byte[], Fields)} for the first {@code length} octets of {@code block}. */
+    static Map<String, String> parse(byte[] block, int length, Fields wanted) {
         Map<String, String> result = new LinkedHashMap<>();
-        int length = block.length;
         int pos = 0;
         while (pos < length) {
-            int lineEnd = lineEnd(block, pos);
+            int lineEnd = lineEnd(block, pos, length);
             // the field goes on over the following lines that start with a space or a tab (folding)
             int fieldEnd = lineEnd;
             while (fieldEnd < length && (block[fieldEnd] == ' ' || block[fieldEnd] == '\t')) {
-                fieldEnd = lineEnd(block, fieldEnd);
+                fieldEnd = lineEnd(block, fieldEnd, length);
             }
             int colon = ByteScan.indexOf(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
@@ -154,9 +158,9 @@ final class HeaderDecoder {
     }
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
-    private static int lineEnd(byte[] b, int from) {
-        int lf = ByteScan.indexOf(b, (byte) '\n', from, b.length);
-        return lf < 0 ? b.length : lf + 1;
+    private static int lineEnd(byte[] b, int from, int length) {
+        int lf = ByteScan.indexOf(b, (byte) '\n', from, length);
+        return lf < 0 ? length : lf + 1;
     }
 
     /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
@@ -230,8 +234,22 @@ final class HeaderDecoder {
             return complete;
         }
 
+        /** A copy of the block collected so far. */
         byte[] block() {
             return java.util.Arrays.copyOf(bytes, size);
+        }
+
+        /** {@link HeaderDecoder#parse(byte[], Fields)} of the block collected so far, without copying it. */
+        Map<String, String> fields(Fields wanted) {
+            return parse(bytes, size, wanted);
+        }
+
+        /** Empties the collector for the next message; its array (at most {@link #MAX_HEADER_BYTES}) is kept. */
+        void reset() {
+            size = 0;
+            previous = -1;
+            beforePrevious = -1;
+            complete = false;
         }
     }
 

@@ -111,6 +111,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
     private ScheduledFuture<?> leaseRenewal;
     private byte[] copyBuffer;
+    /** The header block of the message being received (the polling thread's, like the copy buffer). */
+    private final HeaderDecoder.Collector headerCollector = new HeaderDecoder.Collector();
     /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
     private volatile Instant notBefore;
     private volatile boolean busyLogged;
@@ -617,7 +619,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         StreamCache streamCache;
         long octets = 0;
         // the header block is collected while the message is copied: the cache is not read a second time
-        HeaderDecoder.Collector headers = new HeaderDecoder.Collector();
+        HeaderDecoder.Collector headers = headerCollector;
+        headers.reset();
         byte[] buffer = copyBuffer();
         // read to its end below, so nothing is left to close; a message cut short (an error, or more than
         // maxMessageSize) must not be drained here: the batch or the dropped session takes care of the rest
@@ -675,7 +678,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
         }
         message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
-        Map<String, String> fields = HeaderDecoder.parse(headers.block(), HEADER_FIELDS);
+        Map<String, String> fields = headers.fields(HEADER_FIELDS);
         setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
         setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
         setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
