@@ -70,10 +70,11 @@ public final class Bench {
     }
 
     /** Extra result fields of a child, counted from the end (the paired ratio is there only when paired). */
-    static final int COLD = 1;
-    static final int CPU = 2;
-    static final int SETTLED_AFTER = 3;
-    static final int PAIRED = 4;
+    static final int ALLOCATED = 1;
+    static final int COLD = 2;
+    static final int CPU = 3;
+    static final int SETTLED_AFTER = 4;
+    static final int PAIRED = 5;
 
     /**
      * A variant as named in {@code bench.variants}: the child's variant, then modifiers after {@code @}, each one
@@ -130,6 +131,14 @@ public final class Bench {
         int rounds = Integer.getInteger("bench.rounds", 3);
         boolean oneGig = Boolean.getBoolean("bench.onegig");
         boolean idle = Boolean.getBoolean("bench.idle");
+        boolean coldStart = Boolean.getBoolean("bench.coldstart");
+        if (coldStart) {
+            // the 2,000-message mailbox only, and no table of passes unless asked for
+            corpora = csv(System.getProperty("bench.corpora", "small"));
+            if (System.getProperty("bench.rounds") == null) {
+                rounds = 0;
+            }
+        }
         if (oneGig || idle) {
             if (System.getProperty("bench.corpora") == null) {
                 corpora = List.of();
@@ -187,6 +196,9 @@ public final class Bench {
             if (idle) {
                 report.append(idle(classpath, server));
             }
+            if (coldStart) {
+                report.append(coldStart(classpath, server, loaded.get("small")));
+            }
         }
         report.append("\n").append(machine());
         System.out.println();
@@ -216,12 +228,14 @@ public final class Bench {
                                             + " over the variant's ((d), or (dt) for the TLS variants); 'paired': in"
                                             + " each JVM every timed pass is paired with a ceiling pass just before or"
                                             + " after it (alternately), the JVM reports the median of those ratios,"
-                                            + " the table the median over the rounds.%n%n",
+                                            + " the table the median over the rounds. 'KiB alloc/msg': bytes allocated"
+                                            + " by the route's JVM (all live threads) from startRoute to the end of the"
+                                            + " poll, per message, median of the timed passes and of the rounds.%n%n",
                 rounds, Integer.getInteger("bench.minPasses", 10), Integer.getInteger("bench.maxPasses", 40),
                 Integer.getInteger("bench.timed", DEFAULT_TIMED)));
-        t.append("[cols=\"1,3,>1,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
+        t.append("[cols=\"1,3,>1,>1,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
         t.append("| corpus | variant | settled s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of ceiling"
-                 + " | of ceiling, paired | cold s | settled after\n");
+                 + " | of ceiling, paired | cold s | settled after | KiB alloc/msg\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -232,11 +246,11 @@ public final class Bench {
                 long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
                         .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
                 Double ceiling = median.get(Variant.parse(v).ceiling());
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s | %s%n",
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s | %s | %s%n",
                         l.user(), label(v), s, l.messages() / s, mib(l.octets()) / s, medianExtra(runs, l.user(), v, CPU),
                         rss, ceiling == null ? "" : String.format(Locale.ROOT, "%.2f", ceiling / s),
                         pairedRatio(runs, l.user(), v), medianExtra(runs, l.user(), v, COLD),
-                        settledAfter(runs, l.user(), v)));
+                        settledAfter(runs, l.user(), v), allocatedPerMessage(runs, l, v)));
             }
             summary(t, l.user(), "", "b", "c", "d", median, runs);
             summary(t, l.user(), ", route with streamDownload=true", "s", "c", "d", median, runs);
@@ -247,10 +261,13 @@ public final class Bench {
             double cpu = r.extra().length >= CPU ? r.extra()[r.extra().length - CPU] / 1e9 : Double.NaN;
             String paired = r.extra().length >= PAIRED
                     ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - PAIRED] / 1e9) : "";
+            long allocated = r.extra().length >= ALLOCATED ? r.extra()[r.extra().length - ALLOCATED] : -1;
             t.append(String.format(Locale.ROOT, "round %d %-6s %-10s %8.3f s CPU %.3f s cold %.3f s RSS %d MiB"
-                                                + " settled after %s%s%n", r.round(), r.corpus(), r.variant(),
+                                                + " settled after %s%s%s%n", r.round(), r.corpus(), r.variant(),
                     r.nanos() / 1e9, cpu, r.extra()[r.extra().length - COLD] / 1e9, r.hwmKb() / 1024,
-                    settledAfter(List.of(r), r.corpus(), r.variant()), paired));
+                    settledAfter(List.of(r), r.corpus(), r.variant()), paired,
+                    allocated < 0 ? "" : String.format(Locale.ROOT, " alloc %.1f KiB/msg",
+                            allocated / 1024.0 / r.messages())));
         }
         t.append("----\n");
         return t.toString();
@@ -262,11 +279,20 @@ public final class Bench {
         if (!median.containsKey(route)) {
             return;
         }
-        t.append(String.format(Locale.ROOT, "11+| *%s%s: %s/%s = %s, %s/%s = %s* (ratios of the medians; median of the"
+        t.append(String.format(Locale.ROOT, "12+| *%s%s: %s/%s = %s, %s/%s = %s* (ratios of the medians; median of the"
                                             + " per-round ratios: %s/%s %s, %s/%s %s; paired %s/%s %s)%n", corpus, what,
                 route, camelMail, ratio(median, camelMail, route), route, ceiling, ratio(median, ceiling, route),
                 route, camelMail, roundRatio(runs, corpus, camelMail, route), route, ceiling,
                 roundRatio(runs, corpus, ceiling, route), route, ceiling, pairedRatio(runs, corpus, route)));
+    }
+
+    /** The median over the rounds of a route's bytes allocated per message, in KiB; "" if not measured. */
+    static String allocatedPerMessage(List<Run> runs, Corpora.Loaded l, String variant) {
+        double[] perMessage = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(variant)
+                                                        && r.extra().length >= ALLOCATED
+                                                        && r.extra()[r.extra().length - ALLOCATED] >= 0)
+                .mapToDouble(r -> r.extra()[r.extra().length - ALLOCATED] / 1024.0 / l.messages()).sorted().toArray();
+        return perMessage.length == 0 ? "" : String.format(Locale.ROOT, "%.1f", median(perMessage));
     }
 
     /** The median passes to settle over the rounds, {@code >n} if the median child did not settle in n passes. */
@@ -391,6 +417,46 @@ public final class Bench {
         out.append(String.format(Locale.ROOT, "(d) ceiling: %.2f s, %.1f MiB/s%n----%n", d.nanos() / 1e9,
                 mib(l.octets()) / (d.nanos() / 1e9)));
         return out.toString();
+    }
+
+    /**
+     * From {@code CamelContext.start()} to the first exchange, and to the end of the first poll, in fresh JVMs without
+     * options: a route deployed onto a 2,000-message backlog. Rounds interleave the variants; medians are reported.
+     */
+    static String coldStart(String classpath, DovecotServer server, Corpora.Loaded l) throws Exception {
+        if (l == null) {
+            throw new IllegalStateException("bench.coldstart needs the small corpus (bench.corpora=small)");
+        }
+        List<String> variants = csv(System.getProperty("bench.coldstart.variants", "b,c,bt,ct"));
+        int rounds = Integer.getInteger("bench.coldstart.rounds", 7);
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String v : variants) {
+                Run r = child(classpath, server, l, v, round, Variant.parse(v).jvmOptions() + " -Dbench.child.coldstart=true");
+                if (r.messages() != l.messages() || r.octets() != l.octets()) {
+                    throw new IllegalStateException("cold start " + v + " read " + r.messages() + " messages, "
+                                                    + r.octets() + " octets");
+                }
+                runs.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
+                say("cold start round %d %s: first exchange %.0f ms, poll end %.0f ms after context start (JVM up %d"
+                    + " ms then), RSS %d MiB", round, v, r.extra()[0] / 1e6, r.nanos() / 1e6, r.extra()[1],
+                        r.hwmKb() / 1024);
+            }
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n=== Cold start: a fresh JVM (no options),"
+                + " a default context, %d messages waiting; median of %d rounds%n%n", l.messages(), rounds));
+        s.append("[cols=\"1,1,1,1,1\",options=\"header\"]\n|===\n| variant | context start -> first exchange"
+                 + " | context start -> end of the first poll | JVM uptime at context start | peak RSS\n");
+        for (var e : runs.entrySet()) {
+            double[] first = e.getValue().stream().mapToDouble(r -> r.extra()[0] / 1e6).sorted().toArray();
+            double[] end = e.getValue().stream().mapToDouble(r -> r.nanos() / 1e6).sorted().toArray();
+            double[] up = e.getValue().stream().mapToDouble(r -> r.extra()[1]).sorted().toArray();
+            double[] rss = e.getValue().stream().mapToDouble(r -> r.hwmKb() / 1024.0).sorted().toArray();
+            s.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f MiB%n", label(e.getKey()),
+                    median(first), median(end), median(up), median(rss)));
+        }
+        s.append("|===\n");
+        return s.toString();
     }
 
     static String idle(String classpath, DovecotServer server) throws Exception {

@@ -70,6 +70,10 @@ public final class BenchChild {
         Mailbox box = new Mailbox(host, port, user, password, expected);
         String extraArg = args.length > 6 ? args[6] : "";
         boolean onegig = user.equals("onegig");
+        if (Boolean.getBoolean("bench.child.coldstart")) {
+            coldStart(variant, box, extraArg);
+            return;
+        }
         boolean single = variant.equals("idle");
         // pass 0 is the cold pass (a fresh JVM, a backlog right after a deploy); then passes run until the JIT has
         // settled (Settling), then bench.timed passes (default 5), whose median is the settled figure
@@ -87,15 +91,17 @@ public final class BenchChild {
         }
         if (!single) {
             // extra fields: [the median paired ratio,] the passes it took to settle (negative: bench.maxPasses
-            // reached unsettled), the timed passes' median CPU time (every thread of this JVM), the cold pass's time
-            int extras = paired ? 4 : 3;
+            // reached unsettled), the timed passes' median CPU time (every thread of this JVM), the cold pass's time,
+            // the timed passes' median bytes allocated (-1: not measured for this variant)
+            int extras = paired ? 5 : 4;
             r = java.util.Arrays.copyOf(r, r.length + extras);
             if (paired) {
-                r[r.length - 4] = median(measured.pairedRatios());
+                r[r.length - 5] = median(measured.pairedRatios());
             }
-            r[r.length - 3] = settling.settled() ? settling.passes() : -settling.passes();
-            r[r.length - 2] = median(measured.cpus());
-            r[r.length - 1] = cold;
+            r[r.length - 4] = settling.settled() ? settling.passes() : -settling.passes();
+            r[r.length - 3] = median(measured.cpus());
+            r[r.length - 2] = cold;
+            r[r.length - 1] = median(measured.allocated());
         }
         StringBuilder line = new StringBuilder("RESULT");
         line.append(' ').append(r[0]).append(' ').append(r[1]).append(' ').append(r[2]).append(' ').append(vmHwmKb());
@@ -110,6 +116,27 @@ public final class BenchChild {
         System.out.flush();
         System.exit(0);
     }
+
+    /**
+     * The cold start ({@code bench.coldstart}): one pass in this fresh JVM, timed from the start of {@code
+     * CamelContext.start()} (the route starts with the context) to the first exchange and to the end of the poll.
+     * Prints {@code RESULT <messages> <octets> <to poll end> <VmHWM kB> <to first exchange> <JVM uptime at context
+     * start, ms>}.
+     */
+    private static void coldStart(String variant, Mailbox box, String extraArg) throws Exception {
+        coldStart = true;
+        long[] r = pass(variant, box, extraArg);
+        System.out.println("RESULT " + r[0] + " " + r[1] + " " + (contextStartToEnd) + " " + vmHwmKb() + " "
+                           + contextStartToFirst + " " + uptimeAtContextStart);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** Set by {@link #coldStart}: {@link #route} starts the route with the context and records these. */
+    private static boolean coldStart;
+    private static long contextStartToFirst;
+    private static long contextStartToEnd;
+    private static long uptimeAtContextStart;
 
     /** Runs passes until {@code settling} is done; returns the first (cold) pass's time, 0 if none ran. */
     private static long settle(Settling settling, String variant, Mailbox box, String extraArg) throws Exception {
@@ -127,8 +154,11 @@ public final class BenchChild {
         return cold;
     }
 
-    /** The timed passes: wall and CPU time each, the ratio to its paired ceiling pass, and the last pass's result. */
-    record Timed(long[] nanos, long[] cpus, long[] pairedRatios, long[] last) {
+    /**
+     * The timed passes: wall and CPU time each, the ratio to its paired ceiling pass, the bytes allocated (-1 if not
+     * measured), and the last pass's result.
+     */
+    record Timed(long[] nanos, long[] cpus, long[] pairedRatios, long[] allocated, long[] last) {
     }
 
     /**
@@ -141,13 +171,16 @@ public final class BenchChild {
         long[] nanos = new long[count];
         long[] cpus = new long[count];
         long[] pairedRatios = new long[count];
+        long[] allocated = new long[count];
         long[] r = null;
         for (int t = 0; t < count; t++) {
             boolean ceilingFirst = t % 2 == 0;
             long ceilingNanos = ceiling != null && ceilingFirst ? pass(ceiling, box, "")[2] : 0;
             long cpuBefore = processCpuNanos();
+            lastPassAllocated = -1;
             r = pass(variant, box, extraArg);
             long cpu = processCpuNanos() - cpuBefore;
+            allocated[t] = lastPassAllocated;
             if (ceiling != null && !ceilingFirst) {
                 ceilingNanos = pass(ceiling, box, "")[2];
             }
@@ -157,7 +190,7 @@ public final class BenchChild {
             // of the ceiling, as the table's ratios: the ceiling's time over this variant's, in billionths
             pairedRatios[t] = Math.round(1e9 * ceilingNanos / r[2]);
         }
-        return new Timed(nanos, cpus, pairedRatios, r);
+        return new Timed(nanos, cpus, pairedRatios, allocated, r);
     }
 
     /** Where and as whom every pass of this child reads. */
@@ -193,6 +226,23 @@ public final class BenchChild {
         java.util.Arrays.sort(sorted);
         return sorted[(sorted.length - 1) / 2];
     }
+
+    /**
+     * Bytes allocated so far by the live threads of this JVM (HotSpot's per-thread counters). A route's pass reads it
+     * before the route starts and at the end of its poll, while the consumer's thread is still alive.
+     */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
+    }
+
+    /** The bytes a route's last pass allocated, from startRoute to the end of its poll; -1 for other variants. */
+    private static long lastPassAllocated = -1;
 
     /** CPU time of this whole JVM so far (all threads: the consumer, Camel's, the GC and the JIT compiler). */
     private static long processCpuNanos() {
@@ -330,7 +380,7 @@ public final class BenchChild {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri).routeId("bench").autoStartup(false)
+                from(uri).routeId("bench").autoStartup(coldStart)
                         .process(e -> {
                             first.compareAndSet(0, System.nanoTime());
                             octets.addAndGet(reader.read(e));
@@ -338,15 +388,28 @@ public final class BenchChild {
                         });
             }
         });
+        long contextStart = System.nanoTime();
+        if (coldStart) {
+            uptimeAtContextStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        }
         context.start();
+        long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
-        context.getRouteController().startRoute("bench");
+        if (!coldStart) {
+            context.getRouteController().startRoute("bench");
+        }
         long started = System.nanoTime();
         if (!done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             throw new IllegalStateException("only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
         }
         long lastDone = System.nanoTime();
-        long nanos = pollEnd.await(TIMEOUT_MINUTES, TimeUnit.MINUTES) - start;
+        long pollEnded = pollEnd.await(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+        long nanos = pollEnded - start;
+        lastPassAllocated = allocatedBytes() - allocatedBefore;
+        if (coldStart) {
+            contextStartToFirst = first.get() - contextStart;
+            contextStartToEnd = pollEnded - contextStart;
+        }
         if (Boolean.getBoolean("bench.phases")) {
             System.out.printf("phases: startRoute %.1f ms, first exchange at %.1f ms, last done at %.1f ms, poll ended"
                               + " at %.1f ms%n", (started - start) / 1e6, (first.get() - start) / 1e6,
