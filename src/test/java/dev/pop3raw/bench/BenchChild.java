@@ -433,15 +433,26 @@ public final class BenchChild {
     private static final String QUIT_REPLY = "+OK Logging out.\r\n";
 
     static long[] ceiling(Mailbox m, SocketMaker sockets) throws Exception {
-        long start = System.nanoTime();
-        StringBuilder commands = new StringBuilder(m.expected() * 12 + 8);
-        for (int i = 1; i <= m.expected(); i++) {
-            commands.append("RETR ").append(i).append("\r\n");
+        // a pass that read less than the whole wire is no ceiling: it is repeated (at most twice), and said so in the
+        // child's log. Seen once in dozens of TLS runs: the session ended 3,778 octets short, without an error
+        for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
+            StringBuilder commands = new StringBuilder(m.expected() * 12 + 8);
+            for (int i = 1; i <= m.expected(); i++) {
+                commands.append("RETR ").append(i).append("\r\n");
+            }
+            long octets = rawSession(sockets, m.host(), m.port(), m.user(), m.password(), commands.toString());
+            long nanos = System.nanoTime() - start;
+            try {
+                checkCeilingOctets(octets);
+                return new long[] { m.expected(), octets, nanos };
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.println("ceiling pass repeated: " + e.getMessage());
+            }
         }
-        long octets = rawSession(sockets, m.host(), m.port(), m.user(), m.password(), commands.toString());
-        long nanos = System.nanoTime() - start;
-        checkCeilingOctets(octets);
-        return new long[] { m.expected(), octets, nanos };
     }
 
     /**
