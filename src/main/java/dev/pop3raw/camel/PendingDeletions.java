@@ -38,10 +38,6 @@ final class PendingDeletions {
         uidls.retainAll(listed);
     }
 
-    Set<String> snapshot() {
-        return Set.copyOf(uidls);
-    }
-
     int size() {
         return uidls.size();
     }

@@ -299,7 +299,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         Instant now = Instant.now();
         Capabilities caps = client.capabilities();
         lastCapabilities = caps;
-        stats.lastSuccessfulLoginTime = now.toEpochMilli();
         stats.serverCapabilities = String.join(", ", caps.lines());
         if (busyLogged) {
             LOG.info("pop3raw: {} accepts logins again", mailbox);
