@@ -3,7 +3,6 @@ package dev.pop3raw.camel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,10 +24,7 @@ import javax.net.ssl.SSLContext;
 import dev.pop3raw.client.Capabilities;
 import dev.pop3raw.client.Listing;
 import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.Pop3ErrorResponseException;
-import dev.pop3raw.client.ResponseCode;
 import dev.pop3raw.client.RetrievalBatch;
 import dev.pop3raw.client.RetrievedMessage;
 import org.apache.camel.Exchange;
@@ -95,6 +91,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final Pop3RawConfiguration config;
     private final Pop3RawStatistics stats;
     private final MailboxKey mailbox;
+    private final BackOffGate gate;
     private final PendingDeletions pendingDeletions = new PendingDeletions();
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -113,12 +110,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private byte[] copyBuffer;
     /** The header block of the message being received (the polling thread's, like the copy buffer). */
     private final HeaderDecoder.Collector headerCollector = new HeaderDecoder.Collector();
-    /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
-    private volatile Instant notBefore;
-    private volatile boolean busyLogged;
-    private volatile boolean loginDelayLogged;
     private volatile boolean readyForced;
-    private volatile Capabilities lastCapabilities = Capabilities.NONE;
 
     public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -126,6 +118,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.config = endpoint.getConfiguration();
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
+        this.gate = new BackOffGate(config, mailbox, stats);
         this.listingProblems = new ListingProblemReport(mailbox, stats.skippedInvalidUidl);
         this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
@@ -185,10 +178,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         Instant now = Instant.now();
         stats.polls.incrementAndGet();
         stats.lastPollTime = now.toEpochMilli();
-        Instant wait = notBefore;
-        if (wait != null && now.isBefore(wait)) {
-            LOG.debug("pop3raw: not connecting to {} before {}", mailbox, wait);
-            stats.skippedBusy.incrementAndGet();
+        if (!gate.admits(now)) {
             return 0;
         }
         try {
@@ -256,7 +246,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     mailbox, poll.reconnects + 1, config.getMaxMessageSize());
             return false;
         }
-        if (lastCapabilities.loginDelay().filter(delay -> !delay.isZero()).isPresent()) {
+        if (gate.announcesLoginDelay()) {
             LOG.debug("pop3raw: {} announces LOGIN-DELAY: not logging in again in this poll after message {}", mailbox,
                     e.getUidl());
             return false;
@@ -266,86 +256,27 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return true;
     }
 
+    /** One session: connect, log in, then the transaction. */
     private void session(Poll poll) throws Exception {
-        Pop3Client client;
-        try {
-            client = Pop3Client.connect(config.getHost(), config.getPort(), clientOptions);
-        } catch (Pop3ErrorResponseException e) {
-            if (isBusy(e)) {
-                busy(e, null);
-                return;
+        try (Pop3Session session = Pop3Session.open(config, clientOptions, gate)) {
+            if (session == null) {
+                return; // [IN-USE] or [LOGIN-DELAY]: the gate is closed for the delay
             }
-            throw e;
-        }
-        try {
-            try {
-                client.login(config.getUsername(), config.getPassword(), config.getAccessTokenProvider(),
-                        config.getAuthMechanism());
-            } catch (Pop3ErrorResponseException e) {
-                if (isBusy(e)) {
-                    busy(e, client);
-                    return;
-                }
-                throw e;
-            }
-            loggedIn(client);
-            transaction(client, poll);
-        } finally {
-            client.close(); // after QUIT a no-op; otherwise drops the session so that nothing is deleted
-        }
+            loggedIn(session.capabilities());
+            transaction(session, poll);
+        } // closing after QUIT is a no-op; otherwise the session is dropped so that nothing is deleted
     }
 
-    private void loggedIn(Pop3Client client) {
-        Instant now = Instant.now();
-        Capabilities caps = client.capabilities();
-        lastCapabilities = caps;
+    private void loggedIn(Capabilities caps) {
+        gate.loggedIn(Instant.now(), caps, getDelay());
         stats.serverCapabilities = String.join(", ", caps.lines());
-        if (busyLogged) {
-            LOG.info("pop3raw: {} accepts logins again", mailbox);
-            busyLogged = false;
-        }
-        notBefore = null;
-        caps.loginDelay().ifPresent(delay -> {
-            if (delay.toMillis() > getDelay()) {
-                // the server would refuse an earlier login: do not even try
-                notBefore = now.plus(delay);
-                if (!loginDelayLogged) {
-                    loginDelayLogged = true;
-                    LOG.info("pop3raw: {} announces LOGIN-DELAY {} s, longer than the poll delay; polling no more"
-                             + " often than that", mailbox, delay.toSeconds());
-                }
-            }
-        });
         if (!readyForced) {
             readyForced = true;
             forceConsumerAsReady();
         }
     }
 
-    private static boolean isBusy(Pop3ErrorResponseException e) {
-        return e.hasCode(ResponseCode.IN_USE) || e.hasCode(ResponseCode.LOGIN_DELAY);
-    }
-
-    /** [IN-USE] or [LOGIN-DELAY]: skip this poll quietly and do not connect again before the delay. */
-    private void busy(Pop3ErrorResponseException e, Pop3Client client) {
-        Duration wait = Duration.ofMillis(config.getInUseDelay());
-        if (e.hasCode(ResponseCode.LOGIN_DELAY)) {
-            Capabilities caps = client != null && client.capabilities().loginDelay().isPresent()
-                    ? client.capabilities() : lastCapabilities;
-            wait = caps.loginDelay().orElse(wait);
-        }
-        notBefore = Instant.now().plus(wait);
-        stats.skippedBusy.incrementAndGet();
-        if (!busyLogged) {
-            busyLogged = true;
-            LOG.warn("pop3raw: {} answered {} ({}); skipping polls for {} s", mailbox, e.responseCode(),
-                    e.serverText(), wait.toSeconds());
-        } else {
-            LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(), wait.toSeconds());
-        }
-    }
-
-    private void transaction(Pop3Client client, Poll poll) throws Exception {
+    private void transaction(Pop3Session client, Poll poll) throws Exception {
         // a malformed listing line affects only its message: without a valid UIDL it is skipped (never retrieved,
         // never deleted); with one, it is handled even when its size is unknown (-1)
         Listing listing = client.listing();
@@ -468,7 +399,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead; what was routed
      * is counted in {@code poll}, also when the session breaks.
      */
-    private void retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session, Poll poll)
+    private void retrieveAndProcess(Pop3Session client, List<MessageInfo> selected, Session session, Poll poll)
             throws Exception {
         Map<Integer, MessageInfo> byNumber = new HashMap<>();
         List<Integer> numbers = new ArrayList<>(selected.size());
@@ -501,7 +432,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 } catch (Pop3RawOversizeException e) {
                     // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
                     // dropped (nothing is deleted without QUIT) rather than drained
-                    client.close();
+                    client.drop();
                     foundOversizeOnWire(info, e.getOctets());
                     throw e;
                 }
@@ -531,7 +462,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         } catch (Exception | Error e) {
             // the poll fails and its session is dropped (no QUIT: nothing is deleted). Not drained: the replies
             // still in flight could be large, or, from a hostile server, endless
-            client.close();
+            client.drop();
             throw e;
         } finally {
             try {
@@ -560,12 +491,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * cache while the exchange is still in flight, else discarded) so that the session stays in step. A failure to read
      * the message, by the route or now, means the session is broken: it ends the poll as a broken session always does.
      */
-    private void routeStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
+    private void routeStreamed(Pop3Session client, Delivery delivery, StreamedMessageBody body) throws Exception {
         try {
             processBatch(new ArrayDeque<>(List.of(delivery)));
         } catch (Exception e) {
             // the poll ends (the exchange was never routed): the rest of the message is not read, the session dropped
-            client.close();
+            client.drop();
             try {
                 finishStreamed(client, delivery, body);
             } catch (Exception suppressed) {
@@ -576,11 +507,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         finishStreamed(client, delivery, body);
     }
 
-    private void finishStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
+    private void finishStreamed(Pop3Session client, Delivery delivery, StreamedMessageBody body) throws Exception {
         try {
             body.finish();
         } catch (Pop3RawOversizeException e) {
-            client.close(); // as in toExchange: dropped, not drained, nothing deleted
+            client.drop(); // as in toExchange: dropped, not drained, nothing deleted
             foundOversizeOnWire(delivery.info, body.receivedOctets());
             throw e;
         } finally {
@@ -820,7 +751,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
-    private void commit(Pop3Client client, Map<String, MessageInfo> toDelete) {
+    private void commit(Pop3Session client, Map<String, MessageInfo> toDelete) {
         List<String> marked = new ArrayList<>(toDelete.size());
         for (Map.Entry<String, MessageInfo> e : toDelete.entrySet()) {
             String uidl = e.getKey();
