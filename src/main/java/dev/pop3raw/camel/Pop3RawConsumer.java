@@ -14,10 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLContext;
 
@@ -55,13 +53,11 @@ import org.slf4j.LoggerFactory;
  * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
  * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
  * <p>
- * <b>Commit.</b> The outcome of an exchange is taken when it really completes (a {@link Synchronization}):
- * success records the processed key in the idempotent repository (then releases the message's lease, if
- * {@link MessageClaims} took one) and marks the message for deletion; failure releases the lease and deletes
- * nothing. No command may be sent while RETRs are in flight, so the DELEs of the session are sent after the batch
- * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
- * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
- * through the consumer's exception handler and the deletion is retried at the next poll.
+ * <b>Outcomes.</b> The outcome of an exchange is taken when it really completes ({@link ExchangeOutcome}); the
+ * {@link DeletionLedger} holds what is to be deleted. No command may be sent while RETRs are in flight, so the DELEs
+ * of the session are sent after the batch has ended, just before QUIT. An exchange that completes after its session
+ * ended (an asynchronous route) leaves its UIDL pending; the next session deletes it by UIDL. A failed DELE or QUIT is
+ * reported through the consumer's exception handler and the deletion is retried at the next poll.
  * <p>
  * <b>A message bigger than listed.</b> maxMessageSize also bounds the octets really received. A message that exceeds
  * it on the wire (its LIST size was short, unknown, or a lie) stops the retrieval, and the session is dropped without
@@ -92,9 +88,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private final Pop3RawStatistics stats;
     private final MailboxKey mailbox;
     private final BackOffGate gate;
-    private final PendingDeletions pendingDeletions = new PendingDeletions();
-    /** UIDLs whose exchange was created and has not completed yet. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final DeletionLedger ledger;
     private final ListingProblemReport listingProblems;
     private final OversizeMessages oversizeMessages = new OversizeMessages();
     /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
@@ -107,6 +101,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private MessageClaims claims;
     /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
     private ScheduledFuture<?> leaseRenewal;
+    private ExchangeOutcome.Recorder outcomes;
     private byte[] copyBuffer;
     /** The header block of the message being received (the polling thread's, like the copy buffer). */
     private final HeaderDecoder.Collector headerCollector = new HeaderDecoder.Collector();
@@ -119,6 +114,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
         this.gate = new BackOffGate(config, mailbox, stats);
+        this.ledger = new DeletionLedger(mailbox, stats);
         this.listingProblems = new ListingProblemReport(mailbox, stats.skippedInvalidUidl);
         this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
@@ -149,6 +145,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
         }
         confirmedKeys.clear(); // a restarted consumer asks the repository again
+        outcomes = new ExchangeOutcome.Recorder(stats, claims, confirmedKeys, ledger, config.isDelete(),
+                this::getExceptionHandler);
         super.doStart();
     }
 
@@ -290,41 +288,41 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         // a UIDL listed twice cannot say which message it names: none of them is processed or deleted
         byUidl.keySet().removeAll(duplicated);
         listingProblems.report(listing, listing.skippedLines(), byUidl);
-        pendingDeletions.retainListed(byUidl.keySet());
+        ledger.retainListed(byUidl.keySet());
         confirmedKeys.retainListed(byUidl.keySet());
         oversizeMessages.retainListed(byUidl.keySet());
 
-        Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
+        DeletionLedger.SessionDeletions deletions = ledger.openSession(byUidl);
         List<MessageInfo> selected = new ArrayList<>();
         int max = config.getMaxMessagesPerPoll();
         for (MessageInfo m : byUidl.values()) {
             String uidl = m.uidl();
             // in-flight first: a completing exchange records its outcome before it leaves the in-flight set
-            if (inFlight.contains(uidl)) {
+            if (ledger.isInFlight(uidl)) {
                 continue;
             }
             long foundOnWire = oversizeMessages.octetsFoundOnWire(uidl);
             if (foundOnWire >= 0) {
                 // before the success rules: a streamed exchange whose route handled the failed read counts as a
                 // success, but only oversizeAction decides about a message that was never received whole
-                pendingDeletions.removeAll(List.of(uidl));
-                oversize(m, foundOnWire, toDelete);
+                ledger.forgetPending(uidl);
+                oversize(m, foundOnWire, deletions);
                 continue;
             }
-            if (pendingDeletions.contains(uidl)) {
-                toDelete.put(uidl, m);
+            if (ledger.isPending(uidl)) {
+                deletions.mark(m);
                 continue;
             }
             if (claims != null && knownProcessed(uidl)) {
                 if (config.isDelete()) {
                     // processed successfully before, but its deletion was not committed (lost QUIT, restart)
-                    toDelete.put(uidl, m);
+                    deletions.mark(m);
                 }
                 continue; // never retrieved again
             }
             // an unknown size (-1) is retrieved: maxMessageSize then bounds the octets really received
             if (config.getMaxMessageSize() > 0 && m.size() >= 0 && m.size() > config.getMaxMessageSize()) {
-                oversize(m, -1, toDelete);
+                oversize(m, -1, deletions);
                 continue;
             }
             // counting what earlier sessions of this poll routed (see sessions())
@@ -334,21 +332,16 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             selected.add(m);
         }
 
-        Session session = new Session();
         try {
             if (!selected.isEmpty()) {
-                retrieveAndProcess(client, selected, session, poll);
+                retrieveAndProcess(client, selected, deletions, poll);
             }
         } catch (Exception e) {
             // the session broke: what completed successfully is deleted by UIDL next time, not processed again
-            pendingDeletions.addAll(session.close());
-            pendingDeletions.addAll(toDelete.keySet());
+            ledger.sessionBroken(deletions);
             throw e;
         }
-        for (String uidl : session.close()) {
-            toDelete.put(uidl, byUidl.get(uidl));
-        }
-        commit(client, toDelete);
+        ledger.commit(deletions, client, getExceptionHandler());
     }
 
     /**
@@ -370,7 +363,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * A message over maxMessageSize, by its LIST size or, when {@code foundOnWire} is not -1, by the octets an earlier
      * session received of it before stopping: handled per oversizeAction, never retrieved.
      */
-    private void oversize(MessageInfo m, long foundOnWire, Map<String, MessageInfo> toDelete) {
+    private void oversize(MessageInfo m, long foundOnWire, DeletionLedger.SessionDeletions deletions) {
         stats.skippedOversize.incrementAndGet();
         long octets = foundOnWire >= 0 ? foundOnWire : m.size();
         String size = foundOnWire >= 0
@@ -381,7 +374,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             case DELETE -> {
                 LOG.warn("pop3raw: deleting message {} of {} unread: {} exceed maxMessageSize {}", m.uidl(),
                         mailbox, size, config.getMaxMessageSize());
-                toDelete.put(m.uidl(), m);
+                deletions.mark(m);
             }
             case FAIL -> getExceptionHandler().handleException(
                     "pop3raw: message " + m.uidl() + " of " + mailbox + " not retrieved",
@@ -399,7 +392,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead; what was routed
      * is counted in {@code poll}, also when the session breaks.
      */
-    private void retrieveAndProcess(Pop3Session client, List<MessageInfo> selected, Session session, Poll poll)
+    private void retrieveAndProcess(Pop3Session client, List<MessageInfo> selected,
+            DeletionLedger.SessionDeletions session, Poll poll)
             throws Exception {
         Map<Integer, MessageInfo> byNumber = new HashMap<>();
         List<Integer> numbers = new ArrayList<>(selected.size());
@@ -451,11 +445,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 }
                 if (exchange.getIn().getBody() instanceof StreamedMessageBody streamed) {
                     // routed now, while it arrives: the next message cannot be read before this one is finished
-                    Delivery delivery = new Delivery(exchange, info, session, new ConsumedOctets());
+                    Delivery delivery = new Delivery(exchange, info, session,
+                            new ExchangeOutcome.ConsumedOctets(stats.bytesConsumed));
                     delivery.seal(index++, planned - refused, !batch.hasNext());
                     routeStreamed(client, delivery, streamed);
                 } else {
-                    held = new Delivery(exchange, info, session, new ConsumedOctets(
+                    held = new Delivery(exchange, info, session, new ExchangeOutcome.ConsumedOctets(stats.bytesConsumed,
                             exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class)));
                 }
             }
@@ -708,8 +703,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
             }
-            inFlight.add(uidl);
-            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, claim, d.octets));
+            ledger.routingStarted(uidl);
+            exchange.getExchangeExtension().addOnCompletion(outcomes.outcome(d.session, uidl, claim, d.octets));
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {
@@ -735,7 +730,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      * runs (nothing is deleted, a lease is released, the message leaves the in-flight set and is offered again) and it
      * leaves the inflight registry.
      */
-    private void abandon(Exchange exchange, Error error) {
+    void abandon(Exchange exchange, Error error) {
         exchange.setException(error);
         UnitOfWork uow = exchange.getUnitOfWork();
         if (uow == null) {
@@ -750,48 +745,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         // not released to a pooled exchange factory: the queued completion may still run on this exchange later
     }
 
-    /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
-    private void commit(Pop3Session client, Map<String, MessageInfo> toDelete) {
-        List<String> marked = new ArrayList<>(toDelete.size());
-        for (Map.Entry<String, MessageInfo> e : toDelete.entrySet()) {
-            String uidl = e.getKey();
-            if (client.isClosed()) {
-                pendingDeletions.add(uidl);
-                continue;
-            }
-            try {
-                client.dele(e.getValue().number());
-                marked.add(uidl);
-            } catch (IOException | RuntimeException failure) {
-                pendingDeletions.add(uidl);
-                getExceptionHandler().handleException("pop3raw: DELE of message " + uidl + " of " + mailbox
-                                                      + " failed; it will be deleted at a later poll, not processed again",
-                        failure);
-            }
-        }
-        if (client.isClosed()) {
-            return; // the session broke during DELE: nothing was committed, all of it is pending
-        }
-        try {
-            client.quit();
-            pendingDeletions.removeAll(marked);
-            stats.messagesDeleted.addAndGet(marked.size());
-            if (!marked.isEmpty()) {
-                LOG.debug("pop3raw: deleted {} messages from {}", marked.size(), mailbox);
-            }
-        } catch (IOException | RuntimeException failure) {
-            pendingDeletions.addAll(marked);
-            getExceptionHandler().handleException("pop3raw: QUIT on " + mailbox + " failed; " + marked.size()
-                                                  + " deletions may not have been committed and are retried at the"
-                                                  + " next poll", failure);
-        }
-    }
-
     // ---------------------------------------------------------------- JMX-ish accessors for tests and operations
 
     /** How many successfully processed messages wait for their deletion in a later session. */
     public int getPendingDeletionCount() {
-        return pendingDeletions.size();
+        return ledger.pendingCount();
     }
 
     /** How many UIDLs the confirmed-key cache holds (known to the idempotent repository, no query needed). */
@@ -801,7 +759,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /** How many exchanges are still running (asynchronous routes). */
     public int getInFlightCount() {
-        return inFlight.size();
+        return ledger.inFlightCount();
     }
 
     /** How many listed messages turned out larger than maxMessageSize on the wire (never retrieved again). */
@@ -821,39 +779,18 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         int reconnects;
     }
 
-    /** One POP3 session's record of exchanges that completed successfully while it was still open. */
-    private static final class Session {
-        private final List<String> succeeded = new ArrayList<>();
-        private boolean open = true;
-
-        /** @return false when the session is over (the caller records a pending deletion instead) */
-        synchronized boolean offerDeletion(String uidl) {
-            if (!open) {
-                return false;
-            }
-            succeeded.add(uidl);
-            return true;
-        }
-
-        synchronized List<String> close() {
-            open = false;
-            List<String> result = List.copyOf(succeeded);
-            succeeded.clear();
-            return result;
-        }
-    }
-
     /** A retrieved message waiting to be routed, with its position in the batch. */
     private static final class Delivery {
         final Exchange exchange;
         final MessageInfo info;
-        final Session session;
-        final ConsumedOctets octets;
+        final DeletionLedger.SessionDeletions session;
+        final ExchangeOutcome.ConsumedOctets octets;
         int index;
         int size;
         boolean complete;
 
-        Delivery(Exchange exchange, MessageInfo info, Session session, ConsumedOctets octets) {
+        Delivery(Exchange exchange, MessageInfo info, DeletionLedger.SessionDeletions session,
+                 ExchangeOutcome.ConsumedOctets octets) {
             this.exchange = exchange;
             this.info = info;
             this.session = session;
@@ -864,103 +801,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             this.index = index;
             this.size = size;
             this.complete = complete;
-        }
-    }
-
-    /**
-     * A message's octets, counted in {@code bytesConsumed} once its exchange succeeded and its size is known. Both are
-     * needed because a streamed message's size is known only when the consumer has read it to its end, which may be
-     * before or after its exchange completes.
-     */
-    private final class ConsumedOctets {
-        private long octets = -1;
-        private boolean succeeded;
-        private boolean counted;
-
-        ConsumedOctets() {
-        }
-
-        ConsumedOctets(Long octets) {
-            this.octets = octets == null ? 0 : octets;
-        }
-
-        synchronized void known(long octets) {
-            this.octets = octets;
-            countWhenBoth();
-        }
-
-        synchronized void succeeded() {
-            succeeded = true;
-            countWhenBoth();
-        }
-
-        private void countWhenBoth() {
-            if (succeeded && octets >= 0 && !counted) {
-                counted = true;
-                stats.bytesConsumed.addAndGet(octets);
-            }
-        }
-    }
-
-    /** Runs when the exchange really completes, in this session or (asynchronous routes) after it. */
-    private final class Commit implements Synchronization {
-        private final Session session;
-        private final String uidl;
-        private final MessageClaims.Claim claim;
-        private final ConsumedOctets octets;
-        /**
-         * The outcome is taken once: an exchange abandoned after an Error in its route ({@link #abandon}) is completed
-         * here, and Camel may still run its cut-short unit of work's completion later, in a later poll.
-         */
-        private final AtomicBoolean decided = new AtomicBoolean();
-
-        Commit(Session session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
-            this.session = session;
-            this.uidl = uidl;
-            this.claim = claim;
-            this.octets = octets;
-        }
-
-        @Override
-        public void onComplete(Exchange exchange) {
-            if (decided.getAndSet(true)) {
-                return;
-            }
-            try {
-                stats.messagesConsumed.incrementAndGet();
-                octets.succeeded();
-                if (claim != null) {
-                    claims.succeeded(exchange, claim);
-                    confirmedKeys.confirmed(uidl);
-                }
-                if (config.isDelete() && !session.offerDeletion(uidl)) {
-                    pendingDeletions.add(uidl);
-                }
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pop3raw: recording the success of message " + uidl + " failed",
-                        exchange, e);
-            } finally {
-                inFlight.remove(uidl);
-            }
-        }
-
-        @Override
-        public void onFailure(Exchange exchange) {
-            if (decided.getAndSet(true)) {
-                return;
-            }
-            try {
-                stats.messagesFailed.incrementAndGet();
-                confirmedKeys.forget(uidl);
-                if (claim != null) {
-                    claims.failed(exchange, claim);
-                }
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pop3raw: releasing the idempotent key of message " + uidl
-                                                      + " failed", exchange, e);
-            } finally {
-                inFlight.remove(uidl);
-            }
         }
     }
 }

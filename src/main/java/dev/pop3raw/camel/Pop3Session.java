@@ -13,15 +13,15 @@ import dev.pop3raw.client.RetrievalBatch;
 /**
  * The one owner of a poll's POP3 session, from connect and login to its end. The session ends in one of two ways:
  * <ul>
- * <li><b>commit</b>: the session's DELEs and then QUIT, sent by the consumer's commit. QUIT is what makes the server
- * delete (RFC 1939), and nothing else sends it;</li>
+ * <li><b>commit</b>: the session's DELEs and then QUIT, sent by {@link DeletionLedger#commit} through this session's
+ * {@link DeletionLedger.Deleter} face. QUIT is what makes the server delete (RFC 1939), and nothing else sends it;</li>
  * <li><b>drop</b> ({@link #drop}, also {@link #close} when nothing committed): the connection is closed without QUIT,
  * so that a conforming server deletes nothing. A broken poll never sends QUIT: a session that failed in any way, or
  * that met a message it cannot read to its end, is dropped rather than drained or committed.</li>
  * </ul>
  * Used by the polling thread only.
  */
-final class Pop3Session implements AutoCloseable {
+final class Pop3Session implements AutoCloseable, DeletionLedger.Deleter {
 
     private final Pop3Client client;
 
@@ -91,17 +91,18 @@ final class Pop3Session implements AutoCloseable {
         drop();
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return client.isClosed();
     }
 
-    /** {@code DELE n}: marks a message for deletion at QUIT. */
-    void dele(int number) throws IOException {
+    @Override
+    public void dele(int number) throws IOException {
         client.dele(number);
     }
 
-    /** {@code QUIT}: the server deletes what was marked; sent only by the commit. */
-    void quit() throws IOException {
+    @Override
+    public void quit() throws IOException {
         client.quit();
     }
 }
