@@ -1,71 +1,46 @@
 package dev.pop3raw.camel;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLContext;
 
 import dev.pop3raw.client.Capabilities;
 import dev.pop3raw.client.Listing;
 import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.Pop3ErrorResponseException;
-import dev.pop3raw.client.ResponseCode;
-import dev.pop3raw.client.RetrievalBatch;
-import dev.pop3raw.client.RetrievedMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.StreamCache;
-import org.apache.camel.converter.stream.CachedOutputStream;
-import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.service.ServiceHelper;
-import org.apache.camel.util.IOHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One poll is one POP3 session: connect, log in, UIDL + LIST, select, pipelined RETR, hand each message to the
- * route, DELE what completed successfully, QUIT.
+ * One poll is one POP3 session, in stages (see docs/design.adoc): the {@link BackOffGate} ([IN-USE],
+ * [LOGIN-DELAY]); the {@link Pop3Session} (connect, log in; it ends in QUIT only through the commit, and is dropped
+ * otherwise); the listing and the selection ({@link MessageSelection}: UIDL + LIST, which messages to retrieve, which to
+ * delete unread); the delivery ({@link MessageDelivery}: pipelined RETR, each message received by the
+ * {@link MessageReceiver} and routed, one message ahead); the commit ({@link DeletionLedger#commit}: DELE what is to be
+ * deleted, QUIT).
  * <p>
  * <b>Retrieval and processing are interleaved.</b> Each message is copied from the wire into a stream cache (memory
- * up to the {@link SpoolPolicy}'s bound, then a file of the poll's {@link MessageSpool}) and then
- * processed while the next RETR replies are already on their way; the consumer keeps exactly one cached message
- * ahead so that it knows which exchange is the last of the batch ({@code BATCH_COMPLETE}). A large mailbox is
- * therefore never cached whole.
- * {@code BATCH_SIZE} is the number of exchanges the poll will deliver as far as known when the exchange is sent: it
- * shrinks only when the server refuses a RETR, and the last exchange always carries the exact count.
+ * up to the {@link SpoolPolicy}'s bound, then a file of the poll's {@link MessageSpool}) and then processed while the
+ * next RETR replies are already on their way. A large mailbox is therefore never cached whole.
  * <p>
- * <b>Commit.</b> The outcome of an exchange is taken when it really completes (a {@link Synchronization}):
- * success records the processed key in the idempotent repository (then releases the message's lease, if
- * {@link MessageClaims} took one) and marks the message for deletion; failure releases the lease and deletes
- * nothing. No command may be sent while RETRs are in flight, so the DELEs of the session are sent after the batch
- * has ended, just before QUIT. An exchange that completes after its session ended (an asynchronous route) leaves
- * its UIDL in {@link PendingDeletions}; the next session deletes it by UIDL. A failed DELE or QUIT is reported
- * through the consumer's exception handler and the deletion is retried at the next poll.
+ * <b>Outcomes.</b> The outcome of an exchange is taken when it really completes ({@link ExchangeOutcome}); the
+ * {@link DeletionLedger} holds what is to be deleted. No command may be sent while RETRs are in flight, so the DELEs
+ * of the session are sent after the batch has ended, just before QUIT. An exchange that completes after its session
+ * ended (an asynchronous route) leaves its UIDL pending; the next session deletes it by UIDL. A failed DELE or QUIT is
+ * reported through the consumer's exception handler and the deletion is retried at the next poll.
  * <p>
  * <b>A message bigger than listed.</b> maxMessageSize also bounds the octets really received. A message that exceeds
  * it on the wire (its LIST size was short, unknown, or a lie) stops the retrieval, and the session is dropped without
@@ -79,8 +54,6 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
 
-    private static final int COPY_BUFFER_SIZE = 64 * 1024;
-
     /**
      * At most this many fresh sessions per poll after messages that turned out larger than maxMessageSize on the wire:
      * each is caused by another message (a message found too large is never retrieved again), so a server that
@@ -88,37 +61,26 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
      */
     static final int MAX_OVERSIZE_RECONNECTS_PER_POLL = 3;
 
-    private static final HeaderDecoder.Fields HEADER_FIELDS = new HeaderDecoder.Fields(
-            Set.of("subject", "from", "to", "cc", "date", "message-id"));
-
     private final Pop3RawEndpoint endpoint;
     private final Pop3RawConfiguration config;
     private final Pop3RawStatistics stats;
     private final MailboxKey mailbox;
-    private final PendingDeletions pendingDeletions = new PendingDeletions();
-    /** UIDLs whose exchange was created and has not completed yet. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final BackOffGate gate;
+    private final DeletionLedger ledger;
     private final ListingProblemReport listingProblems;
     private final OversizeMessages oversizeMessages = new OversizeMessages();
     /** UIDLs known to be in the idempotent repository: no repository query for them at the next polls. */
     private final ConfirmedKeyCache confirmedKeys;
 
     private Pop3ClientOptions clientOptions;
-    /** When a message leaves the heap and for where; from the context's stream caching and spoolThreshold. */
-    private SpoolPolicy spoolPolicy;
     /** How the idempotent repository is used; null without one. */
     private MessageClaims claims;
     /** The scheduled renewal of this consumer's leases (claims=LEASE); null otherwise. */
     private ScheduledFuture<?> leaseRenewal;
-    private byte[] copyBuffer;
-    /** The header block of the message being received (the polling thread's, like the copy buffer). */
-    private final HeaderDecoder.Collector headerCollector = new HeaderDecoder.Collector();
-    /** No session is opened before this instant ([IN-USE], [LOGIN-DELAY]). */
-    private volatile Instant notBefore;
-    private volatile boolean busyLogged;
-    private volatile boolean loginDelayLogged;
+    private MessageSelection selection;
+    private MessageReceiver receiver;
+    private ExchangeOutcome.Recorder outcomes;
     private volatile boolean readyForced;
-    private volatile Capabilities lastCapabilities = Capabilities.NONE;
 
     public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -126,6 +88,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         this.config = endpoint.getConfiguration();
         this.stats = endpoint.statistics();
         this.mailbox = endpoint.mailbox();
+        this.gate = new BackOffGate(config, mailbox, stats);
+        this.ledger = new DeletionLedger(mailbox, stats);
         this.listingProblems = new ListingProblemReport(mailbox, stats.skippedInvalidUidl);
         this.confirmedKeys = new ConfirmedKeyCache(config.getConfirmedKeyCacheSize(), config.getConfirmedKeyCacheTtl());
     }
@@ -139,7 +103,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     protected void doStart() throws Exception {
         SSLContext sslContext = endpoint.createSslContext();
         clientOptions = endpoint.clientOptions(sslContext);
-        spoolPolicy = SpoolPolicy.of(getEndpoint().getCamelContext().getStreamCachingStrategy(), config,
+        SpoolPolicy spoolPolicy = SpoolPolicy.of(getEndpoint().getCamelContext().getStreamCachingStrategy(), config,
                 ((Pop3RawComponent) endpoint.getComponent())::ownSpoolDirectory);
         LOG.debug("pop3raw: {} spools messages per {}", mailbox, spoolPolicy);
         IdempotentRepository repo = config.getIdempotentRepository();
@@ -156,6 +120,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
         }
         confirmedKeys.clear(); // a restarted consumer asks the repository again
+        selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages, confirmedKeys,
+                listingProblems, claims, this::getExceptionHandler);
+        receiver = new MessageReceiver(this, config, spoolPolicy, mailbox);
+        outcomes = new ExchangeOutcome.Recorder(stats, claims, confirmedKeys, ledger, config.isDelete(),
+                this::getExceptionHandler);
         super.doStart();
     }
 
@@ -185,10 +154,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         Instant now = Instant.now();
         stats.polls.incrementAndGet();
         stats.lastPollTime = now.toEpochMilli();
-        Instant wait = notBefore;
-        if (wait != null && now.isBefore(wait)) {
-            LOG.debug("pop3raw: not connecting to {} before {}", mailbox, wait);
-            stats.skippedBusy.incrementAndGet();
+        if (!gate.admits(now)) {
             return 0;
         }
         try {
@@ -256,7 +222,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                     mailbox, poll.reconnects + 1, config.getMaxMessageSize());
             return false;
         }
-        if (lastCapabilities.loginDelay().filter(delay -> !delay.isZero()).isPresent()) {
+        if (gate.announcesLoginDelay()) {
             LOG.debug("pop3raw: {} announces LOGIN-DELAY: not logging in again in this poll after message {}", mailbox,
                     e.getUidl());
             return false;
@@ -266,498 +232,64 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         return true;
     }
 
+    /** One session, stage by stage: session, listing, selection, delivery, commit. */
     private void session(Poll poll) throws Exception {
-        Pop3Client client;
-        try {
-            client = Pop3Client.connect(config.getHost(), config.getPort(), clientOptions);
-        } catch (Pop3ErrorResponseException e) {
-            if (isBusy(e)) {
-                busy(e, null);
-                return;
+        try (Pop3Session session = Pop3Session.open(config, clientOptions, gate)) {
+            if (session == null) {
+                return; // [IN-USE] or [LOGIN-DELAY]: the gate is closed for the delay
             }
-            throw e;
-        }
-        try {
+            loggedIn(session.capabilities());
+            Listing listing = session.listing();
+            Map<String, MessageInfo> listed = selection.listed(listing, listing.skippedLines());
+            DeletionLedger.SessionDeletions deletions = ledger.openSession(listed);
+            List<MessageInfo> selected = selection.select(listed, deletions, poll.routed);
             try {
-                client.login(config.getUsername(), config.getPassword(), config.getAccessTokenProvider(),
-                        config.getAuthMechanism());
-            } catch (Pop3ErrorResponseException e) {
-                if (isBusy(e)) {
-                    busy(e, client);
-                    return;
+                if (!selected.isEmpty()) {
+                    deliver(session, deletions, selected, poll);
                 }
+            } catch (Exception e) {
+                // the session broke: what completed successfully is deleted by UIDL next time, not processed again
+                ledger.sessionBroken(deletions);
                 throw e;
             }
-            loggedIn(client);
-            transaction(client, poll);
-        } finally {
-            client.close(); // after QUIT a no-op; otherwise drops the session so that nothing is deleted
-        }
+            ledger.commit(deletions, session, getExceptionHandler());
+        } // closing after QUIT is a no-op; otherwise the session is dropped so that nothing is deleted
     }
 
-    private void loggedIn(Pop3Client client) {
-        Instant now = Instant.now();
-        Capabilities caps = client.capabilities();
-        lastCapabilities = caps;
-        stats.lastSuccessfulLoginTime = now.toEpochMilli();
+    private void loggedIn(Capabilities caps) {
+        gate.loggedIn(Instant.now(), caps, getDelay());
         stats.serverCapabilities = String.join(", ", caps.lines());
-        if (busyLogged) {
-            LOG.info("pop3raw: {} accepts logins again", mailbox);
-            busyLogged = false;
-        }
-        notBefore = null;
-        caps.loginDelay().ifPresent(delay -> {
-            if (delay.toMillis() > getDelay()) {
-                // the server would refuse an earlier login: do not even try
-                notBefore = now.plus(delay);
-                if (!loginDelayLogged) {
-                    loginDelayLogged = true;
-                    LOG.info("pop3raw: {} announces LOGIN-DELAY {} s, longer than the poll delay; polling no more"
-                             + " often than that", mailbox, delay.toSeconds());
-                }
-            }
-        });
         if (!readyForced) {
             readyForced = true;
             forceConsumerAsReady();
         }
     }
 
-    private static boolean isBusy(Pop3ErrorResponseException e) {
-        return e.hasCode(ResponseCode.IN_USE) || e.hasCode(ResponseCode.LOGIN_DELAY);
-    }
-
-    /** [IN-USE] or [LOGIN-DELAY]: skip this poll quietly and do not connect again before the delay. */
-    private void busy(Pop3ErrorResponseException e, Pop3Client client) {
-        Duration wait = Duration.ofMillis(config.getInUseDelay());
-        if (e.hasCode(ResponseCode.LOGIN_DELAY)) {
-            Capabilities caps = client != null && client.capabilities().loginDelay().isPresent()
-                    ? client.capabilities() : lastCapabilities;
-            wait = caps.loginDelay().orElse(wait);
-        }
-        notBefore = Instant.now().plus(wait);
-        stats.skippedBusy.incrementAndGet();
-        if (!busyLogged) {
-            busyLogged = true;
-            LOG.warn("pop3raw: {} answered {} ({}); skipping polls for {} s", mailbox, e.responseCode(),
-                    e.serverText(), wait.toSeconds());
-        } else {
-            LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(), wait.toSeconds());
-        }
-    }
-
-    private void transaction(Pop3Client client, Poll poll) throws Exception {
-        // a malformed listing line affects only its message: without a valid UIDL it is skipped (never retrieved,
-        // never deleted); with one, it is handled even when its size is unknown (-1)
-        Listing listing = client.listing();
-        Map<String, MessageInfo> byUidl = new LinkedHashMap<>();
-        Set<String> duplicated = new HashSet<>();
-        for (MessageInfo m : listing) {
-            if (m.hasValidUidl() && byUidl.putIfAbsent(m.uidl(), m) != null) {
-                duplicated.add(m.uidl());
-            }
-        }
-        // a UIDL listed twice cannot say which message it names: none of them is processed or deleted
-        byUidl.keySet().removeAll(duplicated);
-        listingProblems.report(listing, listing.skippedLines(), byUidl);
-        pendingDeletions.retainListed(byUidl.keySet());
-        confirmedKeys.retainListed(byUidl.keySet());
-        oversizeMessages.retainListed(byUidl.keySet());
-
-        Map<String, MessageInfo> toDelete = new LinkedHashMap<>();
-        List<MessageInfo> selected = new ArrayList<>();
-        int max = config.getMaxMessagesPerPoll();
-        for (MessageInfo m : byUidl.values()) {
-            String uidl = m.uidl();
-            // in-flight first: a completing exchange records its outcome before it leaves the in-flight set
-            if (inFlight.contains(uidl)) {
-                continue;
-            }
-            long foundOnWire = oversizeMessages.octetsFoundOnWire(uidl);
-            if (foundOnWire >= 0) {
-                // before the success rules: a streamed exchange whose route handled the failed read counts as a
-                // success, but only oversizeAction decides about a message that was never received whole
-                pendingDeletions.removeAll(List.of(uidl));
-                oversize(m, foundOnWire, toDelete);
-                continue;
-            }
-            if (pendingDeletions.contains(uidl)) {
-                toDelete.put(uidl, m);
-                continue;
-            }
-            if (claims != null && knownProcessed(uidl)) {
-                if (config.isDelete()) {
-                    // processed successfully before, but its deletion was not committed (lost QUIT, restart)
-                    toDelete.put(uidl, m);
-                }
-                continue; // never retrieved again
-            }
-            // an unknown size (-1) is retrieved: maxMessageSize then bounds the octets really received
-            if (config.getMaxMessageSize() > 0 && m.size() >= 0 && m.size() > config.getMaxMessageSize()) {
-                oversize(m, -1, toDelete);
-                continue;
-            }
-            // counting what earlier sessions of this poll routed (see sessions())
-            if (max > 0 && poll.routed + selected.size() >= max) {
-                continue;
-            }
-            selected.add(m);
-        }
-
-        Session session = new Session();
+    /** The delivery stage; what was routed is counted in {@code poll}, also when the session breaks. */
+    private void deliver(Pop3Session session, DeletionLedger.SessionDeletions deletions, List<MessageInfo> selected,
+                         Poll poll) throws Exception {
+        MessageDelivery delivery = new MessageDelivery(this, receiver, session, deletions, oversizeMessages, stats,
+                config, mailbox, selected);
         try {
-            if (!selected.isEmpty()) {
-                retrieveAndProcess(client, selected, session, poll);
-            }
-        } catch (Exception e) {
-            // the session broke: what completed successfully is deleted by UIDL next time, not processed again
-            pendingDeletions.addAll(session.close());
-            pendingDeletions.addAll(toDelete.keySet());
-            throw e;
-        }
-        for (String uidl : session.close()) {
-            toDelete.put(uidl, byUidl.get(uidl));
-        }
-        commit(client, toDelete);
-    }
-
-    /**
-     * Whether the message's processed key is in the repository, answered from the confirmed-key cache when possible.
-     * Only processed keys are ever cached; a claim is another key and never makes a message look processed.
-     */
-    private boolean knownProcessed(String uidl) {
-        if (confirmedKeys.knownProcessed(uidl)) {
-            return true;
-        }
-        if (claims.isProcessed(uidl)) {
-            confirmedKeys.foundPresent(uidl);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * A message over maxMessageSize, by its LIST size or, when {@code foundOnWire} is not -1, by the octets an earlier
-     * session received of it before stopping: handled per oversizeAction, never retrieved.
-     */
-    private void oversize(MessageInfo m, long foundOnWire, Map<String, MessageInfo> toDelete) {
-        stats.skippedOversize.incrementAndGet();
-        long octets = foundOnWire >= 0 ? foundOnWire : m.size();
-        String size = foundOnWire >= 0
-                ? "more than " + foundOnWire + " octets on the wire (listed as " + (m.size() < 0 ? "unknown" : m.size())
-                  + ")"
-                : m.size() + " octets";
-        switch (config.getOversizeAction()) {
-            case DELETE -> {
-                LOG.warn("pop3raw: deleting message {} of {} unread: {} exceed maxMessageSize {}", m.uidl(),
-                        mailbox, size, config.getMaxMessageSize());
-                toDelete.put(m.uidl(), m);
-            }
-            case FAIL -> getExceptionHandler().handleException(
-                    "pop3raw: message " + m.uidl() + " of " + mailbox + " not retrieved",
-                    new Pop3RawOversizeException(m.uidl(), octets, config.getMaxMessageSize()));
-            default -> {
-                if (oversizeMessages.firstWarning(m.uidl())) {
-                    LOG.warn("pop3raw: skipping message {} of {}: {} exceed maxMessageSize {}", m.uidl(),
-                            mailbox, size, config.getMaxMessageSize());
-                }
-            }
-        }
-    }
-
-    /**
-     * RETR the selected messages (pipelined) and process each as it arrives, one cached message ahead; what was routed
-     * is counted in {@code poll}, also when the session breaks.
-     */
-    private void retrieveAndProcess(Pop3Client client, List<MessageInfo> selected, Session session, Poll poll)
-            throws Exception {
-        Map<Integer, MessageInfo> byNumber = new HashMap<>();
-        List<Integer> numbers = new ArrayList<>(selected.size());
-        for (MessageInfo m : selected) {
-            byNumber.put(m.number(), m);
-            numbers.add(m.number());
-        }
-        int planned = selected.size();
-        int refused = 0;
-        int index = 0;
-        Delivery held = null;
-        RetrievalBatch batch = client.retrieve(numbers);
-        // the spool files of this poll: written over message after message, deleted when the batch is done
-        MessageSpool spool = new MessageSpool();
-        try {
-            while (batch.hasNext() && isBatchAllowed()) {
-                RetrievedMessage retrieved = batch.next();
-                MessageInfo info = byNumber.get(retrieved.number());
-                if (!retrieved.retrieved()) {
-                    refused++;
-                    stats.retrievalFailures.incrementAndGet();
-                    getExceptionHandler().handleException("pop3raw: the server did not send message " + info.uidl()
-                                                          + " of " + mailbox + "; the other messages go on",
-                            retrieved.error());
-                    continue;
-                }
-                Exchange exchange;
-                try {
-                    exchange = toExchange(info, retrieved.body(), spool);
-                } catch (Pop3RawOversizeException e) {
-                    // more data than maxMessageSize, whatever LIST said: its end may never come, so the session is
-                    // dropped (nothing is deleted without QUIT) rather than drained
-                    client.close();
-                    foundOversizeOnWire(info, e.getOctets());
-                    throw e;
-                }
-                if (held != null) {
-                    Delivery previous = held;
-                    held = null; // routed once, whatever happens
-                    previous.seal(index++, planned - refused, false);
-                    try {
-                        processBatch(new ArrayDeque<>(List.of(previous)));
-                    } catch (Exception | Error e) {
-                        // the poll ends (the idempotent repository failed): the message just received is never
-                        // routed, and its stream cache (a spool file) must go now, not when the context stops
-                        discard(exchange);
-                        throw e;
-                    }
-                }
-                if (exchange.getIn().getBody() instanceof StreamedMessageBody streamed) {
-                    // routed now, while it arrives: the next message cannot be read before this one is finished
-                    Delivery delivery = new Delivery(exchange, info, session, new ConsumedOctets());
-                    delivery.seal(index++, planned - refused, !batch.hasNext());
-                    routeStreamed(client, delivery, streamed);
-                } else {
-                    held = new Delivery(exchange, info, session, new ConsumedOctets(
-                            exchange.getIn().getHeader(Pop3RawConstants.SIZE, Long.class)));
-                }
-            }
-        } catch (Exception | Error e) {
-            // the poll fails and its session is dropped (no QUIT: nothing is deleted). Not drained: the replies
-            // still in flight could be large, or, from a hostile server, endless
-            client.close();
-            throw e;
+            delivery.deliver();
         } finally {
-            try {
-                if (held != null) {
-                    // also when the session broke: this message is whole in the cache and can be processed
-                    held.seal(index, index + 1, true);
-                    index++;
-                    processBatch(new ArrayDeque<>(List.of(held)));
-                }
-            } finally {
-                spool.close();
-                poll.routed += index;
-            }
-        }
-        // stopping, the batch can end with replies in flight: read them (so that this session can still commit its
-        // deletions), but none beyond maxMessageSize
-        if (!batch.close(config.getMaxMessageSize())) {
-            LOG.warn("pop3raw: a message still in flight from {} has more than maxMessageSize {} octets; the session"
-                     + " was dropped without QUIT, and its deletions are retried at the next poll", mailbox,
-                    config.getMaxMessageSize());
+            poll.routed += delivery.routed();
         }
     }
+
+    // ---------------------------------------------------------------- routing one exchange
 
     /**
-     * Routes a streamed message and then finishes it: whatever the route left unread is read from the wire (into the
-     * cache while the exchange is still in flight, else discarded) so that the session stays in step. A failure to read
-     * the message, by the route or now, means the session is broken: it ends the poll as a broken session always does.
-     */
-    private void routeStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
-        try {
-            processBatch(new ArrayDeque<>(List.of(delivery)));
-        } catch (Exception e) {
-            // the poll ends (the exchange was never routed): the rest of the message is not read, the session dropped
-            client.close();
-            try {
-                finishStreamed(client, delivery, body);
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        finishStreamed(client, delivery, body);
-    }
-
-    private void finishStreamed(Pop3Client client, Delivery delivery, StreamedMessageBody body) throws Exception {
-        try {
-            body.finish();
-        } catch (Pop3RawOversizeException e) {
-            client.close(); // as in toExchange: dropped, not drained, nothing deleted
-            foundOversizeOnWire(delivery.info, body.receivedOctets());
-            throw e;
-        } finally {
-            delivery.octets.known(body.receivedOctets());
-        }
-    }
-
-    /**
-     * Remembers a message whose data exceeded maxMessageSize although LIST said less (or did not know): from the next
-     * selection on it is handled per oversizeAction and never retrieved again. Said once, by {@link #oversize}.
-     */
-    private void foundOversizeOnWire(MessageInfo info, long octets) {
-        oversizeMessages.foundOnWire(info.uidl(), octets);
-        LOG.debug("pop3raw: message {} of {} sent more than {} octets, listed as {}; retrieval stopped", info.uidl(),
-                mailbox, octets, info.size());
-    }
-
-    /**
-     * Copies the message from the wire into a stream cache and builds its exchange. A message that ends within the
-     * copy buffer and that the {@link SpoolPolicy} keeps in the heap is cached as a byte array of its exact size
-     * ({@link InputStreamCache}, the type a {@link CachedOutputStream} returns for in-memory data) without a {@link
-     * CachedOutputStream}: no growing buffer, no temp-file manager and no completion callback per exchange. Longer
-     * messages are received whole before they are routed: in the heap up to the policy's bound, then into a file of
-     * the poll's {@link MessageSpool} ({@link MessageSpool#output}), whether or not the context's stream caching
-     * spools; only an encrypted spool goes through a {@link CachedOutputStream}. With {@code streamDownload} the
-     * exchange gets a {@link StreamedMessageBody} instead, which goes on reading the wire while the route reads it,
-     * and no {@code SIZE} header (the size is not known yet).
-     */
-    private Exchange toExchange(MessageInfo info, InputStream body, MessageSpool spool)
-            throws IOException, Pop3RawOversizeException {
-        long limit = config.getMaxMessageSize();
-        Exchange exchange = createExchange(false);
-        exchange.setExchangeId(info.uidl());
-        CachedOutputStream cache = null;
-        StreamCache streamCache;
-        long octets = 0;
-        // the header block is collected while the message is copied: the cache is not read a second time
-        HeaderDecoder.Collector headers = headerCollector;
-        headers.reset();
-        byte[] buffer = copyBuffer();
-        // read to its end below, so nothing is left to close; a message cut short (an error, or more than
-        // maxMessageSize) must not be drained here: the batch or the dropped session takes care of the rest
-        InputStream in = body;
-        try {
-            int filled = 0;
-            boolean ended = false;
-            while (filled < buffer.length) {
-                int n = in.read(buffer, filled, buffer.length - filled);
-                if (n < 0) {
-                    ended = true;
-                    break;
-                }
-                if (!headers.complete()) {
-                    headers.feed(buffer, filled, n);
-                }
-                filled += n;
-                requireWithin(limit, info, filled);
-            }
-            octets = filled;
-            if (ended && !spoolPolicy.spools(filled)) {
-                streamCache = new InputStreamCache(Arrays.copyOf(buffer, filled));
-            } else if (!ended && config.isStreamDownload()) {
-                // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
-                streamCache = StreamedMessageBody.attach(exchange, info.uidl(), limit, Arrays.copyOf(buffer, filled), in,
-                        spoolPolicy.encrypted() ? StreamedMessageCache.camel(exchange)
-                                : StreamedMessageCache.spooled(spool, exchange, spoolPolicy));
-            } else if (!spoolPolicy.encrypted()) {
-                // in memory up to the spool threshold, then in a file of the poll, written over by later messages
-                MessageSpool.Output output = spool.output(exchange, spoolPolicy, info.size());
-                output.write(buffer, 0, filled);
-                octets = copyRest(info, in, buffer, headers, octets, output);
-                streamCache = output.toStreamCache();
-            } else {
-                cache = new CachedOutputStream(exchange);
-                cache.write(buffer, 0, filled);
-                octets = copyRest(info, in, buffer, headers, octets, cache);
-                streamCache = cache.newStreamCache();
-            }
-        } catch (IOException | RuntimeException | Pop3RawOversizeException | Error e) {
-            // an Error too (the heap ran out): the poll ends, and the spool file must not wait for the context's stop
-            IOHelper.close(cache);
-            discard(exchange);
-            throw e;
-        }
-        IOHelper.close(cache);
-        Message message = exchange.getIn();
-        message.setBody(streamCache);
-        message.setHeader(Pop3RawConstants.UIDL, info.uidl());
-        message.setHeader(Pop3RawConstants.MESSAGE_NUMBER, info.number());
-        if (!(streamCache instanceof StreamedMessageBody)) {
-            message.setHeader(Pop3RawConstants.SIZE, octets);
-        }
-        if (info.size() >= 0) { // not set when the listing gave no usable size
-            message.setHeader(Pop3RawConstants.LISTED_SIZE, info.size());
-        }
-        message.setHeader(Pop3RawConstants.MAILBOX, mailbox.identity());
-        Map<String, String> fields = headers.fields(HEADER_FIELDS);
-        setIfPresent(message, Pop3RawConstants.SUBJECT, fields.get("subject"));
-        setIfPresent(message, Pop3RawConstants.FROM, fields.get("from"));
-        setIfPresent(message, Pop3RawConstants.TO, fields.get("to"));
-        setIfPresent(message, Pop3RawConstants.CC, fields.get("cc"));
-        setIfPresent(message, Pop3RawConstants.DATE, fields.get("date"));
-        setIfPresent(message, Pop3RawConstants.MESSAGE_ID, fields.get("message-id"));
-        return exchange;
-    }
-
-    /** maxMessageSize also bounds what the server really sends: a LIST size can be wrong, or a lie. */
-    private static void requireWithin(long limit, MessageInfo info, long octets) throws Pop3RawOversizeException {
-        if (limit > 0 && octets > limit) {
-            throw new Pop3RawOversizeException(info.uidl(), octets, limit);
-        }
-    }
-
-    /**
-     * Copies the rest of a message into {@code out} through {@code buffer}, collecting the header block on the way and
-     * keeping within maxMessageSize; returns the message's octets, {@code octets} of which were read before.
-     */
-    private long copyRest(
-            MessageInfo info, InputStream in, byte[] buffer, HeaderDecoder.Collector headers, long octets,
-            OutputStream out)
-            throws IOException, Pop3RawOversizeException {
-        long limit = config.getMaxMessageSize();
-        int n;
-        while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
-            if (!headers.complete()) {
-                headers.feed(buffer, 0, n);
-            }
-            octets += n;
-            requireWithin(limit, info, octets);
-            out.write(buffer, 0, n);
-        }
-        return octets;
-    }
-
-    /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
-    private byte[] copyBuffer() {
-        byte[] b = copyBuffer;
-        if (b == null) {
-            b = new byte[COPY_BUFFER_SIZE];
-            copyBuffer = b;
-        }
-        return b;
-    }
-
-    private static void setIfPresent(Message message, String name, String value) {
-        if (value != null) {
-            message.setHeader(name, value);
-        }
-    }
-
-    /** An exchange that will never be routed: run its completions (the stream cache deletes its temp file). */
-    private void discard(Exchange exchange) {
-        List<Synchronization> completions = exchange.getExchangeExtension().handoverCompletions();
-        if (completions != null) { // null when nothing registered one (a message cached in memory)
-            for (Synchronization s : completions) {
-                try {
-                    s.onFailure(exchange);
-                } catch (RuntimeException e) {
-                    LOG.debug("pop3raw: cleanup of a discarded exchange failed", e);
-                }
-            }
-        }
-        releaseExchange(exchange, false);
-    }
-
-    /**
-     * Processes retrieved messages ({@link Delivery} items, each with its batch position) in order: claims the
-     * message ({@link MessageClaims}: a lease, or nothing when claims are off), registers the commit, routes the
-     * exchange. Returns how many were routed.
+     * Processes retrieved messages ({@link MessageDelivery.Delivery} items, each with its batch position) in order:
+     * claims the message ({@link MessageClaims}: a lease, or nothing when claims are off), registers its
+     * {@link ExchangeOutcome}, routes the exchange. Returns how many were routed.
      */
     @Override
     public int processBatch(Queue<Object> deliveries) throws Exception {
         int routed = 0;
         Object next;
         while ((next = deliveries.poll()) != null) {
-            Delivery d = (Delivery) next;
+            MessageDelivery.Delivery d = (MessageDelivery.Delivery) next;
             Exchange exchange = d.exchange;
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, d.index);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, d.size);
@@ -766,46 +298,59 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             String uidl = d.info.uidl();
             MessageClaims.Claim claim = null;
             if (claims != null) {
-                try {
-                    claim = claims.claim(exchange, uidl);
-                } catch (RuntimeException e) {
-                    discard(exchange); // never routed: its stream cache must not outlive it
-                    throw e;
-                }
+                claim = claim(exchange, uidl);
                 if (claim == null) {
-                    LOG.debug("pop3raw: message {} of {} is leased or processed by another consumer", uidl, mailbox);
-                    discard(exchange);
                     continue;
                 }
             }
-            inFlight.add(uidl);
-            exchange.getExchangeExtension().addOnCompletion(new Commit(d.session, uidl, claim, d.octets));
-            try {
-                getProcessor().process(exchange);
-            } catch (Exception e) {
-                exchange.setException(e);
-            } catch (Error e) {
-                abandon(exchange, e);
-                throw e; // the poll ends in it (see pollEndedInError)
-            }
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
-                                                      + "; it was not deleted", exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
+            ledger.routingStarted(uidl);
+            exchange.getExchangeExtension().addOnCompletion(outcomes.outcome(d.deletions, uidl, claim, d.octets));
+            route(exchange, uidl);
             routed++;
         }
         return routed;
     }
 
+    /** The message's claim; null when another consumer leases or processed it (the exchange is then discarded). */
+    private MessageClaims.Claim claim(Exchange exchange, String uidl) {
+        MessageClaims.Claim claim;
+        try {
+            claim = claims.claim(exchange, uidl);
+        } catch (RuntimeException e) {
+            discard(exchange); // never routed: its stream cache must not outlive it
+            throw e;
+        }
+        if (claim == null) {
+            LOG.debug("pop3raw: message {} of {} is leased or processed by another consumer", uidl, mailbox);
+            discard(exchange);
+        }
+        return claim;
+    }
+
+    private void route(Exchange exchange, String uidl) {
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } catch (Error e) {
+            abandon(exchange, e);
+            throw e; // the poll ends in it (see pollEndedInError)
+        }
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
+                                                  + "; it was not deleted", exchange, exchange.getException());
+        }
+        releaseExchange(exchange, false);
+    }
+
     /**
      * An Error escaped the route: Camel's error handling takes exceptions only, so the exchange's unit of work was cut
      * short (its completion is left queued in the thread's reactive executor, and runs, if ever, when a later exchange
-     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its commit
-     * runs (nothing is deleted, a lease is released, the message leaves the in-flight set and is offered again) and it
-     * leaves the inflight registry.
+     * is routed on this thread: never, for a message that waits for it). Completed here as failed, so that its
+     * {@link ExchangeOutcome} runs (nothing is deleted, a lease is released, the message leaves the in-flight set and
+     * is offered again) and it leaves the inflight registry.
      */
-    private void abandon(Exchange exchange, Error error) {
+    void abandon(Exchange exchange, Error error) {
         exchange.setException(error);
         UnitOfWork uow = exchange.getUnitOfWork();
         if (uow == null) {
@@ -820,48 +365,26 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         // not released to a pooled exchange factory: the queued completion may still run on this exchange later
     }
 
-    /** DELE what is to be deleted, then QUIT (which commits). Failures go to the exception handler. */
-    private void commit(Pop3Client client, Map<String, MessageInfo> toDelete) {
-        List<String> marked = new ArrayList<>(toDelete.size());
-        for (Map.Entry<String, MessageInfo> e : toDelete.entrySet()) {
-            String uidl = e.getKey();
-            if (client.isClosed()) {
-                pendingDeletions.add(uidl);
-                continue;
-            }
-            try {
-                client.dele(e.getValue().number());
-                marked.add(uidl);
-            } catch (IOException | RuntimeException failure) {
-                pendingDeletions.add(uidl);
-                getExceptionHandler().handleException("pop3raw: DELE of message " + uidl + " of " + mailbox
-                                                      + " failed; it will be deleted at a later poll, not processed again",
-                        failure);
+    /** An exchange that will never be routed: run its completions (the stream cache deletes its temp file). */
+    void discard(Exchange exchange) {
+        List<Synchronization> completions = exchange.getExchangeExtension().handoverCompletions();
+        if (completions != null) { // null when nothing registered one (a message cached in memory)
+            for (Synchronization s : completions) {
+                try {
+                    s.onFailure(exchange);
+                } catch (RuntimeException e) {
+                    LOG.debug("pop3raw: cleanup of a discarded exchange failed", e);
+                }
             }
         }
-        if (client.isClosed()) {
-            return; // the session broke during DELE: nothing was committed, all of it is pending
-        }
-        try {
-            client.quit();
-            pendingDeletions.removeAll(marked);
-            stats.messagesDeleted.addAndGet(marked.size());
-            if (!marked.isEmpty()) {
-                LOG.debug("pop3raw: deleted {} messages from {}", marked.size(), mailbox);
-            }
-        } catch (IOException | RuntimeException failure) {
-            pendingDeletions.addAll(marked);
-            getExceptionHandler().handleException("pop3raw: QUIT on " + mailbox + " failed; " + marked.size()
-                                                  + " deletions may not have been committed and are retried at the"
-                                                  + " next poll", failure);
-        }
+        releaseExchange(exchange, false);
     }
 
     // ---------------------------------------------------------------- JMX-ish accessors for tests and operations
 
     /** How many successfully processed messages wait for their deletion in a later session. */
     public int getPendingDeletionCount() {
-        return pendingDeletions.size();
+        return ledger.pendingCount();
     }
 
     /** How many UIDLs the confirmed-key cache holds (known to the idempotent repository, no query needed). */
@@ -871,15 +394,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /** How many exchanges are still running (asynchronous routes). */
     public int getInFlightCount() {
-        return inFlight.size();
+        return ledger.inFlightCount();
     }
 
     /** How many listed messages turned out larger than maxMessageSize on the wire (never retrieved again). */
     public int getOversizeOnWireCount() {
         return oversizeMessages.foundOnWireCount();
     }
-
-    // ---------------------------------------------------------------- helpers
 
     /**
      * One poll's sessions: the first, and at most {@link #MAX_OVERSIZE_RECONNECTS_PER_POLL} fresh ones after messages
@@ -889,148 +410,5 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         /** Exchanges routed by the sessions of this poll so far (maxMessagesPerPoll counts across them). */
         int routed;
         int reconnects;
-    }
-
-    /** One POP3 session's record of exchanges that completed successfully while it was still open. */
-    private static final class Session {
-        private final List<String> succeeded = new ArrayList<>();
-        private boolean open = true;
-
-        /** @return false when the session is over (the caller records a pending deletion instead) */
-        synchronized boolean offerDeletion(String uidl) {
-            if (!open) {
-                return false;
-            }
-            succeeded.add(uidl);
-            return true;
-        }
-
-        synchronized List<String> close() {
-            open = false;
-            List<String> result = List.copyOf(succeeded);
-            succeeded.clear();
-            return result;
-        }
-    }
-
-    /** A retrieved message waiting to be routed, with its position in the batch. */
-    private static final class Delivery {
-        final Exchange exchange;
-        final MessageInfo info;
-        final Session session;
-        final ConsumedOctets octets;
-        int index;
-        int size;
-        boolean complete;
-
-        Delivery(Exchange exchange, MessageInfo info, Session session, ConsumedOctets octets) {
-            this.exchange = exchange;
-            this.info = info;
-            this.session = session;
-            this.octets = octets;
-        }
-
-        void seal(int index, int size, boolean complete) {
-            this.index = index;
-            this.size = size;
-            this.complete = complete;
-        }
-    }
-
-    /**
-     * A message's octets, counted in {@code bytesConsumed} once its exchange succeeded and its size is known. Both are
-     * needed because a streamed message's size is known only when the consumer has read it to its end, which may be
-     * before or after its exchange completes.
-     */
-    private final class ConsumedOctets {
-        private long octets = -1;
-        private boolean succeeded;
-        private boolean counted;
-
-        ConsumedOctets() {
-        }
-
-        ConsumedOctets(Long octets) {
-            this.octets = octets == null ? 0 : octets;
-        }
-
-        synchronized void known(long octets) {
-            this.octets = octets;
-            countWhenBoth();
-        }
-
-        synchronized void succeeded() {
-            succeeded = true;
-            countWhenBoth();
-        }
-
-        private void countWhenBoth() {
-            if (succeeded && octets >= 0 && !counted) {
-                counted = true;
-                stats.bytesConsumed.addAndGet(octets);
-            }
-        }
-    }
-
-    /** Runs when the exchange really completes, in this session or (asynchronous routes) after it. */
-    private final class Commit implements Synchronization {
-        private final Session session;
-        private final String uidl;
-        private final MessageClaims.Claim claim;
-        private final ConsumedOctets octets;
-        /**
-         * The outcome is taken once: an exchange abandoned after an Error in its route ({@link #abandon}) is completed
-         * here, and Camel may still run its cut-short unit of work's completion later, in a later poll.
-         */
-        private final AtomicBoolean decided = new AtomicBoolean();
-
-        Commit(Session session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
-            this.session = session;
-            this.uidl = uidl;
-            this.claim = claim;
-            this.octets = octets;
-        }
-
-        @Override
-        public void onComplete(Exchange exchange) {
-            if (decided.getAndSet(true)) {
-                return;
-            }
-            try {
-                stats.messagesConsumed.incrementAndGet();
-                octets.succeeded();
-                if (claim != null) {
-                    claims.succeeded(exchange, claim);
-                    confirmedKeys.confirmed(uidl);
-                }
-                if (config.isDelete() && !session.offerDeletion(uidl)) {
-                    pendingDeletions.add(uidl);
-                }
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pop3raw: recording the success of message " + uidl + " failed",
-                        exchange, e);
-            } finally {
-                inFlight.remove(uidl);
-            }
-        }
-
-        @Override
-        public void onFailure(Exchange exchange) {
-            if (decided.getAndSet(true)) {
-                return;
-            }
-            try {
-                stats.messagesFailed.incrementAndGet();
-                confirmedKeys.forget(uidl);
-                if (claim != null) {
-                    claims.failed(exchange, claim);
-                }
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pop3raw: releasing the idempotent key of message " + uidl
-                                                      + " failed", exchange, e);
-            } finally {
-                inFlight.remove(uidl);
-            }
-        }
     }
 }

@@ -16,7 +16,6 @@ final class Pop3RawStatistics {
     final AtomicLong skippedOversize = new AtomicLong();
     final AtomicLong skippedBusy = new AtomicLong();
     volatile long lastPollTime;
-    volatile long lastSuccessfulLoginTime;
     volatile String serverCapabilities = "";
     volatile String lastError = "";
 }

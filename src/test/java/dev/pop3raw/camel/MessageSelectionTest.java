@@ -1,0 +1,190 @@
+package dev.pop3raw.camel;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.pop3raw.client.MessageInfo;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.junit.jupiter.api.Test;
+
+import static dev.pop3raw.camel.DeletionLedgerTest.m;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Specification of the selection rules ({@link MessageSelection}), without a server: what a session retrieves, what it
+ * deletes unread ({@link DeletionLedger#commit} with a fake session), and what it leaves on the server.
+ */
+class MessageSelectionTest {
+
+    private final MailboxKey mailbox = new MailboxKey("alice", "pop.example.com", 110);
+    private final Pop3RawStatistics stats = new Pop3RawStatistics();
+    private final DeletionLedger ledger = new DeletionLedger(mailbox, stats);
+    private final Pop3RawConfiguration config = new Pop3RawConfiguration();
+    private final OversizeMessages oversizeMessages = new OversizeMessages();
+    private final ConfirmedKeyCache confirmedKeys = new ConfirmedKeyCache(100, 0);
+    private final DeletionLedgerTest.RecordingHandler handler = new DeletionLedgerTest.RecordingHandler();
+    private MessageClaims claims;
+
+    /** What one session selected and deleted. */
+    private record Session(List<MessageInfo> selected, List<Integer> deleted) {
+    }
+
+    private Session session(MessageInfo... listing) {
+        return session(0, listing);
+    }
+
+    private Session session(int routedBefore, MessageInfo... listing) {
+        MessageSelection selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages,
+                confirmedKeys, new ListingProblemReport(mailbox, stats.skippedInvalidUidl), claims, () -> handler);
+        Map<String, MessageInfo> listed = selection.listed(List.of(listing), List.of());
+        DeletionLedger.SessionDeletions deletions = ledger.openSession(listed);
+        List<MessageInfo> selected = selection.select(listed, deletions, routedBefore);
+        DeletionLedgerTest.FakeDeleter deleter = new DeletionLedgerTest.FakeDeleter();
+        ledger.commit(deletions, deleter, handler);
+        return new Session(selected, deleter.deleted);
+    }
+
+    @Test
+    void everyMessageWithAValidAndUniqueUidlIsSelectedInListingOrder() {
+        Session s = session(m(1, "a"), m(2, "b"));
+        assertEquals(List.of(m(1, "a"), m(2, "b")), s.selected());
+        assertEquals(List.of(), s.deleted());
+    }
+
+    @Test
+    void aUidlListedTwiceIsNeverProcessedNorDeleted() {
+        config.setDelete(true);
+        // even when it was to be deleted: the UIDL cannot say which message it names
+        leavePending("dup");
+
+        Session s = session(m(1, "a"), m(2, "dup"), m(3, "dup"));
+
+        assertEquals(List.of(m(1, "a")), s.selected());
+        assertEquals(List.of(), s.deleted());
+        assertEquals(0, ledger.pendingCount());
+        assertEquals(2, stats.skippedInvalidUidl.get());
+    }
+
+    @Test
+    void aMessageWithoutAValidUidlIsNeverProcessedNorDeleted() {
+        Session s = session(m(1, "a"), m(2, "with space"));
+        assertEquals(List.of(m(1, "a")), s.selected());
+        assertEquals(List.of(), s.deleted());
+        assertEquals(1, stats.skippedInvalidUidl.get());
+    }
+
+    @Test
+    void aMessageListedOverMaxMessageSizeIsLeftOnTheServerWithOversizeActionSkip() {
+        config.setMaxMessageSize(100);
+        config.setOversizeAction(OversizeAction.SKIP);
+
+        Session s = session(new MessageInfo(1, 101, "big"), new MessageInfo(2, 100, "fits"));
+
+        assertEquals(List.of(new MessageInfo(2, 100, "fits")), s.selected());
+        assertEquals(List.of(), s.deleted());
+        assertEquals(1, stats.skippedOversize.get());
+        assertTrue(handler.failures.isEmpty());
+    }
+
+    @Test
+    void aMessageListedOverMaxMessageSizeIsReportedAtEveryPollWithOversizeActionFail() {
+        config.setMaxMessageSize(100);
+        config.setOversizeAction(OversizeAction.FAIL);
+
+        Session first = session(new MessageInfo(1, 101, "big"));
+        Session second = session(new MessageInfo(1, 101, "big"));
+
+        assertEquals(List.of(), first.selected());
+        assertEquals(List.of(), second.deleted());
+        assertEquals(2, handler.failures.size());
+        Pop3RawOversizeException e = assertInstanceOf(Pop3RawOversizeException.class, handler.failures.get(0));
+        assertEquals("big", e.getUidl());
+    }
+
+    @Test
+    void aMessageListedOverMaxMessageSizeIsDeletedUnreadWithOversizeActionDelete() {
+        config.setMaxMessageSize(100);
+        config.setOversizeAction(OversizeAction.DELETE);
+
+        Session s = session(new MessageInfo(1, 101, "big"), new MessageInfo(2, 10, "small"));
+
+        assertEquals(List.of(new MessageInfo(2, 10, "small")), s.selected());
+        assertEquals(List.of(1), s.deleted());
+    }
+
+    @Test
+    void aMessageWithAnUnknownSizeIsRetrievedAndMaxMessageSizeBoundsItsOctetsOnTheWire() {
+        config.setMaxMessageSize(100);
+        Session s = session(new MessageInfo(1, -1, "unknown"));
+        assertEquals(1, s.selected().size());
+    }
+
+    @Test
+    void aMessageFoundOversizeOnTheWireIsNeverRetrievedAgainAndOnlyOversizeActionDecides() {
+        config.setDelete(true);
+        config.setMaxMessageSize(100);
+        config.setOversizeAction(OversizeAction.SKIP);
+        leavePending("liar"); // a streamed route handled the failed read: a success, but not a reason to delete
+        oversizeMessages.foundOnWire("liar", 101);
+
+        Session s = session(new MessageInfo(1, 50, "liar"));
+
+        assertEquals(List.of(), s.selected());
+        assertEquals(List.of(), s.deleted());
+        assertEquals(0, ledger.pendingCount());
+    }
+
+    @Test
+    void aMessageFoundOversizeOnTheWireIsDeletedUnreadWithOversizeActionDelete() {
+        config.setMaxMessageSize(100);
+        config.setOversizeAction(OversizeAction.DELETE);
+        oversizeMessages.foundOnWire("liar", 101);
+
+        Session s = session(new MessageInfo(1, 50, "liar"));
+
+        assertEquals(List.of(), s.selected());
+        assertEquals(List.of(1), s.deleted());
+    }
+
+    @Test
+    void aMessageProcessedBeforeIsNotRetrievedAgainAndWithDeleteIsDeletedAgain() {
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        repository.add(mailbox.keyOf("done"));
+        claims = MessageClaims.create(repository, mailbox, ClaimMode.NONE, 15_000, System::currentTimeMillis);
+
+        assertEquals(List.of(m(2, "new")), session(m(1, "done"), m(2, "new")).selected());
+        assertEquals(1, confirmedKeys.size()); // the repository is not asked again for it
+
+        config.setDelete(true);
+        Session s = session(m(1, "done"));
+        assertEquals(List.of(), s.selected());
+        assertEquals(List.of(1), s.deleted());
+    }
+
+    @Test
+    void maxMessagesPerPollCountsWhatEarlierSessionsOfThePollRouted() {
+        config.setMaxMessagesPerPoll(3);
+        Session s = session(2, m(1, "a"), m(2, "b"), m(3, "c"));
+        assertEquals(List.of(m(1, "a")), s.selected());
+    }
+
+    @Test
+    void aPendingDeletionIsDeletedWithoutBeingRoutedAgain() {
+        config.setDelete(true);
+        leavePending("a");
+        Session s = session(m(1, "b"), m(2, "a"));
+        assertEquals(List.of(m(1, "b")), s.selected());
+        assertEquals(List.of(2), s.deleted());
+    }
+
+    /** The exchange of {@code uidl} succeeded after its session had ended. */
+    private void leavePending(String uidl) {
+        DeletionLedger.SessionDeletions over = ledger.openSession(Map.of());
+        ledger.routingStarted(uidl);
+        ledger.sessionBroken(over);
+        ledger.succeeded(over, uidl, true);
+    }
+}
