@@ -137,7 +137,10 @@ final class DeletionLedger {
         }
         List<String> marked = dele(toDelete, deleter, handler);
         if (deleter.isClosed()) {
-            return; // the session broke during DELE: nothing was committed, all of it is pending
+            // the session broke during DELE: nothing was committed, so the messages the server had marked are pending
+            // too (the refused and the unsent ones already are): deleted by UIDL at the next session, not routed again
+            pending.addAll(marked);
+            return;
         }
         try {
             deleter.quit();

@@ -143,7 +143,7 @@ class DeletionLedgerTest {
     }
 
     @Test
-    void aSessionThatBreaksDuringDeleSendsNoQuitAndLeavesTheRestPending() {
+    void aSessionThatBreaksDuringDeleSendsNoQuitAndLeavesEveryMessagePending_alsoThoseAlreadyMarked() {
         DeletionLedger.SessionDeletions session = succeededInOneSession(m(1, "a"), m(2, "b"), m(3, "c"));
         FakeDeleter deleter = new FakeDeleter();
         deleter.breaksAt = 2;
@@ -152,6 +152,8 @@ class DeletionLedgerTest {
 
         assertFalse(deleter.quitSent);
         assertEquals(0, stats.messagesDeleted.get());
+        assertEquals(List.of(1), deleter.deleted, "the server marked a before the break; uncommitted without QUIT");
+        assertTrue(ledger.isPending("a"), "marked but not committed: still to delete, never to route again");
         assertTrue(ledger.isPending("b"));
         assertTrue(ledger.isPending("c"));
     }
