@@ -21,9 +21,10 @@ class ComponentMetadataTest {
 
     @Test
     void topLevelMetadataEqualsGenerated() throws Exception {
-        assertTrue(Files.exists(PUBLISHED), "run the build: process-classes copies the metadata to " + PUBLISHED);
+        assertTrue(Files.exists(PUBLISHED), "publish the metadata: " + dev.pop3raw.docs.ComponentDocGenerator.COMMAND);
         assertEquals(Files.readString(GENERATED), Files.readString(PUBLISHED),
-                PUBLISHED + " differs from " + GENERATED + "; run mvn process-classes and commit both");
+                PUBLISHED + " differs from " + GENERATED + "; run " + dev.pop3raw.docs.ComponentDocGenerator.COMMAND
+                + " and commit both");
     }
 
     @Test

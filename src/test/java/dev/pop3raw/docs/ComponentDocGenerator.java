@@ -15,8 +15,10 @@ import org.apache.camel.tooling.model.ComponentModel.EndpointHeaderModel;
 import org.apache.camel.tooling.model.JsonMapper;
 
 /**
- * Writes the options and headers tables of docs/pop3raw-component.adoc from the component metadata
- * (camel-pop3raw-component.json, which the build copies from the generated pop3raw.json). Only the regions between
+ * Publishes the component metadata that camel-package-maven-plugin generates (pop3raw.json) as the top-level
+ * camel-pop3raw-component.json, and writes the options and headers tables of docs/pop3raw-component.adoc from it. The
+ * build itself writes nothing at the top level: this command does, and {@code ComponentMetadataTest} fails when the
+ * published copy is stale. Only the regions between
  * the marker comments are replaced:
  *
  * <pre>
@@ -31,6 +33,7 @@ public final class ComponentDocGenerator {
 
     public static final String COMMAND = "mvn -q -B test-compile exec:java@docs";
     public static final Path METADATA = Path.of("camel-pop3raw-component.json");
+    public static final Path GENERATED = Path.of("src/generated/resources/META-INF/dev/pop3raw/camel/pop3raw.json");
     public static final Path PAGE = Path.of("docs/pop3raw-component.adoc");
 
     private static final int MAX_DEFAULT = 40;
@@ -39,6 +42,11 @@ public final class ComponentDocGenerator {
     }
 
     public static void main(String[] args) throws IOException {
+        String generated = Files.readString(GENERATED, StandardCharsets.UTF_8);
+        if (!Files.exists(METADATA) || !generated.equals(Files.readString(METADATA, StandardCharsets.UTF_8))) {
+            Files.writeString(METADATA, generated, StandardCharsets.UTF_8);
+            System.out.println(METADATA + " published from " + GENERATED);
+        }
         String current = Files.readString(PAGE, StandardCharsets.UTF_8);
         String updated = render(current, model());
         if (updated.equals(current)) {
