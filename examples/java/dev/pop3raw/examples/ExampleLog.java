@@ -4,8 +4,8 @@ package dev.pop3raw.examples;
 public final class ExampleLog {
 
     public static final String LINE = "[${sum(${exchangeProperty.CamelBatchIndex},1)}/${exchangeProperty.CamelBatchSize}]"
-                                      + " ${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets"
-                                      + "  ${header.CamelPop3RawSubject}";
+            + " ${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets"
+            + "  ${header.CamelPop3RawSubject}";
 
     private ExampleLog() {
     }

@@ -2,9 +2,10 @@ package dev.pop3raw.examples;
 
 import java.io.File;
 
-import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+
+import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
 
 /**
  * Gmail with OAuth2, Java DSL: implicit TLS to pop.gmail.com:995, SASL XOAUTH2, tokens from Google's token
@@ -25,8 +26,8 @@ public class GmailMailRoute extends RouteBuilder {
                 new File(getContext().resolvePropertyPlaceholders("{{pop3.seen-file}}")), 10_000));
 
         from("pop3raw:pop.gmail.com:995?tls=implicit&username={{gmail.user}}"
-             + "&authMechanism=XOAUTH2&accessTokenProvider=#gmailTokens"
-             + "&idempotentRepository=#gmailSeenMail")
+                + "&authMechanism=XOAUTH2&accessTokenProvider=#gmailTokens"
+                + "&idempotentRepository=#gmailSeenMail")
                 .routeId("gmail-mail-java")
                 .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
                 .log("${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets  ${header.CamelPop3RawSubject}");

@@ -25,9 +25,9 @@ public class MailToFilesIdempotentRoute extends RouteBuilder {
         bindToRegistry("seenMail", seenMail);
 
         from("pop3raw:{{pop3.host}}:{{pop3.port}}?tls={{pop3.tls}}"
-             + "&username={{pop3.user}}&password=RAW({{pop3.password}})"
-             + "&idempotentRepository=#seenMail"
-             + "&delay={{pop3.delay}}&initialDelay=0")
+                + "&username={{pop3.user}}&password=RAW({{pop3.password}})"
+                + "&idempotentRepository=#seenMail"
+                + "&delay={{pop3.delay}}&initialDelay=0")
                 .routeId("mail-to-files-idempotent-java")
                 .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
                 .log(LoggingLevel.INFO, "pop3raw.example", ExampleLog.LINE);

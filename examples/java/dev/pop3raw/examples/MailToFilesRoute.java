@@ -16,9 +16,9 @@ public class MailToFilesRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("pop3raw:{{pop3.host}}:{{pop3.port}}?tls={{pop3.tls}}"
-             + "&username={{pop3.user}}&password=RAW({{pop3.password}})"
-             + "&delete=true"
-             + "&delay={{pop3.delay}}&initialDelay=0")
+                + "&username={{pop3.user}}&password=RAW({{pop3.password}})"
+                + "&delete=true"
+                + "&delay={{pop3.delay}}&initialDelay=0")
                 .routeId("mail-to-files-java")
                 // the exchange id is the message's UIDL, stable across sessions
                 .to("file:{{mail.output}}?fileName=${exchangeId}.eml")

@@ -2,9 +2,10 @@ package dev.pop3raw.examples;
 
 import java.io.File;
 
-import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+
+import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
 
 /**
  * Microsoft 365 (Exchange Online) with OAuth2, Java DSL: implicit TLS to outlook.office365.com:995, SASL XOAUTH2,
@@ -25,8 +26,8 @@ public class Microsoft365MailRoute extends RouteBuilder {
                 new File(getContext().resolvePropertyPlaceholders("{{pop3.seen-file}}")), 10_000));
 
         from("pop3raw:outlook.office365.com:995?tls=implicit&username={{m365.user}}"
-             + "&authMechanism=XOAUTH2&accessTokenProvider=#m365Tokens"
-             + "&idempotentRepository=#m365SeenMail")
+                + "&authMechanism=XOAUTH2&accessTokenProvider=#m365Tokens"
+                + "&idempotentRepository=#m365SeenMail")
                 .routeId("microsoft365-mail-java")
                 .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
                 .log("${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets  ${header.CamelPop3RawSubject}");

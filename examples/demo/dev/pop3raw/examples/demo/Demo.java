@@ -58,7 +58,8 @@ public final class Demo {
     }
 
     /** The self-terminating demo: returns 0 when every demo message was delivered (and, in delete mode, deleted). */
-    public static int demoMailbox(Dsl dsl, Mode mode, Path output, boolean keepRunning, Duration timeout) throws Exception {
+    public static int demoMailbox(Dsl dsl, Mode mode, Path output, boolean keepRunning, Duration timeout)
+            throws Exception {
         List<String> messages = DemoMessages.all();
         int expected = messages.size();
         clean(output);
@@ -79,8 +80,10 @@ public final class Demo {
             try (ExampleRunner run = ExampleRunner.start(dsl, mode, properties)) {
                 Pop3RawEndpoint endpoint = run.endpoint();
                 boolean done = ExampleRunner.await(() -> run.writtenFiles().size() >= expected
-                        && (mode == Mode.DELETE ? endpoint.getMessagesDeleted() >= expected
-                                : endpoint.getMessagesConsumed() >= expected), timeout);
+                        && (mode == Mode.DELETE
+                                ? endpoint.getMessagesDeleted() >= expected
+                                : endpoint.getMessagesConsumed() >= expected),
+                        timeout);
                 List<Path> files = run.writtenFiles();
                 if (!done) {
                     say("FAILED: %d of %d demo messages written (%d deleted) within %d s. Last poll error: %s",
@@ -89,7 +92,8 @@ public final class Demo {
                     return 1;
                 }
                 say("Done: %d/%d demo messages written to %s/<uidl>.eml; %s", files.size(), expected, output,
-                        mode == Mode.DELETE ? mailbox.messageCount() + " left in the mailbox"
+                        mode == Mode.DELETE
+                                ? mailbox.messageCount() + " left in the mailbox"
                                 : "all still in the mailbox, remembered in " + output.resolve("seen-uidls.txt"));
                 for (Path file : files) {
                     say("  %-40s %6d octets", file.getFileName(), Files.size(file));
@@ -117,7 +121,8 @@ public final class Demo {
         properties.put("pop3.seen-file", setting("pop3.seen-file", "POP3_SEEN_FILE", "target/pop3raw-seen.txt"));
         say("Polling %s:%s as %s, %s mode (%s), writing to %s; Ctrl+C to stop", host, properties.get("pop3.port"),
                 properties.get("pop3.user"), mode.name().toLowerCase(Locale.ROOT),
-                mode == Mode.DELETE ? "messages are DELETED from the server once written"
+                mode == Mode.DELETE
+                        ? "messages are DELETED from the server once written"
                         : "nothing is deleted; consumed UIDLs are kept in " + properties.get("pop3.seen-file"),
                 output);
         try (ExampleRunner run = ExampleRunner.start(dsl, mode, properties)) {

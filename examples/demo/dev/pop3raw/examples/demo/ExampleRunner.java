@@ -11,11 +11,12 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
 import dev.pop3raw.camel.Pop3RawEndpoint;
 import dev.pop3raw.examples.MailToFilesIdempotentRoute;
 import dev.pop3raw.examples.MailToFilesRoute;
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 
 /**
  * Runs one of the example routes with camel-main, exactly as a user would: the properties come from
@@ -28,8 +29,7 @@ public final class ExampleRunner implements AutoCloseable {
     public static final Path EXAMPLES = Path.of("examples");
 
     public enum Dsl {
-        YAML,
-        JAVA
+        YAML, JAVA
     }
 
     public enum Mode {
@@ -52,7 +52,8 @@ public final class ExampleRunner implements AutoCloseable {
 
     /** The YAML route file of a mode. */
     public static Path yamlRoute(Mode mode) {
-        return EXAMPLES.resolve(mode == Mode.DELETE ? "yaml/mail-to-files.camel.yaml"
+        return EXAMPLES.resolve(mode == Mode.DELETE
+                ? "yaml/mail-to-files.camel.yaml"
                 : "yaml/mail-to-files-idempotent.camel.yaml");
     }
 
@@ -69,7 +70,8 @@ public final class ExampleRunner implements AutoCloseable {
         } else {
             // a pattern that matches no file: only the Java DSL route runs
             properties.put("camel.main.routes-include-pattern", NO_YAML_ROUTES);
-            main.configure().addRoutesBuilder(mode == Mode.DELETE ? new MailToFilesRoute() : new MailToFilesIdempotentRoute());
+            main.configure()
+                    .addRoutesBuilder(mode == Mode.DELETE ? new MailToFilesRoute() : new MailToFilesIdempotentRoute());
         }
         properties.putAll(overrides);
         properties.forEach(main::addOverrideProperty);

@@ -137,7 +137,7 @@ public class RefreshTokenAccessTokenProvider implements AccessTokenProvider {
             HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IOException("the token endpoint " + tokenEndpoint + " answered HTTP " + response.statusCode()
-                                      + ": " + response.body());
+                        + ": " + response.body());
             }
             return response.body();
         } catch (InterruptedException e) {

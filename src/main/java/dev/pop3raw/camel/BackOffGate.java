@@ -3,11 +3,12 @@ package dev.pop3raw.camel;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.pop3raw.client.Capabilities;
 import dev.pop3raw.client.Pop3ErrorResponseException;
 import dev.pop3raw.client.ResponseCode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The first stage of a poll: whether a session may be opened now. A server that answered {@code [IN-USE]} or
@@ -67,7 +68,8 @@ final class BackOffGate {
             LOG.warn("pop3raw: {} answered {} ({}); skipping polls for {} s", mailbox, e.responseCode(),
                     e.serverText(), wait.toSeconds());
         } else {
-            LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(), wait.toSeconds());
+            LOG.debug("pop3raw: {} still answers {}; next attempt in {} s", mailbox, e.responseCode(),
+                    wait.toSeconds());
         }
     }
 
@@ -86,7 +88,7 @@ final class BackOffGate {
                 if (!loginDelayLogged) {
                     loginDelayLogged = true;
                     LOG.info("pop3raw: {} announces LOGIN-DELAY {} s, longer than the poll delay; polling no more"
-                             + " often than that", mailbox, delay.toSeconds());
+                            + " often than that", mailbox, delay.toSeconds());
                 }
             }
         });

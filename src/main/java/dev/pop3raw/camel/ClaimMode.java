@@ -28,7 +28,7 @@ public enum ClaimMode {
         // these two live in one JVM's memory (the file one keeps its keys in a memory cache and rewrites the file
         // from it): another JVM sharing them would not see this one's keys anyway
         boolean oneJvmOnly = repository instanceof MemoryIdempotentRepository
-                             || repository instanceof FileIdempotentRepository;
+                || repository instanceof FileIdempotentRepository;
         return oneJvmOnly ? NONE : LEASE;
     }
 }

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.pop3raw.client.MessageInfo;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * The deletion state of every message of one consumer, and the session's DELE...QUIT. A message is, by UIDL:
@@ -152,7 +153,7 @@ final class DeletionLedger {
         } catch (IOException | RuntimeException failure) {
             pending.addAll(marked); // QUIT lost
             handler.handleException("pop3raw: QUIT on " + mailbox + " failed; " + marked.size()
-                                    + " deletions may not have been committed and are retried at the next poll",
+                    + " deletions may not have been committed and are retried at the next poll",
                     failure);
         }
     }
@@ -172,7 +173,7 @@ final class DeletionLedger {
             } catch (IOException | RuntimeException failure) {
                 pending.add(uidl); // DELE refused
                 handler.handleException("pop3raw: DELE of message " + uidl + " of " + mailbox
-                                        + " failed; it will be deleted at a later poll, not processed again", failure);
+                        + " failed; it will be deleted at a later poll, not processed again", failure);
             }
         }
         return marked;

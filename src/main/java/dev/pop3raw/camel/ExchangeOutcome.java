@@ -28,7 +28,7 @@ final class ExchangeOutcome implements Synchronization {
 
         /** @param claims null without an idempotent repository */
         Recorder(Pop3RawStatistics stats, MessageClaims claims, ConfirmedKeyCache confirmedKeys, DeletionLedger ledger,
-                 boolean delete, Supplier<ExceptionHandler> exceptionHandler) {
+                boolean delete, Supplier<ExceptionHandler> exceptionHandler) {
             this.stats = stats;
             this.claims = claims;
             this.confirmedKeys = confirmedKeys;
@@ -39,7 +39,8 @@ final class ExchangeOutcome implements Synchronization {
 
         /** The completion to register on the exchange of {@code uidl} before it is routed. */
         ExchangeOutcome outcome(
-                DeletionLedger.SessionDeletions session, String uidl, MessageClaims.Claim claim, ConsumedOctets octets) {
+                DeletionLedger.SessionDeletions session, String uidl, MessageClaims.Claim claim,
+                ConsumedOctets octets) {
             return new ExchangeOutcome(this, session, uidl, claim, octets);
         }
     }
@@ -56,7 +57,7 @@ final class ExchangeOutcome implements Synchronization {
     private final AtomicBoolean decided = new AtomicBoolean();
 
     private ExchangeOutcome(Recorder recorder, DeletionLedger.SessionDeletions session, String uidl,
-                            MessageClaims.Claim claim, ConsumedOctets octets) {
+            MessageClaims.Claim claim, ConsumedOctets octets) {
         this.recorder = recorder;
         this.session = session;
         this.uidl = uidl;
@@ -101,7 +102,7 @@ final class ExchangeOutcome implements Synchronization {
             }
         } catch (RuntimeException e) {
             r.exceptionHandler.get().handleException("pop3raw: releasing the idempotent key of message " + uidl
-                                                     + " failed", exchange, e);
+                    + " failed", exchange, e);
         } finally {
             r.ledger.failed(uidl);
         }

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.pop3raw.client.MessageInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * Tells the operator, once per listing entry rather than once per poll, what the server's listing says is wrong: entries
@@ -45,7 +46,7 @@ final class ListingProblemReport {
      */
     synchronized void report(List<MessageInfo> listing, List<String> skippedLines, Map<String, MessageInfo> tracked) {
         if (reported.isEmpty() && skippedLines.isEmpty() && tracked.size() == listing.size()
-            && listing.stream().noneMatch(MessageInfo::hasProblem)) {
+                && listing.stream().noneMatch(MessageInfo::hasProblem)) {
             return; // the usual poll: nothing to report, nothing to forget
         }
         Map<String, Integer> occurrences = new HashMap<>();
@@ -80,7 +81,7 @@ final class ListingProblemReport {
         }
         if (newWithoutUidl > 0) {
             LOG.warn("pop3raw: {} lists {} messages without a UIDL; they are skipped (pop3raw needs UIDL to track"
-                     + " messages; does the server implement UIDL?)", mailbox, newWithoutUidl);
+                    + " messages; does the server implement UIDL?)", mailbox, newWithoutUidl);
         }
         warnings.summarize();
         reported = listed;
@@ -127,7 +128,7 @@ final class ListingProblemReport {
         String what = "pop3raw: message " + m.number() + " of " + mailbox;
         if (!skipped) {
             return what + " (UIDL " + m.uidl() + ") is handled with its size unknown (maxMessageSize applies to the"
-                   + " octets received): " + m.problem();
+                    + " octets received): " + m.problem();
         }
         String why = m.hasProblem() ? m.problem() : "its UIDL " + m.uidl() + " is listed for more than one message";
         return what + " is skipped (neither retrieved nor deleted): " + why;

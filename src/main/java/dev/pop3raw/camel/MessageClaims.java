@@ -59,7 +59,8 @@ final class MessageClaims {
             IdempotentRepository repository, MailboxKey mailbox, ClaimMode mode, long claimTimeoutMillis,
             LongSupplier clock) {
         MessageLeases leases = mode.resolve(repository) == ClaimMode.LEASE
-                ? new MessageLeases(repository, mailbox, claimTimeoutMillis, clock) : null;
+                ? new MessageLeases(repository, mailbox, claimTimeoutMillis, clock)
+                : null;
         return new MessageClaims(repository, mailbox, leases);
     }
 

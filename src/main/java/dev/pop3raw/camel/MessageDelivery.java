@@ -6,12 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.RetrievalBatch;
-import dev.pop3raw.client.RetrievedMessage;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.RetrievedMessage;
 
 /**
  * The delivery stage of one session: RETR the selected messages (pipelined) and route each as it arrives, one cached
@@ -38,7 +39,7 @@ final class MessageDelivery {
         boolean complete;
 
         Delivery(Exchange exchange, MessageInfo info, DeletionLedger.SessionDeletions deletions,
-                 ExchangeOutcome.ConsumedOctets octets) {
+                ExchangeOutcome.ConsumedOctets octets) {
             this.exchange = exchange;
             this.info = info;
             this.deletions = deletions;
@@ -70,9 +71,9 @@ final class MessageDelivery {
     private Delivery held;
 
     MessageDelivery(Pop3RawConsumer consumer, MessageReceiver receiver, Pop3Session session,
-                    DeletionLedger.SessionDeletions deletions, OversizeMessages oversizeMessages,
-                    Pop3RawStatistics stats, Pop3RawConfiguration config, MailboxKey mailbox,
-                    List<MessageInfo> selected) {
+            DeletionLedger.SessionDeletions deletions, OversizeMessages oversizeMessages,
+            Pop3RawStatistics stats, Pop3RawConfiguration config, MailboxKey mailbox,
+            List<MessageInfo> selected) {
         this.consumer = consumer;
         this.receiver = receiver;
         this.session = session;
@@ -119,7 +120,7 @@ final class MessageDelivery {
         // deletions), but none beyond maxMessageSize
         if (!batch.close(config.getMaxMessageSize())) {
             LOG.warn("pop3raw: a message still in flight from {} has more than maxMessageSize {} octets; the session"
-                     + " was dropped without QUIT, and its deletions are retried at the next poll", mailbox,
+                    + " was dropped without QUIT, and its deletions are retried at the next poll", mailbox,
                     config.getMaxMessageSize());
         }
     }
@@ -132,7 +133,7 @@ final class MessageDelivery {
             refused++;
             stats.retrievalFailures.incrementAndGet();
             consumer.getExceptionHandler().handleException("pop3raw: the server did not send message " + info.uidl()
-                                                           + " of " + mailbox + "; the other messages go on",
+                    + " of " + mailbox + "; the other messages go on",
                     retrieved.error());
             return;
         }

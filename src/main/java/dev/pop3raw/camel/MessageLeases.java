@@ -103,8 +103,8 @@ final class MessageLeases {
      */
     private boolean heldElsewhereOrProcessed(String uidl, long period) {
         return repository.contains(mailbox.claimKeyOf(uidl, period - 1))
-               || repository.contains(mailbox.claimKeyOf(uidl, period + 1))
-               || repository.contains(mailbox.keyOf(uidl));
+                || repository.contains(mailbox.claimKeyOf(uidl, period + 1))
+                || repository.contains(mailbox.keyOf(uidl));
     }
 
     /**
@@ -118,7 +118,8 @@ final class MessageLeases {
             try {
                 renew(lease);
             } catch (RuntimeException | Error e) {
-                LOG.warn("pop3raw: renewing the lease on message {} of {} failed; retried in {} ms", lease.uidl, mailbox,
+                LOG.warn("pop3raw: renewing the lease on message {} of {} failed; retried in {} ms", lease.uidl,
+                        mailbox,
                         renewalIntervalMillis(), e);
             }
         }
@@ -164,7 +165,7 @@ final class MessageLeases {
     private void lost(Lease lease) {
         lease.lostReported = true;
         LOG.warn("pop3raw: the lease on message {} of {} lapsed (not renewed for more than a claimTimeout period of {}"
-                 + " ms: a long pause of this JVM?); another consumer may route it too", lease.uidl, mailbox,
+                + " ms: a long pause of this JVM?); another consumer may route it too", lease.uidl, mailbox,
                 periodMillis);
     }
 

@@ -7,13 +7,14 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pop3raw.client.MessageInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.CachedOutputStream;
 import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.util.IOHelper;
+
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * Turns a message arriving on the wire into its exchange: copies it into a stream cache, chooses the kind of body
@@ -38,7 +39,8 @@ final class MessageReceiver {
     /** The octets of the message being received, as far as they were read. */
     private long octets;
 
-    MessageReceiver(Pop3RawConsumer consumer, Pop3RawConfiguration config, SpoolPolicy spoolPolicy, MailboxKey mailbox) {
+    MessageReceiver(Pop3RawConsumer consumer, Pop3RawConfiguration config, SpoolPolicy spoolPolicy,
+            MailboxKey mailbox) {
         this.consumer = consumer;
         this.config = config;
         this.spoolPolicy = spoolPolicy;
@@ -51,7 +53,8 @@ final class MessageReceiver {
      * exchange is discarded at once (an Error too, the heap ran out: the poll ends, and the spool file must not wait
      * for the context's stop).
      */
-    Exchange receive(MessageInfo info, InputStream in, MessageSpool spool) throws IOException, Pop3RawOversizeException {
+    Exchange receive(MessageInfo info, InputStream in, MessageSpool spool)
+            throws IOException, Pop3RawOversizeException {
         Exchange exchange = consumer.createExchange(false);
         exchange.setExchangeId(info.uidl());
         StreamCache body;
@@ -109,7 +112,8 @@ final class MessageReceiver {
             // the rest is read by the route (or by finishStreamed); the copy buffer is reused, so the head is copied
             return StreamedMessageBody.attach(exchange, info.uidl(), config.getMaxMessageSize(),
                     Arrays.copyOf(buffer, filled), in,
-                    spoolPolicy.encrypted() ? StreamedMessageCache.camel(exchange)
+                    spoolPolicy.encrypted()
+                            ? StreamedMessageCache.camel(exchange)
                             : StreamedMessageCache.spooled(spool, exchange, spoolPolicy));
         }
         if (!spoolPolicy.encrypted()) {

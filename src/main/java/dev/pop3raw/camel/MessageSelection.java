@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import dev.pop3raw.client.MessageInfo;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * The listing and selection stages of a session: which listed messages are tracked at all ({@link #listed}), and for
@@ -34,9 +35,9 @@ final class MessageSelection {
     private final Supplier<ExceptionHandler> exceptionHandler;
 
     MessageSelection(Pop3RawConfiguration config, MailboxKey mailbox, Pop3RawStatistics stats, DeletionLedger ledger,
-                     OversizeMessages oversizeMessages, ConfirmedKeyCache confirmedKeys,
-                     ListingProblemReport listingProblems, MessageClaims claims,
-                     Supplier<ExceptionHandler> exceptionHandler) {
+            OversizeMessages oversizeMessages, ConfirmedKeyCache confirmedKeys,
+            ListingProblemReport listingProblems, MessageClaims claims,
+            Supplier<ExceptionHandler> exceptionHandler) {
         this.config = config;
         this.mailbox = mailbox;
         this.stats = stats;
@@ -84,11 +85,11 @@ final class MessageSelection {
         List<MessageInfo> selected = new ArrayList<>();
         for (MessageInfo m : listed.values()) {
             if (inFlight(m)
-                || oversizeFoundOnWire(m, deletions)
-                || pendingDeletion(m, deletions)
-                || knownProcessed(m, deletions)
-                || oversizeByListedSize(m, deletions)
-                || beyondMaxMessagesPerPoll(routedBefore + selected.size())) {
+                    || oversizeFoundOnWire(m, deletions)
+                    || pendingDeletion(m, deletions)
+                    || knownProcessed(m, deletions)
+                    || oversizeByListedSize(m, deletions)
+                    || beyondMaxMessagesPerPoll(routedBefore + selected.size())) {
                 continue;
             }
             selected.add(m);
@@ -185,7 +186,7 @@ final class MessageSelection {
         long octets = foundOnWire >= 0 ? foundOnWire : m.size();
         String size = foundOnWire >= 0
                 ? "more than " + foundOnWire + " octets on the wire (listed as " + (m.size() < 0 ? "unknown" : m.size())
-                  + ")"
+                        + ")"
                 : m.size() + " octets";
         switch (config.getOversizeAction()) {
             case DELETE -> {

@@ -144,7 +144,7 @@ final class MessageSpool implements AutoCloseable {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
+            write(new byte[]{(byte) b}, 0, 1);
         }
 
         @Override
@@ -278,7 +278,7 @@ final class MessageSpool implements AutoCloseable {
         private void requireLive() throws IOException {
             if (ended) {
                 throw new IOException("the spooled message can no longer be read: its exchange has completed and its"
-                                      + " spool file was given to another message");
+                        + " spool file was given to another message");
             }
         }
 
@@ -337,7 +337,7 @@ final class MessageSpool implements AutoCloseable {
                 path = Files.createTempFile(dir, "pop3raw-", ".tmp");
             } catch (IOException e) {
                 throw new IOException("cannot create a spool file in the spool directory " + dir + ": "
-                                      + e, e);
+                        + e, e);
             }
             try {
                 return new SpoolFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));

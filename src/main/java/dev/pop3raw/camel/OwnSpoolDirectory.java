@@ -33,7 +33,7 @@ final class OwnSpoolDirectory {
                         : Files.createTempDirectory("camel-pop3raw-");
             } catch (IOException e) {
                 throw new UncheckedIOException("pop3raw: cannot create a spool directory in java.io.tmpdir ("
-                                               + System.getProperty("java.io.tmpdir") + "): " + e, e);
+                        + System.getProperty("java.io.tmpdir") + "): " + e, e);
             }
             LOG.debug("pop3raw: spooling large messages to {}", directory);
         }

@@ -1,7 +1,5 @@
 package dev.pop3raw.camel;
 
-import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.client.sasl.AccessTokenProvider;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
@@ -9,6 +7,9 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.jsse.SSLContextParameters;
+
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
 
 /**
  * The options of a {@code pop3raw:} endpoint. Set on the component, they are the defaults of every endpoint.
@@ -38,7 +39,7 @@ public class Pop3RawConfiguration implements Cloneable {
     private long readTimeout = 60_000;
 
     @UriParam(label = "security", description = "The mailbox user name. With host and port it forms the mailbox identity"
-                                                + " that namespaces idempotent keys.")
+            + " that namespaces idempotent keys.")
     private String username;
     @UriParam(label = "security", secret = true)
     private String password;
@@ -52,12 +53,12 @@ public class Pop3RawConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean delete;
     @UriParam(label = "consumer", description = "Remembers the messages already processed, keyed by mailbox identity (user name, host, port) and UIDL, so"
-                                                + " that a message in the repository is not retrieved again. The key is"
-                                                + " added once the message was processed. With a repository shared by"
-                                                + " several consumers, a lease (see claims) keeps the others away while"
-                                                + " the message is processed. Use a persistent repository: an in-memory"
-                                                + " one forgets everything at restart and the whole mailbox is consumed"
-                                                + " again.")
+            + " that a message in the repository is not retrieved again. The key is"
+            + " added once the message was processed. With a repository shared by"
+            + " several consumers, a lease (see claims) keeps the others away while"
+            + " the message is processed. Use a persistent repository: an in-memory"
+            + " one forgets everything at restart and the whole mailbox is consumed"
+            + " again.")
     private IdempotentRepository idempotentRepository;
     @UriParam(label = "consumer,advanced", defaultValue = "1000000")
     private int confirmedKeyCacheSize = 1_000_000;

@@ -9,27 +9,22 @@ import org.apache.camel.spi.Metadata;
 public final class Pop3RawConstants {
 
     @Metadata(description = "The message's unique id as the server lists it (UIDL), stable across sessions. The"
-                            + " exchange id is this value too.",
-              javaType = "String")
+            + " exchange id is this value too.", javaType = "String")
     public static final String UIDL = "CamelPop3RawUidl";
 
     @Metadata(description = "The message number in the POP3 session the message was retrieved in. Valid in that"
-                            + " session only; never use it to address the message later.",
-              javaType = "Integer")
+            + " session only; never use it to address the message later.", javaType = "Integer")
     public static final String MESSAGE_NUMBER = "CamelPop3RawMessageNumber";
 
-    @Metadata(description = "The size of the raw message in octets, as retrieved (dot-stuffing removed).",
-              javaType = "Long")
+    @Metadata(description = "The size of the raw message in octets, as retrieved (dot-stuffing removed).", javaType = "Long")
     public static final String SIZE = "CamelPop3RawSize";
 
     @Metadata(description = "The size in octets the server reported in its LIST reply (servers count differently;"
-                            + " an estimate). Not set when the listing gave no usable size for the message.",
-              javaType = "Long")
+            + " an estimate). Not set when the listing gave no usable size for the message.", javaType = "Long")
     public static final String LISTED_SIZE = "CamelPop3RawListedSize";
 
     @Metadata(description = "The identity of the mailbox the message came from, made of the user name, host and port"
-                            + " (never contains a secret).",
-              javaType = "String")
+            + " (never contains a secret).", javaType = "String")
     public static final String MAILBOX = "CamelPop3RawMailbox";
 
     @Metadata(description = "The Subject header, unfolded and RFC 2047 decoded.", javaType = "String")

@@ -9,10 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
-import dev.pop3raw.client.Capabilities;
-import dev.pop3raw.client.Listing;
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3ClientOptions;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
@@ -23,6 +19,11 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pop3raw.client.Capabilities;
+import dev.pop3raw.client.Listing;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3ClientOptions;
 
 /**
  * One poll is one POP3 session, in stages (see docs/design.adoc): the {@link BackOffGate} ([IN-USE],
@@ -108,8 +109,10 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         LOG.debug("pop3raw: {} spools messages per {}", mailbox, spoolPolicy);
         IdempotentRepository repo = config.getIdempotentRepository();
         ServiceHelper.startService(repo);
-        claims = repo == null ? null
-                : MessageClaims.create(repo, mailbox, config.getClaims(), config.getClaimTimeout(), System::currentTimeMillis);
+        claims = repo == null
+                ? null
+                : MessageClaims.create(repo, mailbox, config.getClaims(), config.getClaimTimeout(),
+                        System::currentTimeMillis);
         if (claims != null) {
             LOG.debug("pop3raw: {} claims messages in its idempotent repository: {}", mailbox, claims.mode());
             MessageLeases leases = claims.leases();
@@ -185,7 +188,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         stats.pollFailures.incrementAndGet();
         stats.lastError = e.toString();
         LOG.error("pop3raw: the poll of {} ended in {}; nothing was deleted in its session, and the next poll opens a"
-                  + " fresh one", mailbox, e.toString(), e);
+                + " fresh one", mailbox, e.toString(), e);
         return new Pop3RawPollErrorException(mailbox.identity(), e);
     }
 
@@ -217,8 +220,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             return false;
         }
         if (poll.reconnects >= MAX_OVERSIZE_RECONNECTS_PER_POLL) {
-            LOG.warn("pop3raw: {} sent {} messages larger than maxMessageSize {} although it listed them smaller, in one"
-                     + " poll; the rest of the mailbox and the deletions of this poll wait for the next poll",
+            LOG.warn(
+                    "pop3raw: {} sent {} messages larger than maxMessageSize {} although it listed them smaller, in one"
+                            + " poll; the rest of the mailbox and the deletions of this poll wait for the next poll",
                     mailbox, poll.reconnects + 1, config.getMaxMessageSize());
             return false;
         }
@@ -228,7 +232,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             return false;
         }
         LOG.debug("pop3raw: message {} of {} exceeded maxMessageSize on the wire; a fresh session commits the"
-                  + " deletions and goes on", e.getUidl(), mailbox);
+                + " deletions and goes on", e.getUidl(), mailbox);
         return true;
     }
 
@@ -267,7 +271,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /** The delivery stage; what was routed is counted in {@code poll}, also when the session breaks. */
     private void deliver(Pop3Session session, DeletionLedger.SessionDeletions deletions, List<MessageInfo> selected,
-                         Poll poll) throws Exception {
+            Poll poll) throws Exception {
         MessageDelivery delivery = new MessageDelivery(this, receiver, session, deletions, oversizeMessages, stats,
                 config, mailbox, selected);
         try {
@@ -338,7 +342,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         }
         if (exchange.getException() != null) {
             getExceptionHandler().handleException("pop3raw: error processing message " + uidl + " of " + mailbox
-                                                  + "; it was not deleted", exchange, exchange.getException());
+                    + "; it was not deleted", exchange, exchange.getException());
         }
         releaseExchange(exchange, false);
     }

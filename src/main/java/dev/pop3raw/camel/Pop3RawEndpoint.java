@@ -5,7 +5,6 @@ import java.time.Instant;
 
 import javax.net.ssl.SSLContext;
 
-import dev.pop3raw.client.Pop3ClientOptions;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -18,12 +17,14 @@ import org.apache.camel.support.ScheduledPollEndpoint;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.util.URISupport;
 
+import dev.pop3raw.client.Pop3ClientOptions;
+
 /**
  * Polls a POP3 maildrop: each poll is one POP3 session (connect, login, UIDL + LIST, pipelined RETR, DELE, QUIT),
  * and each message becomes an exchange whose id is its UIDL and whose body is the raw message, stream-cached.
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "pop3raw", title = "POP3 Raw", syntax = "pop3raw:host:port",
-             consumerOnly = true, category = { Category.MAIL }, headersClass = Pop3RawConstants.class)
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pop3raw", title = "POP3 Raw", syntax = "pop3raw:host:port", consumerOnly = true, category = {
+        Category.MAIL}, headersClass = Pop3RawConstants.class)
 @ManagedResource(description = "Managed POP3 Raw endpoint")
 public class Pop3RawEndpoint extends ScheduledPollEndpoint {
 
@@ -34,8 +35,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     private Pop3RawConfiguration configuration;
 
     // re-declared only to document the POP3 default (60 s instead of the scheduler's 500 ms)
-    @UriParam(label = "consumer,scheduler", defaultValue = "60000", javaType = "java.time.Duration",
-              description = "Milliseconds before the next poll (one POP3 session per poll).")
+    @UriParam(label = "consumer,scheduler", defaultValue = "60000", javaType = "java.time.Duration", description = "Milliseconds before the next poll (one POP3 session per poll).")
     private long delay = DEFAULT_DELAY;
 
     private final Pop3RawStatistics statistics = new Pop3RawStatistics();
@@ -62,7 +62,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     @Override
     public boolean equals(Object o) {
         return o instanceof Pop3RawEndpoint other && other.getCamelContext() == getCamelContext()
-               && other.getEndpointKey().equals(getEndpointKey());
+                && other.getEndpointKey().equals(getEndpointKey());
     }
 
     @Override
@@ -73,7 +73,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     @Override
     public Producer createProducer() {
         throw new UnsupportedOperationException("pop3raw: is consumer-only (it polls a POP3 maildrop); POP3 cannot"
-                                                + " send mail, use an SMTP component to send");
+                + " send mail, use an SMTP component to send");
     }
 
     @Override
@@ -119,25 +119,26 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         }
         if (c.getPassword() == null && c.getAccessTokenProvider() == null) {
             throw new IllegalArgumentException("pop3raw: set the password option, or accessTokenProvider for XOAUTH2 /"
-                                               + " OAUTHBEARER");
+                    + " OAUTHBEARER");
         }
         if (!c.isDelete() && c.getIdempotentRepository() == null) {
             throw new IllegalArgumentException("pop3raw: set delete=true or an idempotentRepository (or both): with"
-                                               + " neither, every poll would consume the whole mailbox again. Prefer a"
-                                               + " persistent repository; an in-memory one (e.g."
-                                               + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
-                                               + " consumed again");
+                    + " neither, every poll would consume the whole mailbox again. Prefer a"
+                    + " persistent repository; an in-memory one (e.g."
+                    + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
+                    + " consumed again");
         }
         if (c.getMaxMessageSize() < 0) {
             throw new IllegalArgumentException("pop3raw: maxMessageSize must be 0 (no limit) or positive, was "
-                                               + c.getMaxMessageSize());
+                    + c.getMaxMessageSize());
         }
         if (c.getInUseDelay() < 0) {
             throw new IllegalArgumentException("pop3raw: inUseDelay must not be negative, was " + c.getInUseDelay());
         }
         if (c.getClaimTimeout() <= 0) {
-            throw new IllegalArgumentException("pop3raw: claimTimeout must be positive (a claim that never expires would"
-                                               + " strand a message whose consumer died), was " + c.getClaimTimeout());
+            throw new IllegalArgumentException(
+                    "pop3raw: claimTimeout must be positive (a claim that never expires would"
+                            + " strand a message whose consumer died), was " + c.getClaimTimeout());
         }
         if (c.getTls() == null || c.getOversizeAction() == null || c.getClaims() == null) {
             throw new IllegalArgumentException("pop3raw: tls, oversizeAction and claims must not be empty");
@@ -168,7 +169,8 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     /** The SSLContext from sslContextParameters, or null for the JVM default. */
     SSLContext createSslContext() throws Exception {
         return configuration.getSslContextParameters() == null
-                ? null : configuration.getSslContextParameters().createSSLContext(getCamelContext());
+                ? null
+                : configuration.getSslContextParameters().createSSLContext(getCamelContext());
     }
 
     MailboxKey mailbox() {
@@ -237,7 +239,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     }
 
     @ManagedAttribute(description = "Number of listing entries skipped because their UIDL is missing, malformed or listed"
-                                    + " for more than one message; each entry is counted once, when first seen")
+            + " for more than one message; each entry is counted once, when first seen")
     public long getSkippedInvalidUidl() {
         return statistics.skippedInvalidUidl.get();
     }

@@ -16,7 +16,7 @@ public class Pop3RawOversizeException extends CamelException {
 
     public Pop3RawOversizeException(String uidl, long size, long max) {
         super("message " + uidl + " has " + size + " octets, more than maxMessageSize " + max + "; it was left on the"
-              + " server");
+                + " server");
         this.uidl = uidl;
         this.octets = size;
     }

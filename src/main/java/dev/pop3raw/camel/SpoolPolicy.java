@@ -39,7 +39,7 @@ final class SpoolPolicy {
     private final Supplier<File> ownDirectory;
 
     private SpoolPolicy(StreamCachingStrategy strategy, boolean contextDecides, long threshold, boolean encrypted,
-                        Supplier<File> ownDirectory) {
+            Supplier<File> ownDirectory) {
         this.strategy = strategy;
         this.contextDecides = contextDecides;
         this.threshold = threshold;
@@ -55,15 +55,15 @@ final class SpoolPolicy {
         boolean encrypted = ObjectHelper.isNotEmpty(strategy.getSpoolCipher());
         if (encrypted && !contextSpools && config.getSpoolThreshold() > 0) {
             throw new IllegalStateException("pop3raw: the stream caching spool cipher is set, but the context does not"
-                                            + " spool (streamCachingSpoolEnabled=false); a message above spoolThreshold"
-                                            + " would be written to disk unencrypted. Enable spooling, or set"
-                                            + " spoolThreshold=0 to keep every message in the heap");
+                    + " spool (streamCachingSpoolEnabled=false); a message above spoolThreshold"
+                    + " would be written to disk unencrypted. Enable spooling, or set"
+                    + " spoolThreshold=0 to keep every message in the heap");
         }
         long threshold;
         if (contextSpools) {
             threshold = strategy.getSpoolThreshold() > 0 ? 0 : config.getSpoolThreshold();
         } else if (!config.isSpoolThresholdSet() && strategy.getSpoolThreshold() > 0
-                   && strategy.getSpoolThreshold() != StreamCache.DEFAULT_SPOOL_THRESHOLD) {
+                && strategy.getSpoolThreshold() != StreamCache.DEFAULT_SPOOL_THRESHOLD) {
             threshold = strategy.getSpoolThreshold();
         } else {
             threshold = config.getSpoolThreshold();
@@ -101,6 +101,6 @@ final class SpoolPolicy {
     @Override
     public String toString() {
         return (contextDecides ? "the context's spool rules" : "no spooling by the context")
-               + (threshold > 0 ? ", above " + threshold + " octets" : "") + (encrypted ? ", encrypted by Camel" : "");
+                + (threshold > 0 ? ", above " + threshold + " octets" : "") + (encrypted ? ", encrypted by Camel" : "");
     }
 }

@@ -67,7 +67,7 @@ final class SpooledMessageBody extends InputStream implements StreamCache {
     @Override
     public void writeTo(OutputStream os) throws IOException {
         byte[] buffer = new byte[(int) Math.min(64 * 1024, Math.max(1, lease.length()))];
-        for (long at = 0; at < lease.length(); ) {
+        for (long at = 0; at < lease.length();) {
             int n = lease.read(at, buffer, 0, (int) Math.min(buffer.length, lease.length() - at));
             os.write(buffer, 0, n);
             at += n;

@@ -73,7 +73,7 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
     private IOException cacheFailure;
 
     private StreamedMessageBody(Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire,
-                                StreamedMessageCache cache) {
+            StreamedMessageCache cache) {
         this.exchange = exchange;
         this.cache = cache;
         this.uidl = uidl;
@@ -88,7 +88,8 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
      * its cache when the exchange completes.
      */
     static StreamedMessageBody attach(
-            Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire, StreamedMessageCache cache) {
+            Exchange exchange, String uidl, long maxMessageSize, byte[] head, InputStream wire,
+            StreamedMessageCache cache) {
         StreamedMessageBody body = new StreamedMessageBody(exchange, uidl, maxMessageSize, head, wire, cache);
         exchange.getExchangeExtension().addOnCompletion(body.new Release(true));
         return body;
@@ -311,7 +312,8 @@ final class StreamedMessageBody extends InputStream implements StreamCache {
             replay = whole;
         } catch (IOException | RuntimeException e) {
             // the wire is done with, but the reader must not take the end of the stream for the end of the message
-            cacheFailure = new IOException("reading back the cache of message " + uidl + " failed: " + e.getMessage(), e);
+            cacheFailure = new IOException("reading back the cache of message " + uidl + " failed: " + e.getMessage(),
+                    e);
             throw cacheFailure;
         }
     }

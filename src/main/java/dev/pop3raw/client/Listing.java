@@ -98,12 +98,14 @@ public final class Listing extends AbstractList<MessageInfo> implements RandomAc
                 continue;
             }
             if (first.size() == m.size() && Objects.equals(first.uidl(), m.uidl())
-                && Objects.equals(first.problem(), m.problem())) {
-                skipped.add(command + " lists message " + m.number() + " twice, the same way; the repetition is ignored");
+                    && Objects.equals(first.problem(), m.problem())) {
+                skipped.add(
+                        command + " lists message " + m.number() + " twice, the same way; the repetition is ignored");
             } else {
                 // which line is the right one cannot be known: neither value is used
-                byNumber.put(m.number(), new MessageInfo(m.number(), -1, null, command + ": listed twice, with different "
-                                                                                + (command.equals("LIST") ? "sizes" : "unique-ids")));
+                byNumber.put(m.number(),
+                        new MessageInfo(m.number(), -1, null, command + ": listed twice, with different "
+                                + (command.equals("LIST") ? "sizes" : "unique-ids")));
             }
         }
         return new Listing(List.copyOf(byNumber.values()), List.copyOf(skipped), false);
@@ -167,7 +169,8 @@ public final class Listing extends AbstractList<MessageInfo> implements RandomAc
     /** One message from its LIST entry and its UIDL entry, either of which may be missing (but not both). */
     private static MessageInfo both(MessageInfo sized, MessageInfo id) {
         if (id == null) {
-            return new MessageInfo(sized.number(), sized.size(), null, combine(sized.problem(), "UIDL: no line for this message"));
+            return new MessageInfo(sized.number(), sized.size(), null,
+                    combine(sized.problem(), "UIDL: no line for this message"));
         }
         if (sized == null) {
             return new MessageInfo(id.number(), -1, id.uidl(), combine("LIST: no line for this message", id.problem()));

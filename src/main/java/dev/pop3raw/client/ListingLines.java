@@ -59,7 +59,7 @@ final class ListingLines {
 
     private static MessageInfo unattributable(String command, String line) {
         return new MessageInfo(0, -1, null, command + " line " + Printable.quote(line)
-                                            + " does not start with a message number (1 to 2147483647)");
+                + " does not start with a message number (1 to 2147483647)");
     }
 
     /** The number and where the value starts, with blanks (space, tab) around both allowed. */

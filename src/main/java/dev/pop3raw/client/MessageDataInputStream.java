@@ -84,7 +84,7 @@ final class MessageDataInputStream extends InputStream {
             int max = Math.min(input.lim, start + (len - copied));
             byte[] buf = input.buf;
             int i = max;
-            for (int from = start + 1; from < max; ) {
+            for (int from = start + 1; from < max;) {
                 int dot = ByteScan.indexOf(buf, (byte) '.', from, max);
                 if (dot < 0) {
                     break;

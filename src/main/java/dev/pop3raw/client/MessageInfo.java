@@ -46,13 +46,13 @@ public record MessageInfo(int number, long size, String uidl, String problem) {
         }
         if (uidl.length() > MAX_UIDL_LENGTH) {
             return "the unique-id has " + uidl.length() + " characters, more than the " + MAX_UIDL_LENGTH
-                   + " RFC 1939 allows";
+                    + " RFC 1939 allows";
         }
         for (int i = 0; i < uidl.length(); i++) {
             char c = uidl.charAt(i);
             if (c < 0x21 || c > 0x7E) {
                 return "the unique-id " + Printable.quote(uidl) + " contains " + Printable.describe(c)
-                       + " (only 0x21-0x7E are allowed)";
+                        + " (only 0x21-0x7E are allowed)";
             }
         }
         return null;

@@ -67,7 +67,8 @@ public final class Pop3Client implements Closeable {
     /** The POP3-over-TLS port (RFC 8314). */
     public static final int POP3S_PORT = 995;
 
-    private static final Pattern APOP_TIMESTAMP = Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E]+@[\\x21-\\x3B\\x3D\\x3F-\\x7E]+>");
+    private static final Pattern APOP_TIMESTAMP = Pattern
+            .compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E]+@[\\x21-\\x3B\\x3D\\x3F-\\x7E]+>");
     /** A CAPA reply has a dozen lines; an endless one must not fill the heap before maxListingEntries. */
     private static final int MAX_CAPA_LINES = 1000;
     /** RFC 5034: an AUTH command with its initial response must fit in 255 octets. */
@@ -145,14 +146,14 @@ public final class Pop3Client implements Closeable {
         }
         if (!StatusLine.isOk(greeting)) {
             throw new Pop3MalformedResponseException("not a POP3 server: the greeting does not start with +OK: "
-                                                     + abbreviate(greeting));
+                    + abbreviate(greeting));
         }
         welcome = greeting;
         capa();
         if (!secure && (mode == TlsMode.STARTTLS || mode == TlsMode.AUTO && capabilities.stls())) {
             if (!capabilities.stls()) {
                 throw new Pop3SecurityException("STLS is required but " + host + ":" + port
-                                                + " does not offer it (CAPA: " + capabilities + ")");
+                        + " does not offer it (CAPA: " + capabilities + ")");
             }
             stls();
         }
@@ -186,7 +187,8 @@ public final class Pop3Client implements Closeable {
             checkPin(tls);
             return tls;
         } catch (SSLException e) {
-            throw new Pop3SecurityException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage(), e);
+            throw new Pop3SecurityException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage(),
+                    e);
         } catch (NoSuchAlgorithmException e) {
             throw new Pop3SecurityException("no default SSLContext available", e);
         }
@@ -203,7 +205,7 @@ public final class Pop3Client implements Closeable {
             String actual = HexFormat.of().formatHex(digest);
             if (!actual.equals(pin)) {
                 throw new Pop3SecurityException("the certificate of " + host + ":" + port + " has SHA-256 " + actual
-                                                + ", not the pinned " + pin);
+                        + ", not the pinned " + pin);
             }
         } catch (GeneralSecurityException e) {
             throw new Pop3SecurityException("could not read the server certificate to check its pin", e);
@@ -351,7 +353,8 @@ public final class Pop3Client implements Closeable {
      */
     private String loginAuto(SaslCredentials credentials) throws IOException {
         boolean apopPossible = credentials.hasPassword() && APOP_TIMESTAMP.matcher(welcome).find();
-        java.util.Optional<String> sasl = SaslMechanisms.strongestOfferedName(capabilities.saslMechanisms(), credentials);
+        java.util.Optional<String> sasl = SaslMechanisms.strongestOfferedName(capabilities.saslMechanisms(),
+                credentials);
         if (sasl.isPresent()) {
             SaslMechanism probe = SaslMechanisms.create(sasl.get(), credentials);
             if (probe.sendsReusableSecret() && !cleartextAllowed() && apopPossible) {
@@ -361,7 +364,7 @@ public final class Pop3Client implements Closeable {
         }
         if (!credentials.hasPassword()) {
             throw new Pop3Exception("cannot log in with an OAuth2 token: " + host + ":" + port
-                                    + " offers no OAUTHBEARER or XOAUTH2 (SASL: " + capabilities.saslMechanisms() + ")");
+                    + " offers no OAUTHBEARER or XOAUTH2 (SASL: " + capabilities.saslMechanisms() + ")");
         }
         if (apopPossible && !secure) {
             return apop(credentials.username(), credentials.password());
@@ -474,7 +477,7 @@ public final class Pop3Client implements Closeable {
             if (StatusLine.isOk(reply)) {
                 if (!mechanism.isComplete()) {
                     throw broken(new Pop3SecurityException("the server accepted AUTH " + name
-                                                           + " without proving it knows the credentials"));
+                            + " without proving it knows the credentials"));
                 }
                 loggedIn();
                 return StatusLine.text(reply);
@@ -484,7 +487,7 @@ public final class Pop3Client implements Closeable {
             }
             if (!reply.startsWith("+")) {
                 throw broken(new Pop3MalformedResponseException("unexpected reply during AUTH " + name + ": "
-                                                                + abbreviate(reply)));
+                        + abbreviate(reply)));
             }
             byte[] response;
             if (initialPending) {
@@ -497,7 +500,7 @@ public final class Pop3Client implements Closeable {
                     sendLine("*", "*");
                     String cancelled = readStatusLine();
                     throw new Pop3Exception("AUTH " + name + " cancelled: " + e.getMessage() + " (server: "
-                                            + abbreviate(cancelled) + ")", e);
+                            + abbreviate(cancelled) + ")", e);
                 }
             }
             sendLine(response == null || response.length == 0 ? "" : Base64.getEncoder().encodeToString(response),
@@ -537,8 +540,9 @@ public final class Pop3Client implements Closeable {
         long count = ListingLines.digits(words[0], 0, words[0].length(), Integer.MAX_VALUE);
         long size = words.length < 2 ? -1 : ListingLines.digits(words[1], 0, words[1].length(), Long.MAX_VALUE);
         if (count < 0 || size < 0) {
-            throw new Pop3MalformedResponseException("STAT reply is not 'count size' (two non-negative decimal numbers): "
-                                                     + Printable.quote(text));
+            throw new Pop3MalformedResponseException(
+                    "STAT reply is not 'count size' (two non-negative decimal numbers): "
+                            + Printable.quote(text));
         }
         return new MailboxStatus((int) count, size);
     }
@@ -586,14 +590,15 @@ public final class Pop3Client implements Closeable {
             throws Pop3MalformedResponseException {
         if (!ListingLines.isAttributable(parsed)) {
             throw new Pop3MalformedResponseException("reply to " + display + " does not start with a message number: "
-                                                     + Printable.quote(text));
+                    + Printable.quote(text));
         }
         if (parsed.number() != number) {
             throw new Pop3MalformedResponseException("reply to " + display + " is about message " + parsed.number()
-                                                     + ": " + Printable.quote(text));
+                    + ": " + Printable.quote(text));
         }
         if (parsed.hasProblem()) {
-            throw new Pop3MalformedResponseException("reply to " + display + " is malformed (" + parsed.problem() + ")");
+            throw new Pop3MalformedResponseException(
+                    "reply to " + display + " is malformed (" + parsed.problem() + ")");
         }
         return parsed;
     }
@@ -746,7 +751,7 @@ public final class Pop3Client implements Closeable {
         String reply = readStatusLine();
         if (!StatusLine.isOk(reply) && !StatusLine.isErr(reply)) {
             throw broken(new Pop3MalformedResponseException("reply to " + display + " is neither +OK nor -ERR: "
-                                                            + abbreviate(reply)));
+                    + abbreviate(reply)));
         }
         return reply;
     }
@@ -766,7 +771,7 @@ public final class Pop3Client implements Closeable {
             return line;
         } catch (SocketTimeoutException e) {
             throw broken(new Pop3TimeoutException("no reply from " + host + ":" + port + " within "
-                                                  + options.readTimeout().toMillis() + " ms", e));
+                    + options.readTimeout().toMillis() + " ms", e));
         } catch (IOException e) {
             throw broken(e);
         }
@@ -799,9 +804,9 @@ public final class Pop3Client implements Closeable {
             int n = Math.min(input.buffered(), 80);
             String unsolicited = new String(input.buf, input.pos, n, StandardCharsets.UTF_8).strip();
             throw broken(new Pop3MalformedResponseException("the server sent " + input.buffered()
-                                                            + " octets nobody asked for before " + display
-                                                            + " (out of step; e.g. two replies to one command): "
-                                                            + abbreviate(unsolicited)));
+                    + " octets nobody asked for before " + display
+                    + " (out of step; e.g. two replies to one command): "
+                    + abbreviate(unsolicited)));
         }
     }
 
@@ -847,7 +852,7 @@ public final class Pop3Client implements Closeable {
             }
             if (items.size() >= maxEntries) {
                 throw broken(new Pop3MalformedResponseException("reply to " + display + " has more than "
-                                                                + maxEntries + " lines"));
+                        + maxEntries + " lines"));
             }
             items.add(parser.parse(line));
         }
@@ -866,7 +871,8 @@ public final class Pop3Client implements Closeable {
     }
 
     MessageDataInputStream openDataStream() {
-        openData = new MessageDataInputStream(input, () -> { }, this::dataFailure);
+        openData = new MessageDataInputStream(input, () -> {
+        }, this::dataFailure);
         return openData;
     }
 
@@ -874,7 +880,7 @@ public final class Pop3Client implements Closeable {
     private IOException dataFailure(IOException e) {
         if (e instanceof SocketTimeoutException) {
             return broken(new Pop3TimeoutException("message data from " + host + ":" + port + " stopped for "
-                                                   + options.readTimeout().toMillis() + " ms", e));
+                    + options.readTimeout().toMillis() + " ms", e));
         }
         return broken(e);
     }
@@ -896,7 +902,7 @@ public final class Pop3Client implements Closeable {
     private void requireNoBatchInFlight() {
         if (activeBatch != null && activeBatch.inFlight()) {
             throw new IllegalStateException("a RetrievalBatch still has RETR commands in flight: read it to the end or"
-                                            + " close it before sending another command");
+                    + " close it before sending another command");
         }
     }
 
@@ -909,13 +915,13 @@ public final class Pop3Client implements Closeable {
             return;
         }
         throw new Pop3SecurityException("refusing to send " + what + " to " + host + ":" + port
-                                        + " over an unencrypted connection; use TLS (implicit or STLS) or allow"
-                                        + " cleartext authentication explicitly");
+                + " over an unencrypted connection; use TLS (implicit or STLS) or allow"
+                + " cleartext authentication explicitly");
     }
 
     private boolean isLoopbackPeer() {
         if (!options.loopbackIsTrusted()
-            || options.proxy() != null && options.proxy().type() != Proxy.Type.DIRECT) {
+                || options.proxy() != null && options.proxy().type() != Proxy.Type.DIRECT) {
             return false;
         }
         InetAddress peer = socket.getInetAddress();

@@ -263,7 +263,7 @@ public final class Pop3ClientOptions {
         public Builder maxLineLength(int octets) {
             if (octets < 512 || octets > MAX_LINE_LENGTH) {
                 throw new IllegalArgumentException("maxLineLength must be between 512 (RFC 1939) and " + MAX_LINE_LENGTH
-                                                   + ", was " + octets);
+                        + ", was " + octets);
             }
             this.maxLineLength = octets;
             return this;
@@ -293,7 +293,7 @@ public final class Pop3ClientOptions {
             return this;
         }
 
-/** The immutable options. */
+        /** The immutable options. */
         public Pop3ClientOptions build() {
             return new Pop3ClientOptions(this);
         }
@@ -301,7 +301,8 @@ public final class Pop3ClientOptions {
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name);
             if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive (an unbounded wait is never allowed), was " + d);
+                throw new IllegalArgumentException(
+                        name + " must be positive (an unbounded wait is never allowed), was " + d);
             }
             if (d.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(name + " is too long: " + d);

@@ -113,7 +113,7 @@ final class Pop3Input {
             }
             if (scanned > 0 && System.nanoTime() - start > maxLineNanos) {
                 throw new SocketTimeoutException("a line still incomplete after " + maxLineNanos / 1_000_000
-                                                 + " ms (" + scanned + " octets so far)");
+                        + " ms (" + scanned + " octets so far)");
             }
             if (!ensure(scanned + 1)) {
                 throw new Pop3ConnectionClosedException(scanned == 0

@@ -102,7 +102,7 @@ public final class RetrievalBatch implements Closeable {
         while (received < sent) {
             int number = numbers.get(received++);
             if (StatusLine.isOk(client.readReply("RETR " + number))
-                && !discard(client.openDataStream(), maxOctets, sink)) {
+                    && !discard(client.openDataStream(), maxOctets, sink)) {
                 return false;
             }
         }

@@ -66,7 +66,7 @@ public final class Bench {
     }
 
     record Run(String corpus, String variant, int round, long messages, long octets, long nanos, long hwmKb,
-               long[] extra) {
+            long[] extra) {
     }
 
     /** Extra result fields of a child, counted from the end (the paired ratio is there only when paired). */
@@ -211,31 +211,32 @@ public final class Bench {
 
     static String table(Map<String, Corpora.Loaded> loaded, List<String> variants, List<Run> runs, int rounds) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "Median of %d rounds, interleaved (every variant once per corpus in each round),"
-                                            + " each variant in its own JVM, default JVM options and a default Camel"
-                                            + " context unless the variant's name says otherwise. In each JVM, passes"
-                                            + " run until the JIT has settled (at least %d passes, then until the last 3"
-                                            + " passes' CPU times are within 5%% or 10 ms of each other and no lower"
-                                            + " than the 3 before by more than that, at most %d),"
-                                            + " then %d timed passes, all alike (fresh route and repository); a JVM's"
-                                            + " 'settled' figure is the median of its timed passes. 'cold s' is the"
-                                            + " first pass of the fresh JVM (a route's from startRoute, its context"
-                                            + " started just before). 'settled after' is the median number of"
-                                            + " passes it took ('>n': not settled within n). A route's time runs from"
-                                            + " startRoute to the end of its poll (QUIT sent, spool files deleted)."
-                                            + " 'CPU s' is the median CPU time of the timed passes, all threads of the"
-                                            + " variant's JVM (not the server's). 'of ceiling' is the ceiling's time"
-                                            + " over the variant's ((d), or (dt) for the TLS variants); 'paired': in"
-                                            + " each JVM every timed pass is paired with a ceiling pass just before or"
-                                            + " after it (alternately), the JVM reports the median of those ratios,"
-                                            + " the table the median over the rounds. 'KiB alloc/msg': bytes allocated"
-                                            + " by the route's JVM (all live threads) from startRoute to the end of the"
-                                            + " poll, per message, median of the timed passes and of the rounds.%n%n",
+        t.append(String.format(Locale.ROOT,
+                "Median of %d rounds, interleaved (every variant once per corpus in each round),"
+                        + " each variant in its own JVM, default JVM options and a default Camel"
+                        + " context unless the variant's name says otherwise. In each JVM, passes"
+                        + " run until the JIT has settled (at least %d passes, then until the last 3"
+                        + " passes' CPU times are within 5%% or 10 ms of each other and no lower"
+                        + " than the 3 before by more than that, at most %d),"
+                        + " then %d timed passes, all alike (fresh route and repository); a JVM's"
+                        + " 'settled' figure is the median of its timed passes. 'cold s' is the"
+                        + " first pass of the fresh JVM (a route's from startRoute, its context"
+                        + " started just before). 'settled after' is the median number of"
+                        + " passes it took ('>n': not settled within n). A route's time runs from"
+                        + " startRoute to the end of its poll (QUIT sent, spool files deleted)."
+                        + " 'CPU s' is the median CPU time of the timed passes, all threads of the"
+                        + " variant's JVM (not the server's). 'of ceiling' is the ceiling's time"
+                        + " over the variant's ((d), or (dt) for the TLS variants); 'paired': in"
+                        + " each JVM every timed pass is paired with a ceiling pass just before or"
+                        + " after it (alternately), the JVM reports the median of those ratios,"
+                        + " the table the median over the rounds. 'KiB alloc/msg': bytes allocated"
+                        + " by the route's JVM (all live threads) from startRoute to the end of the"
+                        + " poll, per message, median of the timed passes and of the rounds.%n%n",
                 rounds, Integer.getInteger("bench.minPasses", 10), Integer.getInteger("bench.maxPasses", 40),
                 Integer.getInteger("bench.timed", DEFAULT_TIMED)));
         t.append("[cols=\"1,3,>1,>1,>1,>1,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n");
         t.append("| corpus | variant | settled s | msg/s | MiB/s | CPU s | peak RSS MiB (max) | of ceiling"
-                 + " | of ceiling, paired | cold s | settled after | KiB alloc/msg\n");
+                + " | of ceiling, paired | cold s | settled after | KiB alloc/msg\n");
         for (Corpora.Loaded l : loaded.values()) {
             Map<String, Double> median = new LinkedHashMap<>();
             for (String v : variants) {
@@ -246,8 +247,10 @@ public final class Bench {
                 long rss = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(v))
                         .mapToLong(Run::hwmKb).max().orElse(-1) / 1024;
                 Double ceiling = median.get(Variant.parse(v).ceiling());
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s | %s | %s%n",
-                        l.user(), label(v), s, l.messages() / s, mib(l.octets()) / s, medianExtra(runs, l.user(), v, CPU),
+                t.append(String.format(Locale.ROOT,
+                        "| %s | %s | %.3f | %.0f | %.1f | %s | %d | %s | %s | %s | %s | %s%n",
+                        l.user(), label(v), s, l.messages() / s, mib(l.octets()) / s,
+                        medianExtra(runs, l.user(), v, CPU),
                         rss, ceiling == null ? "" : String.format(Locale.ROOT, "%.2f", ceiling / s),
                         pairedRatio(runs, l.user(), v), medianExtra(runs, l.user(), v, COLD),
                         settledAfter(runs, l.user(), v), allocatedPerMessage(runs, l, v)));
@@ -260,14 +263,17 @@ public final class Bench {
         for (Run r : runs) {
             double cpu = r.extra().length >= CPU ? r.extra()[r.extra().length - CPU] / 1e9 : Double.NaN;
             String paired = r.extra().length >= PAIRED
-                    ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - PAIRED] / 1e9) : "";
+                    ? String.format(Locale.ROOT, " paired %.2f", r.extra()[r.extra().length - PAIRED] / 1e9)
+                    : "";
             long allocated = r.extra().length >= ALLOCATED ? r.extra()[r.extra().length - ALLOCATED] : -1;
             t.append(String.format(Locale.ROOT, "round %d %-6s %-10s %8.3f s CPU %.3f s cold %.3f s RSS %d MiB"
-                                                + " settled after %s%s%s%n", r.round(), r.corpus(), r.variant(),
+                    + " settled after %s%s%s%n", r.round(), r.corpus(), r.variant(),
                     r.nanos() / 1e9, cpu, r.extra()[r.extra().length - COLD] / 1e9, r.hwmKb() / 1024,
                     settledAfter(List.of(r), r.corpus(), r.variant()), paired,
-                    allocated < 0 ? "" : String.format(Locale.ROOT, " alloc %.1f KiB/msg",
-                            allocated / 1024.0 / r.messages())));
+                    allocated < 0
+                            ? ""
+                            : String.format(Locale.ROOT, " alloc %.1f KiB/msg",
+                                    allocated / 1024.0 / r.messages())));
         }
         t.append("----\n");
         return t.toString();
@@ -275,12 +281,12 @@ public final class Bench {
 
     /** The row under a corpus comparing a route with camel-mail and the ceiling, if all three ran. */
     private static void summary(StringBuilder t, String corpus, String what, String route, String camelMail,
-                                String ceiling, Map<String, Double> median, List<Run> runs) {
+            String ceiling, Map<String, Double> median, List<Run> runs) {
         if (!median.containsKey(route)) {
             return;
         }
         t.append(String.format(Locale.ROOT, "12+| *%s%s: %s/%s = %s, %s/%s = %s* (ratios of the medians; median of the"
-                                            + " per-round ratios: %s/%s %s, %s/%s %s; paired %s/%s %s)%n", corpus, what,
+                + " per-round ratios: %s/%s %s, %s/%s %s; paired %s/%s %s)%n", corpus, what,
                 route, camelMail, ratio(median, camelMail, route), route, ceiling, ratio(median, ceiling, route),
                 route, camelMail, roundRatio(runs, corpus, camelMail, route), route, ceiling,
                 roundRatio(runs, corpus, ceiling, route), route, ceiling, pairedRatio(runs, corpus, route)));
@@ -289,8 +295,8 @@ public final class Bench {
     /** The median over the rounds of a route's bytes allocated per message, in KiB; "" if not measured. */
     static String allocatedPerMessage(List<Run> runs, Corpora.Loaded l, String variant) {
         double[] perMessage = runs.stream().filter(r -> r.corpus().equals(l.user()) && r.variant().equals(variant)
-                                                        && r.extra().length >= ALLOCATED
-                                                        && r.extra()[r.extra().length - ALLOCATED] >= 0)
+                && r.extra().length >= ALLOCATED
+                && r.extra()[r.extra().length - ALLOCATED] >= 0)
                 .mapToDouble(r -> r.extra()[r.extra().length - ALLOCATED] / 1024.0 / l.messages()).sorted().toArray();
         return perMessage.length == 0 ? "" : String.format(Locale.ROOT, "%.1f", median(perMessage));
     }
@@ -298,7 +304,7 @@ public final class Bench {
     /** The median passes to settle over the rounds, {@code >n} if the median child did not settle in n passes. */
     static String settledAfter(List<Run> runs, String corpus, String variant) {
         long[] passes = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
-                                                  && r.extra().length >= SETTLED_AFTER)
+                && r.extra().length >= SETTLED_AFTER)
                 .mapToLong(r -> r.extra()[r.extra().length - SETTLED_AFTER]).sorted().toArray();
         if (passes.length == 0) {
             return "";
@@ -322,7 +328,7 @@ public final class Bench {
     /** The extra result field {@code fromEnd} places from the end, in billionths, of every round that has it, sorted. */
     private static double[] extraValues(List<Run> runs, String corpus, String variant, int fromEnd) {
         return runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(variant)
-                                         && r.extra().length >= fromEnd)
+                && r.extra().length >= fromEnd)
                 .mapToDouble(r -> r.extra()[r.extra().length - fromEnd] / 1e9).sorted().toArray();
     }
 
@@ -368,7 +374,7 @@ public final class Bench {
         runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(to))
                 .forEach(r -> toNanos.put(r.round(), r.nanos()));
         double[] ratios = runs.stream().filter(r -> r.corpus().equals(corpus) && r.variant().equals(of)
-                                                   && toNanos.containsKey(r.round()))
+                && toNanos.containsKey(r.round()))
                 .mapToDouble(r -> (double) toNanos.get(r.round()) / r.nanos()).sorted().toArray();
         return ratios.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", median(ratios));
     }
@@ -405,12 +411,12 @@ public final class Bench {
         }
         Run d = child(classpath, server, l, "d", 1);
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n=== One message of %d octets (%.0f MiB)"
-                                                                         + " through the route, `%s`, spooled to disk"
-                                                                         + " by the component%n%n----%n",
+                + " through the route, `%s`, spooled to disk"
+                + " by the component%n%n----%n",
                 l.octets(), mib(l.octets()), jvm));
         for (Run r : routes) {
             out.append(String.format(Locale.ROOT, "%s: delivered, body read fully (%d octets) in %.2f s, %.1f MiB/s,"
-                                                  + " peak RSS %d MiB; of (d) %.2fx%n",
+                    + " peak RSS %d MiB; of (d) %.2fx%n",
                     label(r.variant()), r.octets(), r.nanos() / 1e9, mib(l.octets()) / (r.nanos() / 1e9),
                     r.hwmKb() / 1024, (double) d.nanos() / r.nanos()));
         }
@@ -432,21 +438,22 @@ public final class Bench {
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String v : variants) {
-                Run r = child(classpath, server, l, v, round, Variant.parse(v).jvmOptions() + " -Dbench.child.coldstart=true");
+                Run r = child(classpath, server, l, v, round,
+                        Variant.parse(v).jvmOptions() + " -Dbench.child.coldstart=true");
                 if (r.messages() != l.messages() || r.octets() != l.octets()) {
                     throw new IllegalStateException("cold start " + v + " read " + r.messages() + " messages, "
-                                                    + r.octets() + " octets");
+                            + r.octets() + " octets");
                 }
                 runs.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
                 say("cold start round %d %s: first exchange %.0f ms, poll end %.0f ms after context start (JVM up %d"
-                    + " ms then), RSS %d MiB", round, v, r.extra()[0] / 1e6, r.nanos() / 1e6, r.extra()[1],
+                        + " ms then), RSS %d MiB", round, v, r.extra()[0] / 1e6, r.nanos() / 1e6, r.extra()[1],
                         r.hwmKb() / 1024);
             }
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n=== Cold start: a fresh JVM (no options),"
                 + " a default context, %d messages waiting; median of %d rounds%n%n", l.messages(), rounds));
         s.append("[cols=\"1,1,1,1,1\",options=\"header\"]\n|===\n| variant | context start -> first exchange"
-                 + " | context start -> end of the first poll | JVM uptime at context start | peak RSS\n");
+                + " | context start -> end of the first poll | JVM uptime at context start | peak RSS\n");
         for (var e : runs.entrySet()) {
             double[] first = e.getValue().stream().mapToDouble(r -> r.extra()[0] / 1e6).sorted().toArray();
             double[] end = e.getValue().stream().mapToDouble(r -> r.nanos() / 1e6).sorted().toArray();
@@ -466,17 +473,22 @@ public final class Bench {
         say("idle: %d messages delivered in %.1f s", count, (System.nanoTime() - t) / 1e9);
         t = System.nanoTime();
         Run warm = child(classpath, server, l, "a", 0);
-        say("idle warm-up (Dovecot indexes the Maildir; client reads all): %.1f s, %d messages", (System.nanoTime() - t) / 1e9,
+        say("idle warm-up (Dovecot indexes the Maildir; client reads all): %.1f s, %d messages",
+                (System.nanoTime() - t) / 1e9,
                 warm.messages());
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n=== Idle poll: %d messages, every UIDL already"
-                + " in the repository (simulated repository round trip: %d µs)%n%n----%n", count,
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%n=== Idle poll: %d messages, every UIDL already"
+                        + " in the repository (simulated repository round trip: %d µs)%n%n----%n",
+                count,
                 Long.getLong("bench.idle.latencyMicros", 100)));
         for (String options : List.of("&confirmedKeyCacheSize=0", "")) {
             // the simulated repository holds its 100,000 keys in the same heap (a real one is a database)
             Run r = child(classpath, server, l, "idle", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM),
                     options);
-            s.append(options.isEmpty() ? "confirmed-key cache on (default):\n" : "cache off (" + options.substring(1)
-                                                                                + "):\n");
+            s.append(options.isEmpty()
+                    ? "confirmed-key cache on (default):\n"
+                    : "cache off (" + options.substring(1)
+                            + "):\n");
             for (int i = 0; i + 1 < r.extra().length; i += 2) {
                 s.append(String.format(Locale.ROOT, "  poll %d: %.3f s, %d repository queries%n", i / 2 + 1,
                         r.extra()[i] / 1e9, r.extra()[i + 1]));
@@ -487,11 +499,14 @@ public final class Bench {
         // the server's own share: the same login, UIDL and LIST from a raw socket, nothing parsed (median of 3 runs)
         List<Long> raw = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            raw.add(child(classpath, server, l, "idled", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM)).nanos());
+            raw.add(child(classpath, server, l, "idled", 1, System.getProperty("bench.idle.jvmArgs", DEFAULT_JVM))
+                    .nanos());
         }
         Collections.sort(raw);
-        s.append(String.format(Locale.ROOT, "ceiling (raw socket: USER/PASS, UIDL and LIST in one write, nothing parsed):"
-                                            + " %.3f s (median of 3; %.3f-%.3f)%n", raw.get(1) / 1e9, raw.get(0) / 1e9,
+        s.append(String.format(Locale.ROOT,
+                "ceiling (raw socket: USER/PASS, UIDL and LIST in one write, nothing parsed):"
+                        + " %.3f s (median of 3; %.3f-%.3f)%n",
+                raw.get(1) / 1e9, raw.get(0) / 1e9,
                 raw.get(2) / 1e9));
         say("idle ceiling: %s", raw);
         s.append("----\n");
@@ -511,7 +526,7 @@ public final class Bench {
     }
 
     static Run child(String classpath, DovecotServer server, Corpora.Loaded l, String variant, int round, String jvm,
-                     String extraArg) throws IOException, InterruptedException {
+            String extraArg) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(csv(jvm.trim().replaceAll("\\s+", ",")));
@@ -547,7 +562,7 @@ public final class Bench {
             List<String> entries = new ArrayList<>(Arrays.asList(classpath.split(File.pathSeparator)));
             if (base == null || !entries.remove(main)) {
                 throw new IllegalStateException("variant " + variant + " needs -Dbench.baseline=<classes dir> and "
-                                                + main + " on the class path");
+                        + main + " on the class path");
             }
             entries.add(0, base);
             cmd.add(String.join(File.pathSeparator, entries));
@@ -571,7 +586,7 @@ public final class Bench {
         String result = out.lines().filter(s -> s.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
         if (p.exitValue() != 0 || result == null) {
             throw new IllegalStateException("child " + variant + " " + l.user() + " failed (exit " + p.exitValue()
-                                            + "):\n" + tail(out));
+                    + "):\n" + tail(out));
         }
         if (Boolean.getBoolean("bench.phases")) {
             out.lines().filter(x -> x.startsWith("phases:")).forEach(x -> say("%s %s: %s", l.user(), variant, x));
@@ -587,8 +602,8 @@ public final class Bench {
         if (!childVariant.startsWith("d") && !childVariant.startsWith("idle")) {
             if (run.messages() != l.messages() || run.octets() != l.octets()) {
                 throw new IllegalStateException("variant " + variant + " on " + l.user() + " read " + run.messages()
-                                                + " messages, " + run.octets() + " octets; expected " + l.messages()
-                                                + ", " + l.octets());
+                        + " messages, " + run.octets() + " octets; expected " + l.messages()
+                        + ", " + l.octets());
             }
         }
         return run;

@@ -17,13 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.pop3raw.camel.MailboxKey;
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.RetrievalBatch;
-import dev.pop3raw.client.RetrievedMessage;
-import dev.pop3raw.client.TlsMode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -35,6 +28,14 @@ import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+
+import dev.pop3raw.camel.MailboxKey;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.RetrievedMessage;
+import dev.pop3raw.client.TlsMode;
 
 /**
  * One measurement in its own JVM (so that its peak RSS is its own). Prints one line
@@ -81,7 +82,7 @@ public final class BenchChild {
         int timed = single || onegig ? 1 : Integer.getInteger("bench.timed", Bench.DEFAULT_TIMED);
         String ceiling = variant.endsWith("t") ? "dt" : "d"; // the TLS variants' ceiling is the TLS one
         boolean paired = !single && !onegig && !variant.equals(ceiling) && !variant.equals("idled")
-                         && Boolean.parseBoolean(System.getProperty("bench.paired", "true"));
+                && Boolean.parseBoolean(System.getProperty("bench.paired", "true"));
         long cold = settle(settling, variant, box, extraArg);
         Timed measured = timedPasses(timed, settling.passes(), variant, paired ? ceiling : null, box, extraArg);
         long[] r = measured.last();
@@ -110,7 +111,8 @@ public final class BenchChild {
         }
         System.out.println(line);
         if (Boolean.getBoolean("bench.keepLogs")) {
-            Files.readAllLines(Path.of("/proc/self/status")).stream().filter(x -> x.startsWith("Rss") || x.startsWith("Vm"))
+            Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(x -> x.startsWith("Rss") || x.startsWith("Vm"))
                     .forEach(System.out::println);
         }
         System.out.flush();
@@ -127,7 +129,7 @@ public final class BenchChild {
         coldStart = true;
         long[] r = pass(variant, box, extraArg);
         System.out.println("RESULT " + r[0] + " " + r[1] + " " + (contextStartToEnd) + " " + vmHwmKb() + " "
-                           + contextStartToFirst + " " + uptimeAtContextStart);
+                + contextStartToFirst + " " + uptimeAtContextStart);
         System.out.flush();
         System.exit(0);
     }
@@ -167,7 +169,7 @@ public final class BenchChild {
      * apart compare like with like. The ceiling pass is outside the variant's CPU time.
      */
     private static Timed timedPasses(int count, int passesBefore, String variant, String ceiling, Mailbox box,
-                                     String extraArg) throws Exception {
+            String extraArg) throws Exception {
         long[] nanos = new long[count];
         long[] cpus = new long[count];
         long[] pairedRatios = new long[count];
@@ -264,7 +266,8 @@ public final class BenchChild {
             long loggedIn = System.nanoTime();
             List<MessageInfo> listing = pop.listing();
             if (Boolean.getBoolean("bench.phases")) {
-                System.out.printf("phases: connect %.1f ms, login %.1f ms, listing %.1f ms%n", (connected - start) / 1e6,
+                System.out.printf("phases: connect %.1f ms, login %.1f ms, listing %.1f ms%n",
+                        (connected - start) / 1e6,
                         (loggedIn - connected) / 1e6, (System.nanoTime() - loggedIn) / 1e6);
             }
             List<Integer> numbers = new ArrayList<>(listing.size());
@@ -288,7 +291,7 @@ public final class BenchChild {
             }
             pop.quit();
         }
-        return new long[] { messages, octets, System.nanoTime() - start };
+        return new long[]{messages, octets, System.nanoTime() - start};
     }
 
     // ------------------------------------------------------------------------------------------ (b)
@@ -296,8 +299,8 @@ public final class BenchChild {
     /** A {@code pop3raw:} route; {@code options} choose TLS and the like. */
     static long[] pop3raw(Mailbox m, String options) throws Exception {
         String uri = "pop3raw:" + m.host() + ":" + m.port() + "?username=" + m.user() + "&password=RAW(" + m.password()
-                     + ")&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000"
-                     + "&pollStrategy=#benchPoll" + options;
+                + ")&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&initialDelay=0&delay=3600000"
+                + "&pollStrategy=#benchPoll" + options;
         return route(uri, m.expected(), BenchChild::readBody);
     }
 
@@ -312,11 +315,11 @@ public final class BenchChild {
         // with delete=false would route every message again at the next poll: the bench keeps the keys, as a user
         // of delete=false must (one poll per route here, so it changes a confirm into a remove, nothing more).
         String uri = scheme + "://" + m.host() + ":" + m.port() + "?username=" + m.user() + "&password=RAW("
-                     + m.password() + ")&delete=false&unseen=false&mapMailMessage=false&idempotentRepository=#benchRepo"
-                     + "&idempotentRepositoryRemoveOnCommit=false&initialDelay=0&delay=3600000&maxMessagesPerPoll=0"
-                     + "&fetchSize=-1&pollStrategy=#benchPoll"
-                     + (scheme.equals("pop3s") ? "&sslContextParameters=#benchTls" : "")
-                     + System.getProperty("bench.camelMailOptions", "");
+                + m.password() + ")&delete=false&unseen=false&mapMailMessage=false&idempotentRepository=#benchRepo"
+                + "&idempotentRepositoryRemoveOnCommit=false&initialDelay=0&delay=3600000&maxMessagesPerPoll=0"
+                + "&fetchSize=-1&pollStrategy=#benchPoll"
+                + (scheme.equals("pop3s") ? "&sslContextParameters=#benchTls" : "")
+                + System.getProperty("bench.camelMailOptions", "");
         return route(uri, m.expected(), e -> {
             MailMessage mail = e.getIn(MailMessage.class);
             Counting out = new Counting();
@@ -400,7 +403,8 @@ public final class BenchChild {
         }
         long started = System.nanoTime();
         if (!done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
+            throw new IllegalStateException(
+                    "only " + (expected - done.getCount()) + " of " + expected + " exchanges done");
         }
         long lastDone = System.nanoTime();
         long pollEnded = pollEnd.await(TIMEOUT_MINUTES, TimeUnit.MINUTES);
@@ -412,14 +416,14 @@ public final class BenchChild {
         }
         if (Boolean.getBoolean("bench.phases")) {
             System.out.printf("phases: startRoute %.1f ms, first exchange at %.1f ms, last done at %.1f ms, poll ended"
-                              + " at %.1f ms%n", (started - start) / 1e6, (first.get() - start) / 1e6,
+                    + " at %.1f ms%n", (started - start) / 1e6, (first.get() - start) / 1e6,
                     (lastDone - start) / 1e6, nanos / 1e6);
         }
         if (failure.get() != null) {
             throw new IllegalStateException("an exchange failed", failure.get());
         }
         context.stop();
-        return new long[] { expected, octets.get(), nanos };
+        return new long[]{expected, octets.get(), nanos};
     }
 
     // ------------------------------------------------------------------------------------------ (d)
@@ -435,7 +439,7 @@ public final class BenchChild {
     static long[] ceiling(Mailbox m, SocketMaker sockets) throws Exception {
         // a pass that read less than the whole wire is no ceiling: it is repeated (at most twice), and said so in the
         // child's log. Seen once in dozens of TLS runs: the session ended 3,778 octets short, without an error
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             long start = System.nanoTime();
             StringBuilder commands = new StringBuilder(m.expected() * 12 + 8);
             for (int i = 1; i <= m.expected(); i++) {
@@ -445,7 +449,7 @@ public final class BenchChild {
             long nanos = System.nanoTime() - start;
             try {
                 checkCeilingOctets(octets);
-                return new long[] { m.expected(), octets, nanos };
+                return new long[]{m.expected(), octets, nanos};
             } catch (IllegalStateException e) {
                 if (attempt == 3) {
                     throw e;
@@ -465,7 +469,7 @@ public final class BenchChild {
         long retr = Long.getLong("bench.child.retrOctets", -1);
         if (retr >= 0 && octets != retr + QUIT_REPLY.length()) {
             throw new IllegalStateException("the ceiling read " + octets + " octets; expected " + retr
-                                            + " for the RETRs and " + QUIT_REPLY.length() + " for QUIT");
+                    + " for the RETRs and " + QUIT_REPLY.length() + " for QUIT");
         }
     }
 
@@ -473,7 +477,7 @@ public final class BenchChild {
     static long[] listingCeiling(String host, int port, String user, String password, int expected) throws Exception {
         long start = System.nanoTime();
         long octets = rawSession(Socket::new, host, port, user, password, "UIDL\r\nLIST\r\n");
-        return new long[] { expected, octets, System.nanoTime() - start };
+        return new long[]{expected, octets, System.nanoTime() - start};
     }
 
     /**
@@ -481,7 +485,7 @@ public final class BenchChild {
      * replies are read while it is written), every byte read until the server closes. Returns the octets read.
      */
     private static long rawSession(SocketMaker sockets, String host, int port, String user, String password,
-                                   String commands) throws Exception {
+            String commands) throws Exception {
         long octets = 0;
         try (Socket socket = sockets.make()) {
             socket.connect(new InetSocketAddress(host, port), 10_000);
@@ -557,8 +561,8 @@ public final class BenchChild {
             @Override
             public void configure() {
                 from("pop3raw:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                     + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&startScheduler=false"
-                     + uriOptions)
+                        + "&tls=none&authMechanism=" + AUTH + "&idempotentRepository=#benchRepo&startScheduler=false"
+                        + uriOptions)
                         .routeId("idle").process(e -> routed.incrementAndGet());
             }
         });

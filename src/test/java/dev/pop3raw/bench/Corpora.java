@@ -20,7 +20,8 @@ final class Corpora {
 
     private static final String[] WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor"
             + " incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris"
-            + " nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum").split(" ");
+            + " nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum")
+            .split(" ");
 
     private Corpora() {
     }
@@ -82,15 +83,18 @@ final class Corpora {
         Wire wire = new Wire();
         long octets = 0;
         for (int i = 0; i < count; i++) {
-            String subject = i % 5 == 0 ? "Grüße aus Köln, Nachricht " + i
-                    : i % 7 == 0 ? "=?UTF-8?B?" + Base64.getEncoder().encodeToString(("Ĉu vi ŝatas " + i)
-                            .getBytes(StandardCharsets.UTF_8)) + "?="
-                    : "mixed message " + i;
+            String subject = i % 5 == 0
+                    ? "Grüße aus Köln, Nachricht " + i
+                    : i % 7 == 0
+                            ? "=?UTF-8?B?" + Base64.getEncoder().encodeToString(("Ĉu vi ŝatas " + i)
+                                    .getBytes(StandardCharsets.UTF_8)) + "?="
+                            : "mixed message " + i;
             StringBuilder h = headers(random, i, subject, i % 5 == 0 ? "Zoë Müller <zoe@example.org>" : null);
             String boundary = "=_bench_" + i;
-            h.append("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"").append(boundary).append("\"\r\n\r\n");
+            h.append("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"").append(boundary)
+                    .append("\"\r\n\r\n");
             h.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                                    + "Content-Transfer-Encoding: 8bit\r\n\r\n");
+                    + "Content-Transfer-Encoding: 8bit\r\n\r\n");
             for (int l = 0; l < 20 + random.nextInt(40); l++) {
                 h.append(l % 9 == 4 ? "." : l % 9 == 7 ? ".." : "").append(line(random)).append("\r\n");
             }
@@ -98,7 +102,8 @@ final class Corpora {
             int attachment = (int) Math.round(10_240 * Math.pow(2_097_152 / 10_240.0, random.nextDouble()));
             h.append("--").append(boundary).append("\r\nContent-Type: application/octet-stream; name=\"a").append(i)
                     .append(".bin\"\r\nContent-Transfer-Encoding: base64\r\n"
-                            + "Content-Disposition: attachment; filename=\"a").append(i).append(".bin\"\r\n\r\n");
+                            + "Content-Disposition: attachment; filename=\"a")
+                    .append(i).append(".bin\"\r\n\r\n");
             ByteArrayOutputStream out = new ByteArrayOutputStream(attachment * 4 / 3 + 8192);
             out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
             writeBase64(out, random, attachment);
@@ -152,7 +157,8 @@ final class Corpora {
         try (CountingOut out = new CountingOut(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             out.write(headers(random, i, "large message " + i, null)
                     .append("MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\n"
-                            + "Content-Transfer-Encoding: base64\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8));
+                            + "Content-Transfer-Encoding: base64\r\n\r\n")
+                    .toString().getBytes(StandardCharsets.UTF_8));
             byte[] raw = new byte[57 * 1024];
             Base64.Encoder mime = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII));
             long lines = 0;

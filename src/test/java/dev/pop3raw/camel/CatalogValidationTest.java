@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.catalog.EndpointValidationResult;
 import org.apache.camel.catalog.impl.DefaultRuntimeCamelCatalog;
@@ -7,10 +11,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Endpoint URIs validate against the generated metadata with Camel's catalog (camel-core-catalog). */
 class CatalogValidationTest {
@@ -37,13 +37,13 @@ class CatalogValidationTest {
 
     @Test
     void goodUrisValidate() {
-        for (String uri : new String[] {
+        for (String uri : new String[]{
                 "pop3raw:pop.example.com?username=alice&password=secret&delete=true",
                 "pop3raw:pop.example.com:995?username=alice&password=secret&tls=implicit&idempotentRepository=#repo",
                 "pop3raw:localhost:1110?username=a&password=b&delete=true&tls=none&oversizeAction=delete"
-                + "&maxMessageSize=1000000&maxMessagesPerPoll=50&pipelining=false&debugLevel=1&delay=30000"
-                + "&backoffMultiplier=2&backoffErrorThreshold=3&readTimeout=30s&bridgeErrorHandler=true",
-                "pop3raw:pop.example.com?username=alice&accessTokenProvider=#tokens&authMechanism=XOAUTH2&delete=true" }) {
+                        + "&maxMessageSize=1000000&maxMessagesPerPoll=50&pipelining=false&debugLevel=1&delay=30000"
+                        + "&backoffMultiplier=2&backoffErrorThreshold=3&readTimeout=30s&bridgeErrorHandler=true",
+                "pop3raw:pop.example.com?username=alice&accessTokenProvider=#tokens&authMechanism=XOAUTH2&delete=true"}) {
             EndpointValidationResult result = validate(uri);
             assertTrue(result.isSuccess(), uri + ": " + result.summaryErrorMessage(false));
         }
@@ -82,7 +82,8 @@ class CatalogValidationTest {
                 "pop3raw:pop.example.com?username=a&password=b&delete=true&claimTimeout=0").init());
         assertTrue(rootMessages(claim).contains("claimTimeout must be positive"), rootMessages(claim));
         Exception producer = assertThrows(UnsupportedOperationException.class,
-                () -> context.getEndpoint("pop3raw:pop.example.com?username=a&password=b&delete=true").createProducer());
+                () -> context.getEndpoint("pop3raw:pop.example.com?username=a&password=b&delete=true")
+                        .createProducer());
         assertTrue(producer.getMessage().contains("consumer-only"));
     }
 
@@ -91,15 +92,18 @@ class CatalogValidationTest {
         Pop3RawEndpoint endpoint = context.getEndpoint(
                 "pop3raw:pop.example.com?username=a&password=b&delete=true&tls=implicit&oversizeAction=FAIL",
                 Pop3RawEndpoint.class);
-        Pop3RawConsumer consumer = (Pop3RawConsumer) endpoint.createConsumer(exchange -> { });
+        Pop3RawConsumer consumer = (Pop3RawConsumer) endpoint.createConsumer(exchange -> {
+        });
         org.junit.jupiter.api.Assertions.assertEquals(60_000, consumer.getDelay(), "POP3 default poll delay");
         org.junit.jupiter.api.Assertions.assertEquals(995, endpoint.getConfiguration().effectivePort());
         org.junit.jupiter.api.Assertions.assertEquals("a@pop.example.com:995", endpoint.getMailbox());
-        org.junit.jupiter.api.Assertions.assertEquals(OversizeAction.FAIL, endpoint.getConfiguration().getOversizeAction());
+        org.junit.jupiter.api.Assertions.assertEquals(OversizeAction.FAIL,
+                endpoint.getConfiguration().getOversizeAction());
         Pop3RawEndpoint fast = context.getEndpoint(
                 "pop3raw:[::1]:1110?username=a&password=b&delete=true&delay=5s", Pop3RawEndpoint.class);
         org.junit.jupiter.api.Assertions.assertEquals(5000,
-                ((Pop3RawConsumer) fast.createConsumer(exchange -> { })).getDelay());
+                ((Pop3RawConsumer) fast.createConsumer(exchange -> {
+                })).getDelay());
         org.junit.jupiter.api.Assertions.assertEquals("::1", fast.getConfiguration().getHost());
         org.junit.jupiter.api.Assertions.assertEquals(1110, fast.getConfiguration().getPort());
     }

@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,11 +12,6 @@ import java.util.Map;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The published metadata is the generated one, and every option and header is documented. */
 class ComponentMetadataTest {
@@ -24,19 +24,20 @@ class ComponentMetadataTest {
         assertTrue(Files.exists(PUBLISHED), "publish the metadata: " + dev.pop3raw.docs.ComponentDocGenerator.COMMAND);
         assertEquals(Files.readString(GENERATED), Files.readString(PUBLISHED),
                 PUBLISHED + " differs from " + GENERATED + "; run " + dev.pop3raw.docs.ComponentDocGenerator.COMMAND
-                + " and commit both");
+                        + " and commit both");
     }
 
     @Test
     void everyOptionAndHeaderHasADescription() throws Exception {
         JsonObject json = (JsonObject) Jsoner.deserialize(Files.readString(GENERATED));
-        for (String section : new String[] { "componentProperties", "properties", "headers" }) {
+        for (String section : new String[]{"componentProperties", "properties", "headers"}) {
             JsonObject options = json.getMap(section);
             assertNotNull(options, section);
             assertFalse(options.isEmpty(), section);
             for (Map.Entry<String, Object> e : options.entrySet()) {
                 String description = ((JsonObject) e.getValue()).getString("description");
-                assertTrue(description != null && !description.isBlank(), section + "." + e.getKey() + " has no description");
+                assertTrue(description != null && !description.isBlank(),
+                        section + "." + e.getKey() + " has no description");
             }
         }
     }
@@ -44,13 +45,13 @@ class ComponentMetadataTest {
     @Test
     void optionsOfTheIssueArePresent() throws Exception {
         JsonObject properties = ((JsonObject) Jsoner.deserialize(Files.readString(GENERATED))).getMap("properties");
-        for (String name : new String[] {
+        for (String name : new String[]{
                 "host", "port", "tls", "sslContextParameters", "connectTimeout", "readTimeout", "username", "password",
                 "authMechanism", "accessTokenProvider", "allowCleartextAuth", "delete", "idempotentRepository",
                 "maxMessagesPerPoll", "maxMessageSize", "oversizeAction", "pipelining", "debugLevel", "delay",
                 "initialDelay", "useFixedDelay", "backoffMultiplier", "backoffIdleThreshold", "backoffErrorThreshold",
                 "sendEmptyMessageWhenIdle", "bridgeErrorHandler", "exceptionHandler", "pollStrategy", "scheduler",
-                "greedy", "repeatCount", "runLoggingLevel", "timeUnit", "startScheduler" }) {
+                "greedy", "repeatCount", "runLoggingLevel", "timeUnit", "startScheduler"}) {
             assertTrue(properties.containsKey(name), "missing option " + name);
         }
         assertEquals(Boolean.TRUE, option(properties, "password").getBoolean("secret"));

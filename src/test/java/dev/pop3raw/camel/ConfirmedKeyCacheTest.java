@@ -1,12 +1,12 @@
 package dev.pop3raw.camel;
 
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
 
 class ConfirmedKeyCacheTest {
 

@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,14 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pop3raw.client.MessageInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * Specification of the {@link DeletionLedger}: each message's deletion state, and the session's DELE...QUIT, without

@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.pop3raw.testing.DovecotServer;
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.FaultyProxy.Plan;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.FaultyProxy.Plan;
 
 /**
  * Fault injection between the consumer and a real Dovecot: a {@link FaultyProxy} cuts sessions at random byte
@@ -187,7 +188,7 @@ class FaultInjectionTest extends CamelTestSupport {
     }
 
     private Outcome run(String mode, String options, IdempotentRepository repo, double routeFailure, int messages,
-                        long seed) throws Exception {
+            long seed) throws Exception {
         long started = System.nanoTime();
         Random random = new Random(seed);
         dovecot.clearMailbox(USER);
@@ -254,8 +255,8 @@ class FaultInjectionTest extends CamelTestSupport {
             context.getRegistry().bind("repo", repo);
         }
         String uri = "pop3raw:127.0.0.1:" + proxy.port() + "?username=" + USER + "&password=RAW(" + PASSWORD + ")"
-                     + "&tls=none&initialDelay=0&delay=20&readTimeout=3000&connectTimeout=2000"
-                     + "&exceptionHandler=#errors&" + options;
+                + "&tls=none&initialDelay=0&delay=20&readTimeout=3000&connectTimeout=2000"
+                + "&exceptionHandler=#errors&" + options;
         RouteBuilder routes = new RouteBuilder() {
             @Override
             public void configure() {
@@ -288,15 +289,15 @@ class FaultInjectionTest extends CamelTestSupport {
         boolean deleting = options.contains("delete=true");
         while (true) {
             boolean allDone = outcome.successes.size() == messages
-                              && proxy.cutCount() >= CUTS
-                              && (!deleting || dovecot.messageCount(USER) == 0);
+                    && proxy.cutCount() >= CUTS
+                    && (!deleting || dovecot.messageCount(USER) == 0);
             if (allDone) {
                 break;
             }
             if (System.nanoTime() > deadline) {
                 fail(mode + ": not done within " + TIMEOUT_SECONDS + " s: succeeded " + outcome.successes.size() + "/"
-                     + messages + ", cuts " + proxy.cutCount() + "/" + CUTS + ", left on the server "
-                     + dovecot.messageCount(USER) + ", connections " + proxy.connectionCount());
+                        + messages + ", cuts " + proxy.cutCount() + "/" + CUTS + ", left on the server "
+                        + dovecot.messageCount(USER) + ", connections " + proxy.connectionCount());
             }
             if (proxy.connectionCount() >= nextRestart) {
                 // a new consumer: what it kept in memory (deletions still to commit) is gone, as after a restart
@@ -311,8 +312,9 @@ class FaultInjectionTest extends CamelTestSupport {
         context.getRouteController().stopRoute("faults");
         checkNothingDeletedEarly(maildir, outcome);
         Placements placements = Placements.of(proxy.connections(), outcome.routedAtCut);
-        LOG.info("fault injection [{}] seed {}: {} messages, {} connections, {} cuts, {} route restarts, {} poll/exchange"
-                 + " errors, {} injected route failures, {} messages routed more than once, {} checks, {} ms; cuts: {}",
+        LOG.info(
+                "fault injection [{}] seed {}: {} messages, {} connections, {} cuts, {} route restarts, {} poll/exchange"
+                        + " errors, {} injected route failures, {} messages routed more than once, {} checks, {} ms; cuts: {}",
                 mode, seed, messages, proxy.connectionCount(), proxy.cutCount(), restarts, outcome.pollErrors.get(),
                 outcome.routeFailures.get(), outcome.duplicates(), outcome.checks.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), placements);
@@ -339,7 +341,8 @@ class FaultInjectionTest extends CamelTestSupport {
                 // the k-th RETR of the session, inside its reply (or in its terminating dot line, if shorter), or on
                 // its command line; gated: the cut waits there until the route has completed a message of this session
                 int k = 2 + r.nextInt(Math.max(1, Math.min(40, unrouted) - 1));
-                return (r.nextDouble() < 0.75 ? Plan.cutAtCommand(false, "RETR", k, r.nextInt(2500))
+                return (r.nextDouble() < 0.75
+                        ? Plan.cutAtCommand(false, "RETR", k, r.nextInt(2500))
                         : Plan.cutAtCommand(true, "RETR", k, r.nextInt(8))).withGate();
             }
             return loginOrListing(r); // before any RETR: no DELE/QUIT cut here (it would come after all the RETRs)
@@ -357,24 +360,28 @@ class FaultInjectionTest extends CamelTestSupport {
     }
 
     private static Plan randomOffset(Random r, long fullC2S, long fullS2C) {
-        return r.nextBoolean() ? Plan.cutClientToServer((long) (r.nextDouble() * (fullC2S * 1.1 + 10)))
+        return r.nextBoolean()
+                ? Plan.cutClientToServer((long) (r.nextDouble() * (fullC2S * 1.1 + 10)))
                 : Plan.cutServerToClient((long) (r.nextDouble() * (fullS2C * 1.1 + 10)));
     }
 
     private static Plan loginOrListing(Random r) {
         // what the consumer sends to this Dovecot (SASL: AUTH, no USER/PASS; UIDL and LIST, no STAT)
-        String[] login = { "GREETING", "CAPA", "AUTH" };
-        String[] listing = { "UIDL", "LIST" };
+        String[] login = {"GREETING", "CAPA", "AUTH"};
+        String[] listing = {"UIDL", "LIST"};
         String command = r.nextBoolean() ? login[r.nextInt(login.length)] : listing[r.nextInt(listing.length)];
         boolean clientSide = !command.equals("GREETING") && r.nextBoolean();
-        long offset = clientSide ? r.nextInt(8) : r.nextInt(command.equals("UIDL") || command.equals("LIST") ? 3000 : 40);
+        long offset = clientSide
+                ? r.nextInt(8)
+                : r.nextInt(command.equals("UIDL") || command.equals("LIST") ? 3000 : 40);
         return Plan.cutAtCommand(clientSide, command, 1, offset);
     }
 
     private static Plan deleOrQuit(Random r) {
         boolean dele = r.nextBoolean();
         boolean clientSide = r.nextBoolean();
-        return Plan.cutAtCommand(clientSide, dele ? "DELE" : "QUIT", dele ? 1 + r.nextInt(3) : 1, r.nextInt(clientSide ? 6 : 12));
+        return Plan.cutAtCommand(clientSide, dele ? "DELE" : "QUIT", dele ? 1 + r.nextInt(3) : 1,
+                r.nextInt(clientSide ? 6 : 12));
     }
 
     /** Where the cuts of one scenario landed, counted per category. */

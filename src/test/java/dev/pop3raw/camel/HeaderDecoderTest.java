@@ -1,15 +1,15 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class HeaderDecoderTest {
 
@@ -33,7 +33,7 @@ class HeaderDecoderTest {
     @Test
     void readsOnlyTheHeaderBlockUnfolded() throws Exception {
         String raw = "Subject: first\r\n part\r\nFrom: =?UTF-8?B?SsO2cmc=?= <j@example.com>\r\nX-Other: x\r\n"
-                     + "Subject: second\r\n\r\nSubject: in the body\r\n";
+                + "Subject: second\r\n\r\nSubject: in the body\r\n";
         Map<String, String> h = HeaderDecoder.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)),
                 Set.of("subject", "from", "to"));
         assertEquals("first part", h.get("subject"));
@@ -43,8 +43,9 @@ class HeaderDecoderTest {
 
     @Test
     void eachFieldIsDecodedOnItsOwnSoALatin1FieldElsewhereDoesNotSpoilAUtf8Subject() {
-        byte[] block = concat("X-Legacy: caf".getBytes(StandardCharsets.US_ASCII), new byte[] { (byte) 0xE9 },
-                "\r\nSubject: Gr\u00fc\u00dfe\r\n\tfolded with a tab\nFrom : a@example.com\r\n".getBytes(StandardCharsets.UTF_8));
+        byte[] block = concat("X-Legacy: caf".getBytes(StandardCharsets.US_ASCII), new byte[]{(byte) 0xE9},
+                "\r\nSubject: Gr\u00fc\u00dfe\r\n\tfolded with a tab\nFrom : a@example.com\r\n"
+                        .getBytes(StandardCharsets.UTF_8));
         Map<String, String> h = HeaderDecoder.parse(block, Set.of("subject", "from", "x-legacy"));
         assertEquals("Gr\u00fc\u00dfe\tfolded with a tab", h.get("subject"));
         assertEquals("caf\u00e9", h.get("x-legacy"));
@@ -54,7 +55,7 @@ class HeaderDecoderTest {
     @Test
     void fieldNamesMatchInAnyCaseAndOnlyInFull() {
         byte[] block = ("Subjects: longer name\r\nSubj: shorter name\r\nMESSAGE-ID: <1@x>\r\n"
-                        + "sUbJeCt\t: mixed case\r\n").getBytes(StandardCharsets.US_ASCII);
+                + "sUbJeCt\t: mixed case\r\n").getBytes(StandardCharsets.US_ASCII);
         Map<String, String> h = HeaderDecoder.parse(block, Set.of("subject", "message-id"));
         assertEquals(Map.of("subject", "mixed case", "message-id", "<1@x>"), h);
     }
@@ -63,16 +64,16 @@ class HeaderDecoderTest {
     @Test
     void oneLineAsciiValuesAreTrimmedAndKeptAsWritten() {
         String[][] cases = {
-                { "Subject:   plain  \r\n", "plain" },
-                { "Subject:\ttabbed\t\r\n", "tabbed" },
-                { "Subject: a=b ?= c\r\n", "a=b ?= c" },
-                { "Subject: not a word =?\r\n", "not a word =?" },
-                { "Subject: =?us-ascii?Q?encoded_word?=\r\n", "encoded word" },
-                { "Subject:    \r\n", "" },
-                { "Subject:\r\n", "" },
-                { "Subject: bare LF\n", "bare LF" },
-                { "Subject: no line end", "no line end" },
-                { "Subject: stray\rCR\r\n", "stray\rCR" }, // a lone CR is not a line end: kept
+                {"Subject:   plain  \r\n", "plain"},
+                {"Subject:\ttabbed\t\r\n", "tabbed"},
+                {"Subject: a=b ?= c\r\n", "a=b ?= c"},
+                {"Subject: not a word =?\r\n", "not a word =?"},
+                {"Subject: =?us-ascii?Q?encoded_word?=\r\n", "encoded word"},
+                {"Subject:    \r\n", ""},
+                {"Subject:\r\n", ""},
+                {"Subject: bare LF\n", "bare LF"},
+                {"Subject: no line end", "no line end"},
+                {"Subject: stray\rCR\r\n", "stray\rCR"}, // a lone CR is not a line end: kept
         };
         for (String[] c : cases) {
             byte[] block = c[0].getBytes(StandardCharsets.US_ASCII);
@@ -122,7 +123,7 @@ class HeaderDecoderTest {
         for (String m : messages) {
             byte[] bytes = m.getBytes(StandardCharsets.UTF_8);
             Map<String, String> expected = HeaderDecoder.read(new ByteArrayInputStream(bytes), wanted);
-            for (int chunk : new int[] { 1, 3, 7, 8192 }) {
+            for (int chunk : new int[]{1, 3, 7, 8192}) {
                 c.reset();
                 for (int off = 0; off < bytes.length && !c.complete(); off += chunk) {
                     c.feed(bytes, off, Math.min(chunk, bytes.length - off));

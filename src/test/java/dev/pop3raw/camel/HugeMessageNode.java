@@ -39,21 +39,21 @@ public final class HugeMessageNode {
             @Override
             public void configure() {
                 from("pop3raw:127.0.0.1:" + port + "?username=huge&password=pw&tls=none&delete=true&initialDelay=0"
-                     + "&delay=500" + options).routeId("huge").process(e -> {
-                         Object body = e.getIn().getBody();
-                         MessageDigest digest = SyntheticPop3Server.sha256();
-                         long octets = 0;
-                         byte[] buffer = new byte[64 * 1024];
-                         InputStream in = e.getIn().getBody(InputStream.class);
-                         int n;
-                         while ((n = in.read(buffer)) >= 0) {
-                             digest.update(buffer, 0, n);
-                             octets += n;
-                         }
-                         result.complete("octets=" + octets + " sha256=" + HexFormat.of().formatHex(digest.digest())
-                                         + " body=" + body.getClass().getSimpleName() + " contextSpools="
-                                         + e.getContext().getStreamCachingStrategy().isSpoolEnabled());
-                     });
+                        + "&delay=500" + options).routeId("huge").process(e -> {
+                            Object body = e.getIn().getBody();
+                            MessageDigest digest = SyntheticPop3Server.sha256();
+                            long octets = 0;
+                            byte[] buffer = new byte[64 * 1024];
+                            InputStream in = e.getIn().getBody(InputStream.class);
+                            int n;
+                            while ((n = in.read(buffer)) >= 0) {
+                                digest.update(buffer, 0, n);
+                                octets += n;
+                            }
+                            result.complete("octets=" + octets + " sha256=" + HexFormat.of().formatHex(digest.digest())
+                                    + " body=" + body.getClass().getSimpleName() + " contextSpools="
+                                    + e.getContext().getStreamCachingStrategy().isSpoolEnabled());
+                        });
             }
         };
         String outcome;

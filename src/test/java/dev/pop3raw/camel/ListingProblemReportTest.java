@@ -1,22 +1,24 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.testing.LogCapture;
 
 /** How listing problems are told to the operator: once per entry, bounded per poll, counted once. */
 class ListingProblemReportTest {
 
     private final AtomicLong skipped = new AtomicLong();
-    private final ListingProblemReport report = new ListingProblemReport(new MailboxKey("alice", "pop.example", 995), skipped);
+    private final ListingProblemReport report = new ListingProblemReport(new MailboxKey("alice", "pop.example", 995),
+            skipped);
 
     private static MessageInfo emptyUidl(int number, long size) {
         return new MessageInfo(number, size, "", "UIDL: the unique-id is empty");
@@ -79,7 +81,8 @@ class ListingProblemReportTest {
 
     @Test
     void anUnknownSizeIsWarnedOnceAndNotCountedAsSkipped() {
-        MessageInfo sizeless = new MessageInfo(1, -1, "u1", "LIST: the size \"abc\" is not a non-negative decimal number");
+        MessageInfo sizeless = new MessageInfo(1, -1, "u1",
+                "LIST: the size \"abc\" is not a non-negative decimal number");
         try (LogCapture log = LogCapture.everything()) {
             poll(List.of(sizeless));
             poll(List.of(sizeless));

@@ -1,16 +1,17 @@
 package dev.pop3raw.camel;
 
-import java.util.List;
-import java.util.Map;
-
-import dev.pop3raw.client.MessageInfo;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.junit.jupiter.api.Test;
-
 import static dev.pop3raw.camel.DeletionLedgerTest.m;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.client.MessageInfo;
 
 /**
  * Specification of the selection rules ({@link MessageSelection}), without a server: what a session retrieves, what it

@@ -1,5 +1,11 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +23,6 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The spool files of a poll are written over message after message, never while a message in them can be read. */
 class MessageSpoolTest {
@@ -160,7 +160,7 @@ class MessageSpoolTest {
         for (int i = 0; i < message.length; i++) {
             message[i] = (byte) ('a' + i % 26);
         }
-        for (long listed : new long[] { -1, 0, 99_999, 100_000, 100_001, 1_048_576, 5_000_000, Long.MAX_VALUE }) {
+        for (long listed : new long[]{-1, 0, 99_999, 100_000, 100_001, 1_048_576, 5_000_000, Long.MAX_VALUE}) {
             MessageSpool.Output out = spool.output(new DefaultExchange(camel), policy, listed);
             out.write(message, 0, 65_536);
             out.write(message, 65_536, message.length - 65_536);

@@ -1,5 +1,8 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -9,21 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.testing.DovecotServer;
-import dev.pop3raw.testing.PostgresServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.PostgresServer;
 
 /**
  * Big mailboxes: a mailbox of {@value #DEFAULT_SIZE} messages (system property {@code pop3raw.bigMailbox.size}),
@@ -47,8 +49,8 @@ class Pop3RawBigMailboxIdlePollTest {
     void idlePollOfAFullySeenBigMailbox() throws Exception {
         int size = Integer.getInteger("pop3raw.bigMailbox.size", DEFAULT_SIZE);
         try (PostgresServer pg = PostgresServer.start();
-             DovecotServer dovecot = DovecotServer.start(DovecotServer.Options.defaults().user("big", "secret"));
-             HikariDataSource ds = pool(pg)) {
+                DovecotServer dovecot = DovecotServer.start(DovecotServer.Options.defaults().user("big", "secret"));
+                HikariDataSource ds = pool(pg)) {
             long t = System.nanoTime();
             byte[] mail = "From: a@example.com\r\nSubject: old\r\n\r\nseen long ago\r\n".getBytes();
             for (int i = 0; i < size; i++) {
@@ -79,11 +81,12 @@ class Pop3RawBigMailboxIdlePollTest {
             context.start();
             try {
                 Pop3RawEndpoint endpoint = context.getEndpoint("pop3raw:127.0.0.1:" + dovecot.pop3Port()
-                                                               + "?username=big&password=secret&tls=none"
-                                                               + "&idempotentRepository=#seenMail&startScheduler=false"
-                                                               + "&readTimeout=300000", Pop3RawEndpoint.class);
+                        + "?username=big&password=secret&tls=none"
+                        + "&idempotentRepository=#seenMail&startScheduler=false"
+                        + "&readTimeout=300000", Pop3RawEndpoint.class);
                 AtomicLong routed = new AtomicLong();
-                Pop3RawConsumer consumer = (Pop3RawConsumer) endpoint.createConsumer(exchange -> routed.incrementAndGet());
+                Pop3RawConsumer consumer = (Pop3RawConsumer) endpoint
+                        .createConsumer(exchange -> routed.incrementAndGet());
                 consumer.start();
                 try {
                     long[] queries = new long[3];
@@ -95,7 +98,7 @@ class Pop3RawBigMailboxIdlePollTest {
                         times[poll] = since(t);
                         queries[poll] = repo.statements();
                         System.out.printf("big mailbox: idle poll %d of %d messages: %s, %d repository statements"
-                                          + " (%d contains, %d add)%n", poll + 1, size, times[poll], queries[poll],
+                                + " (%d contains, %d add)%n", poll + 1, size, times[poll], queries[poll],
                                 repo.contains.get(), repo.adds.get());
                     }
                     assertEquals(0, routed.get());
@@ -106,7 +109,7 @@ class Pop3RawBigMailboxIdlePollTest {
                     if (EXPECT_CONFIRMED_KEY_CACHE) {
                         assertTrue(queries[1] <= WARM_POLL_QUERY_ALLOWANCE && queries[2] <= WARM_POLL_QUERY_ALLOWANCE,
                                 "warm idle polls must not ask the repository per message: " + queries[1] + ", "
-                                                                                           + queries[2]);
+                                        + queries[2]);
                     } else {
                         // today: one SELECT per message and poll (drop this when the cache lands)
                         assertEquals(size, queries[1], "no cache yet: one look-up per listed message");
@@ -122,8 +125,8 @@ class Pop3RawBigMailboxIdlePollTest {
 
     private static void seen(HikariDataSource ds, String mailbox, List<String> uidls) throws Exception {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)")) {
             c.setAutoCommit(false);
             Timestamp now = Timestamp.from(Instant.now());
             int n = 0;

@@ -1,18 +1,19 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.pop3raw.testing.CourierServer;
-import dev.pop3raw.testing.ExtractedPop3Server;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.CourierServer;
+import dev.pop3raw.testing.ExtractedPop3Server;
 
 /**
  * The consumer against a private Courier 1.0.16 (courier-pop with courier-authdaemon): USER, PLAIN, LOGIN, CRAM-MD5,
@@ -45,7 +46,7 @@ class Pop3RawConsumerCourierTest extends RealServerConsumerContract {
             courier.deliver(user, message(user, 1));
             Pop3RawTestSupport.await(() -> endpoint.getPolls() >= 20, "20 polls");
             assertEquals(1, courier.logins(user), "no login within the delay, though the consumer polled "
-                                                  + endpoint.getPolls() + " times");
+                    + endpoint.getPolls() + " times");
             assertEquals(1, uidls.size());
             Pop3RawTestSupport.await(() -> uidls.size() == 2, "the second message, after the delay");
             assertEquals(2, courier.logins(user), "one login per LOGIN-DELAY");

@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,14 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.testing.DovecotServer;
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.FaultyProxy.Plan;
-import dev.pop3raw.testing.LogCapture;
-import dev.pop3raw.testing.TestTls;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,10 +37,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.FaultyProxy.Plan;
+import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.TestTls;
 
 /**
  * The consumer against a real Dovecot, for what GreenMail cannot show: a session that ends without QUIT deletes
@@ -100,8 +101,9 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     private String uri(int port, String options, int readTimeout) {
         return "pop3raw:127.0.0.1:" + port + "?username=" + user + "&password=RAW(" + PASSWORD + ")"
-               + "&initialDelay=0&delay=100&readTimeout=" + readTimeout + "&connectTimeout=5000&exceptionHandler=#errors&"
-               + options;
+                + "&initialDelay=0&delay=100&readTimeout=" + readTimeout
+                + "&connectTimeout=5000&exceptionHandler=#errors&"
+                + options;
     }
 
     private void route(String uri) throws Exception {
@@ -119,18 +121,19 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     private static String mail(String subject) {
         return "From: bob@example.com\r\nTo: carol@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
-               + "\r\n";
+                + "\r\n";
     }
 
     /** The logout lines of the sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
     private List<int[]> sessions() {
         List<int[]> result = new ArrayList<>();
-        Pattern logout = Pattern.compile("pop3\\(" + user + "\\)[^\n]*Disconnected: (Logged out|Connection closed)[^\n]*"
-                                         + "retr=(\\d+)/\\d+, del=(\\d+)/(\\d+)");
+        Pattern logout = Pattern
+                .compile("pop3\\(" + user + "\\)[^\n]*Disconnected: (Logged out|Connection closed)[^\n]*"
+                        + "retr=(\\d+)/\\d+, del=(\\d+)/(\\d+)");
         Matcher m = logout.matcher(dovecot.logText());
         while (m.find()) {
-            result.add(new int[] { Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    m.group(1).equals("Logged out") ? 1 : 0 });
+            result.add(new int[]{Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    m.group(1).equals("Logged out") ? 1 : 0});
         }
         return result;
     }
@@ -305,7 +308,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
         await(() -> endpoint().getPollFailures() >= 2, "failing polls");
         Throwable failure = errors.failures.get(0);
         assertTrue(String.valueOf(failure.getMessage()).contains("TLS handshake with 127.0.0.1:" + dovecot.pop3sPort()
-                                                                 + " failed"), String.valueOf(failure));
+                + " failed"), String.valueOf(failure));
         assertTrue(endpoint().getLastError().contains("PKIX") || endpoint().getLastError().contains("certificate"),
                 endpoint().getLastError());
         assertTrue(processed.isEmpty());
@@ -318,7 +321,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     void inUseWithPop3LockSessionSkipsQuietlyAndResumesWhenReleased() throws Exception {
         try (DovecotServer locking = DovecotServer.start(DovecotServer.Options.defaults().user(user, PASSWORD)
                 .pop3LockSession(true));
-             LogCapture logs = LogCapture.everything()) {
+                LogCapture logs = LogCapture.everything()) {
             locking.deliver(user, mail("locked"));
             Pop3Client holder = Pop3Client.connect(locking.host(), locking.pop3Port(), Pop3ClientOptions.builder()
                     .tlsMode(TlsMode.NONE).readTimeout(Duration.ofSeconds(60)).build());
@@ -328,13 +331,13 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
                 route(uri(locking.pop3Port(), "tls=none&delete=true&inUseDelay=1000", 20000));
                 long end = System.currentTimeMillis() + 60_000;
                 while (System.currentTimeMillis() < end
-                       && logs.lines().stream().noneMatch(l -> l.contains("still answers"))) {
+                        && logs.lines().stream().noneMatch(l -> l.contains("still answers"))) {
                     Thread.sleep(100);
                 }
                 assertTrue(logs.lines().stream().anyMatch(l -> l.contains("still answers")), "refused twice");
                 long warns = logs.lines().stream()
                         .filter(l -> l.startsWith("WARN") && l.contains("[IN-USE]") || l.startsWith("ERROR")
-                                                                                         && l.contains("pop3raw"))
+                                && l.contains("pop3raw"))
                         .count();
                 assertEquals(1, warns, "one WARN for the episode, no error: " + logs.text().lines()
                         .filter(l -> l.contains("IN-USE")).toList());

@@ -1,5 +1,11 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,22 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.pop3raw.client.MessageInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.StreamCache;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.client.MessageInfo;
 
 /** The commit rules, the exchange and its headers, against GreenMail. */
 class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
@@ -55,9 +56,9 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
     @Test
     void exchangeIdIsUidlBodyIsRawAndReReadableHeadersDecoded() throws Exception {
         String raw = "From: =?UTF-8?B?SsO2cmc=?= <joerg@example.com>\r\nTo: alice@localhost\r\n"
-                     + "Cc: =?ISO-8859-1?Q?Ren=E9?= <rene@example.com>\r\nDate: Tue, 25 Nov 2025 10:00:00 +0000\r\n"
-                     + "Message-ID: <m1@example.com>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n =?UTF-8?B?IGF1cyBLw7Zsbg==?=\r\n"
-                     + "\r\n.leading dot line\r\nbody\r\n";
+                + "Cc: =?ISO-8859-1?Q?Ren=E9?= <rene@example.com>\r\nDate: Tue, 25 Nov 2025 10:00:00 +0000\r\n"
+                + "Message-ID: <m1@example.com>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n =?UTF-8?B?IGF1cyBLw7Zsbg==?=\r\n"
+                + "\r\n.leading dot line\r\nbody\r\n";
         deliver(raw);
         MessageInfo listed = listing().get(0);
         byte[] expected = retrieveRaw(listed.number());
@@ -100,7 +101,8 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
         deliver(mail("three", "3"));
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(3);
-        route(uri("delete=true"), e -> { });
+        route(uri("delete=true"), e -> {
+        });
         mock.assertIsSatisfied(15_000);
         List<Object> index = new ArrayList<>();
         for (Exchange e : mock.getReceivedExchanges()) {
@@ -156,7 +158,8 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
         List<MessageInfo> listed = listing();
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(2);
-        route(uri("idempotentRepository=#repo"), e -> { });
+        route(uri("idempotentRepository=#repo"), e -> {
+        });
         mock.assertIsSatisfied(15_000);
         long polls = endpoint().getPolls();
         await(() -> endpoint().getPolls() >= polls + 3, "three more polls");
@@ -211,7 +214,8 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
         String uidl = listing().get(0).uidl();
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
-        route(uri("delete=true&idempotentRepository=#repo"), e -> { });
+        route(uri("delete=true&idempotentRepository=#repo"), e -> {
+        });
         mock.assertIsSatisfied(15_000);
         await(() -> {
             try {
@@ -225,7 +229,8 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
 
     @Test
     void neitherDeleteNorRepositoryRefusesToStart() {
-        Exception e = assertThrows(Exception.class, () -> route(uri(""), x -> { }));
+        Exception e = assertThrows(Exception.class, () -> route(uri(""), x -> {
+        }));
         String messages = CatalogValidationTest.rootMessages(e);
         assertTrue(messages.contains("set delete=true or an idempotentRepository"), messages);
     }
@@ -265,7 +270,8 @@ class Pop3RawConsumerGreenMailTest extends Pop3RawTestSupport {
         deliver(mail("small", "y"));
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
-        route(uri("delete=true&maxMessageSize=2000"), e -> { });
+        route(uri("delete=true&maxMessageSize=2000"), e -> {
+        });
         mock.assertIsSatisfied(15_000);
         assertEquals("small", mock.getReceivedExchanges().get(0).getIn().getHeader(Pop3RawConstants.SUBJECT));
         await(() -> {

@@ -1,27 +1,27 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * Hundreds of failing polls (nothing listening, a proxy that refuses at connect, an {@code -ERR} greeting, a refused
@@ -55,11 +55,11 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
     private int[] failingPolls(int port, String options, IntSupplier polls, int count) throws Exception {
         String id = "leak" + routeCounter++;
         String uri = "pop3raw:127.0.0.1:" + port + "?username=leaky&password=RAW(leak-pw)&delete=true&tls=none"
-                     + "&initialDelay=0&delay=2&connectTimeout=1000&exceptionHandler=#errors"
-                     + (options.contains("readTimeout=") ? "" : "&readTimeout=2000")
-                     + (options.isEmpty() ? "" : "&" + options);
+                + "&initialDelay=0&delay=2&connectTimeout=1000&exceptionHandler=#errors"
+                + (options.contains("readTimeout=") ? "" : "&readTimeout=2000")
+                + (options.isEmpty() ? "" : "&" + options);
         int failuresBefore = errors.failures.size();
-        int[] maxThreads = { 0 };
+        int[] maxThreads = {0};
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -83,7 +83,8 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
         int accepted = server.connectionCount();
         long end = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < end
-               && !server.sessions().subList(0, accepted).stream().allMatch(ScriptedPop3Server.Session::clientClosed)) {
+                && !server.sessions().subList(0, accepted).stream()
+                        .allMatch(ScriptedPop3Server.Session::clientClosed)) {
             Thread.sleep(50);
         }
         List<ScriptedPop3Server.Session> open = server.sessions().subList(0, accepted).stream()
@@ -131,7 +132,8 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
                         .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
                         .expect("USER leaky").send("+OK\r\n")
                         .expectLine(l -> l.startsWith("PASS ")).send("-ERR [AUTH] invalid credentials\r\n")
-                        .expectClose()).start()) {
+                        .expectClose())
+                .start()) {
             maxThreads = Math.max(maxThreads, failingPolls(server.port(), "", server::connectionCount, 150)[0]);
             assertClientClosedAll(server);
         }
@@ -152,7 +154,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
                 maxThreads, fdsBefore, fdsAfter);
         assertTrue(threadsAfter <= threadsBefore + 2, "threads " + threadsBefore + " -> " + threadsAfter);
         assertTrue(maxThreads <= threadsBefore + 6, "threads while polling: " + maxThreads + " (before " + threadsBefore
-                                                    + ")");
+                + ")");
         if (Files.isDirectory(Path.of("/proc/self/fd"))) {
             // where descriptors can be counted (Linux, CI) they must have been: a skipped check proves nothing
             assertTrue(fdsBefore >= 0 && fdsAfter >= 0, "open file descriptors not counted");

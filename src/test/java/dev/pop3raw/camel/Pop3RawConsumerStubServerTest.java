@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -12,10 +16,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
@@ -73,7 +73,8 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         assertEquals(Boolean.TRUE, last.getProperty(ExchangePropertyKey.BATCH_COMPLETE));
         await(() -> stub.uidls().equals(List.of("u2")), "u1 and u3 deleted, u2 kept");
         List<String> first = stub.sessions.get(0);
-        assertTrue(first.containsAll(List.of("RETR 1", "RETR 2", "RETR 3", "DELE 1", "DELE 3", "QUIT")), first.toString());
+        assertTrue(first.containsAll(List.of("RETR 1", "RETR 2", "RETR 3", "DELE 1", "DELE 3", "QUIT")),
+                first.toString());
         assertFalse(first.contains("DELE 2"));
         assertTrue(first.indexOf("DELE 1") > first.indexOf("RETR 3"), "DELE only after the pipelined batch ended");
         assertTrue(errors.messages.stream().anyMatch(m -> m.contains("u2")), errors.messages.toString());
@@ -307,7 +308,8 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         });
         await(() -> stub.sessions.size() >= 3, "sessions while the exchange runs");
         assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "nothing deleted while running");
-        assertEquals(1, stub.allCommands().stream().filter("RETR 1"::equals).count(), "in-flight message not retrieved again");
+        assertEquals(1, stub.allCommands().stream().filter("RETR 1"::equals).count(),
+                "in-flight message not retrieved again");
         stub.addFirst("new", raw("new")); // "old" is message 2 in every session that starts from now on
         // wait until a session that sees the new numbering has begun ("new" retrieved as message 1)
         await(() -> stub.allCommands().stream().filter("RETR 1"::equals).count() >= 2, "new retrieved");

@@ -1,12 +1,12 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The same mailbox consumed by a YAML DSL route and by a Java DSL route. */
 class Pop3RawDslRoutesTest extends Pop3RawTestSupport {
@@ -61,7 +61,7 @@ class Pop3RawDslRoutesTest extends Pop3RawTestSupport {
             @Override
             public void configure() {
                 from("pop3raw:127.0.0.1:" + port + "?username=alice&password=RAW(" + PASSWORD + ")"
-                     + "&tls=auto&delete=true&initialDelay=0&delay=150")
+                        + "&tls=auto&delete=true&initialDelay=0&delay=150")
                         .routeId("java-pop")
                         .filter(header(Pop3RawConstants.SUBJECT).isNotNull())
                         .to("mock:java");

@@ -1,19 +1,20 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * A server that lists a small message and then sends its data forever: maxMessageSize bounds what is really received,
@@ -65,7 +66,8 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
         repo.failing = true;
         context.getRegistry().bind("repo", repo);
         AtomicInteger routed = new AtomicInteger();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
+        try (ScriptedPop3Server server = ScriptedPop3Server
+                .start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
             routeCounting(server, "idempotentRepository=#repo&claims=lease", routed); // the lease's add fails
             assertPollFailsAndSessionIsDropped(server, "repository down");
             assertEquals(0, routed.get());
@@ -80,7 +82,8 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
     @Test
     void stoppingWithAnEndlessMessageInFlightDropsTheSessionAtMaxMessageSize() throws Exception {
         List<String> routed = new CopyOnWriteArrayList<>();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
+        try (ScriptedPop3Server server = ScriptedPop3Server
+                .start(Pop3RawEndlessMessageTest::twoWholeThenAnEndlessOne)) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -123,7 +126,7 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
         String whole = "Subject: whole\r\n\r\nbody\r\n.\r\n";
         loggedIn(s)
                 .expect("UIDL", "LIST").send("+OK\r\n1 u1\r\n2 u2\r\n3 endless\r\n.\r\n"
-                                             + "+OK\r\n1 25\r\n2 25\r\n3 30\r\n.\r\n")
+                        + "+OK\r\n1 25\r\n2 25\r\n3 30\r\n.\r\n")
                 .expect("RETR 1", "RETR 2", "RETR 3")
                 .send("+OK\r\n" + whole + "+OK\r\n" + whole + "+OK\r\nSubject: never ends\r\n\r\n")
                 .sendForever("all work and no play makes a server a liar\r\n");
@@ -141,7 +144,7 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
 
     private static String uri(ScriptedPop3Server server, String options) {
         return "pop3raw:127.0.0.1:" + server.port() + "?username=bob&password=pw&authMechanism=USER&tls=none"
-               + "&initialDelay=0&delay=60000&readTimeout=5000&" + options;
+                + "&initialDelay=0&delay=60000&readTimeout=5000&" + options;
     }
 
     /** The poll fails with {@code error} within seconds, and the session ends without QUIT, not drained. */

@@ -1,20 +1,21 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.pop3raw.testing.LogCapture;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.LogCapture;
 
 /**
  * Issue 14 at the consumer: with a 20-message maildrop where a few listing lines are malformed, every message with a
@@ -25,19 +26,19 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
 
     /** The messages whose UIDL line is broken, and how. */
     private static final Map<String, String> BAD_UIDL_LINES = Map.of(
-            "m03", "%d",                   // empty unique-id
-            "m05", "x m05",                // no usable message number: m05 has no UIDL line
-            "m07", "%d m07 extra",         // a space in the unique-id
-            "m11", StubPop3Server.OMIT,    // no UIDL line at all
-            "m13", "%d m\u000113",         // a control octet
+            "m03", "%d", // empty unique-id
+            "m05", "x m05", // no usable message number: m05 has no UIDL line
+            "m07", "%d m07 extra", // a space in the unique-id
+            "m11", StubPop3Server.OMIT, // no UIDL line at all
+            "m13", "%d m\u000113", // a control octet
             "m15", "%d " + "u".repeat(71)); // longer than RFC 1939 allows
     /** The messages whose LIST line is broken, and how: their UIDL is fine, so they are delivered. */
     private static final Map<String, String> BAD_LIST_LINES = Map.of(
-            "m09", "y 100",                   // no usable message number: m09 has no LIST line
-            "m17", "%d",                      // no size
-            "m18", "%d abc",                  // not a number
+            "m09", "y 100", // no usable message number: m09 has no LIST line
+            "m17", "%d", // no size
+            "m18", "%d abc", // not a number
             "m19", "%d 99999999999999999999", // out of range
-            "m20", "%d -5");                  // negative
+            "m20", "%d -5"); // negative
 
     private StubPop3Server stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
@@ -101,7 +102,8 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
         List<String> bad = all.stream().filter(BAD_UIDL_LINES::containsKey).toList();
         try (LogCapture log = LogCapture.everything()) {
             route("delete=true");
-            await(() -> processed.size() == good.size() && stub.sessions.size() >= 5, "delivery, then a few more polls");
+            await(() -> processed.size() == good.size() && stub.sessions.size() >= 5,
+                    "delivery, then a few more polls");
 
             // delivered once each, and deleted; the others stay on the server
             assertEquals(good, processed.stream().sorted().toList());
@@ -110,7 +112,8 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
             assertEquals(good, stub.retrieved.stream().sorted().toList());
             // after the first session only the six bad ones are left: later sessions neither RETR nor DELE anything
             for (List<String> session : stub.sessions.subList(1, stub.sessions.size() - 1)) {
-                assertFalse(session.stream().anyMatch(c -> c.startsWith("RETR") || c.startsWith("DELE")), session.toString());
+                assertFalse(session.stream().anyMatch(c -> c.startsWith("RETR") || c.startsWith("DELE")),
+                        session.toString());
                 assertTrue(session.contains("QUIT"), session.toString());
             }
 
@@ -121,7 +124,8 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
             assertEquals(1, warningsContaining(log, "contains the octet 0x01"));
             assertEquals(1, warningsContaining(log, "71 characters"));
             assertEquals(2, warningsContaining(log, "UIDL: no line for this message"), "m05 and m11");
-            assertEquals(1, warningsContaining(log, "listed a line that names no message, ignored: UIDL line \"x m05\""));
+            assertEquals(1,
+                    warningsContaining(log, "listed a line that names no message, ignored: UIDL line \"x m05\""));
             // the ones with only a bad size are delivered, and said so once
             assertEquals(5, warningsContaining(log, "is handled with its size unknown"));
             assertEquals(1, warningsContaining(log, "LIST: the size \"abc\" is not a non-negative decimal number"));
@@ -158,7 +162,7 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
         assertEquals(List.of("after", "small", "unknown-small"), processed.stream().sorted().toList());
         assertEquals(1, stub.retrieved.stream().filter("unknown-big"::equals).count(),
                 "an unknown size does not keep a message from being asked for, but once it proved oversize it is"
-                + " remembered and never asked for again");
+                        + " remembered and never asked for again");
         assertFalse(processed.contains("unknown-big"), "more octets than maxMessageSize never reach the route");
     }
 

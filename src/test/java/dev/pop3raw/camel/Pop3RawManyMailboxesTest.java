@@ -1,5 +1,8 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -8,15 +11,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.pop3raw.testing.DovecotServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.DovecotServer;
 
 /**
  * Many mailboxes on one node: 100 {@code pop3raw:} endpoints (100 Dovecot users) share one bounded scheduler pool
@@ -53,7 +54,7 @@ class Pop3RawManyMailboxesTest {
                 public void configure() {
                     for (int i = 0; i < MAILBOXES; i++) {
                         from("pop3raw:127.0.0.1:" + dovecot.pop3Port() + "?username=box" + i + "&password=pw" + i
-                             + "&tls=none&delete=true&initialDelay=0&delay=500&scheduledExecutorService=#pop3Pool")
+                                + "&tls=none&delete=true&initialDelay=0&delay=500&scheduledExecutorService=#pop3Pool")
                                 .routeId("box" + i)
                                 .process(e -> {
                                     pollThreads.add(Thread.currentThread().getName());
@@ -83,9 +84,10 @@ class Pop3RawManyMailboxesTest {
                 }
                 peakAdded = Math.max(peakAdded, threadsAddedSince(before, added));
                 System.out.printf("many mailboxes: %d endpoints, %d scheduler threads: every mailbox consumed after %s;"
-                                  + " pool completed %d polls; threads that routed: %s%n", MAILBOXES, THREADS, all,
+                        + " pool completed %d polls; threads that routed: %s%n", MAILBOXES, THREADS, all,
                         pool.getCompletedTaskCount(), pollThreads);
-                System.out.printf("many mailboxes: at most %d threads alive at once beyond those before the start: %s%n",
+                System.out.printf(
+                        "many mailboxes: at most %d threads alive at once beyond those before the start: %s%n",
                         peakAdded, new java.util.TreeSet<>(added));
                 assertEquals(MAILBOXES, receivedBy.size(), "every mailbox polled and consumed");
                 // the endpoints poll on the pool they were given: every exchange was routed on a pool thread
@@ -93,8 +95,8 @@ class Pop3RawManyMailboxesTest {
                 // and nothing in the component adds threads per endpoint or per session: 100 endpoints, each polled
                 // several times, add the pool's threads and a few of Camel's own (context-wide), not 100
                 assertTrue(peakAdded <= THREADS + EXTRA_THREADS, peakAdded + " threads alive beyond those before the"
-                                                                 + " start, more than the pool's " + THREADS + " + "
-                                                                 + EXTRA_THREADS + ": " + new java.util.TreeSet<>(added));
+                        + " start, more than the pool's " + THREADS + " + "
+                        + EXTRA_THREADS + ": " + new java.util.TreeSet<>(added));
                 long perEndpointThreads = Thread.getAllStackTraces().keySet().stream()
                         .filter(th -> th.getName().contains("pop3raw://")).count();
                 assertEquals(0, perEndpointThreads, "no scheduler thread of Camel's own per endpoint");

@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -8,24 +13,20 @@ import java.util.Optional;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.LogCapture;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
-import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
+import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.LogCapture;
 
 /** JMX attributes, health-check states, bridgeErrorHandler and the masking of secrets. */
 class Pop3RawOperationsTest extends Pop3RawTestSupport {
@@ -105,7 +106,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
                 }
             });
             await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
-                                                  && r.getError().isPresent()).orElse(false),
+                    && r.getError().isPresent()).orElse(false),
                     "DOWN with the error while the login fails");
             HealthCheck.Result down = consumerHealth().orElseThrow();
             String detail = down.getMessage().orElse("") + " " + down.getError().map(Throwable::getMessage).orElse("");
@@ -118,8 +119,9 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
             stub.passReply = "-ERR [SYS/PERM] account disabled";
             await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
-                                                  && r.getError().map(Throwable::getMessage).orElse("")
-                                                          .contains("[SYS/PERM]")).orElse(false),
+                    && r.getError().map(Throwable::getMessage).orElse("")
+                            .contains("[SYS/PERM]"))
+                    .orElse(false),
                     "DOWN again with the POP3 error once polls fail");
         } finally {
             stub.close();
@@ -162,7 +164,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
             }
         });
         await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.DOWN
-                                              && r.getError().isPresent()).orElse(false),
+                && r.getError().isPresent()).orElse(false),
                 "DOWN with the error: connection refused");
         assertTrue(consumerHealth().orElseThrow().getMessage().orElse("").contains("failed polling"));
     }
@@ -182,7 +184,8 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
                 }
             });
             dead.assertIsSatisfied(15_000);
-            Exception cause = dead.getReceivedExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            Exception cause = dead.getReceivedExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT,
+                    Exception.class);
             assertNotNull(cause);
             assertTrue(CatalogValidationTest.rootMessages(cause).contains("[AUTH]"),
                     CatalogValidationTest.rootMessages(cause));
@@ -199,7 +202,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
         // a proxy in front of GreenMail shows what the session really sent: the credentials must go over the wire
         // (else a log without them proves nothing); the log captured is this test's own, at every level
         try (FaultyProxy wire = FaultyProxy.start("127.0.0.1", port).recordClientChunks(true);
-             LogCapture log = LogCapture.everything()) {
+                LogCapture log = LogCapture.everything()) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

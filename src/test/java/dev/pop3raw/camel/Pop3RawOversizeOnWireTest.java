@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -11,19 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.LogCapture;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.LogCapture;
 
 /**
  * A message that turns out bigger than listed (issue 14): GreenMail 2.1.12 lists every message about 394 octets short,
@@ -101,7 +102,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     /** The stub's URI with one poll until the route is started again. */
     private String onePollUri(String options) {
         return "pop3raw:127.0.0.1:" + stub.port() + "?username=" + USER + "&password=RAW(" + PASSWORD + ")"
-               + "&initialDelay=0&delay=60000&readTimeout=5000&exceptionHandler=#errors&" + options;
+                + "&initialDelay=0&delay=60000&readTimeout=5000&exceptionHandler=#errors&" + options;
     }
 
     private Pop3RawEndpoint endpoint() {
@@ -134,7 +135,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         long limit = issueMailboxOnStub();
         try (LogCapture log = LogCapture.warnings()) {
             route(uri(stub.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit + "&oversizeAction="
-                                   + action), false);
+                    + action), false);
             awaitPolls();
             assertIssueScenario(action, false);
             // skip: warned once; delete: the deletion logged once; fail: only the exception handler hears of it
@@ -142,7 +143,8 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
             assertEquals(action == OversizeAction.FAIL ? 0 : 1, warnings.size(), warnings.toString());
             if (action != OversizeAction.FAIL) {
                 String said = action == OversizeAction.SKIP ? "skipping message " : "deleting message ";
-                assertTrue(warnings.get(0).startsWith("WARN") && warnings.get(0).contains(said + BIG), warnings.toString());
+                assertTrue(warnings.get(0).startsWith("WARN") && warnings.get(0).contains(said + BIG),
+                        warnings.toString());
             }
         }
         if (action == OversizeAction.FAIL) {
@@ -161,7 +163,8 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     @Test
     void streamDownloadTheBigMessageIsRoutedOnceAndThenSkipped() throws Exception {
         long limit = issueMailboxOnStub();
-        route(uri(stub.port(), "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit), true);
+        route(uri(stub.port(), "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit),
+                true);
         awaitPolls();
         assertIssueScenario(OversizeAction.SKIP, true);
         assertEquals(1, routedCounts().get(BIG), "routed while it arrived, once");
@@ -182,7 +185,8 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
             @Override
             public void configure() {
                 onException(IOException.class).handled(true);
-                from(uri(stub.port(), "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit))
+                from(uri(stub.port(),
+                        "exceptionHandler=#errors&delete=true&streamDownload=true&maxMessageSize=" + limit))
                         .routeId("pop").process(e -> {
                             routed.add(e.getExchangeId());
                             e.getIn().getBody(InputStream.class).readAllBytes();
@@ -220,8 +224,9 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         assertTrue(fresh.contains("QUIT"), fresh.toString());
         assertFalse(fresh.contains("RETR " + BIG_POSITION), fresh.toString());
         assertEquals(action == OversizeAction.DELETE ? MESSAGES : MESSAGES - 1, count(fresh, "DELE "),
-                "the first poll's fresh session deletes the others" + (action == OversizeAction.DELETE ? " and the big one" : "")
-                                                                           + ": " + fresh);
+                "the first poll's fresh session deletes the others"
+                        + (action == OversizeAction.DELETE ? " and the big one" : "")
+                        + ": " + fresh);
         for (List<String> later : stub.sessions.subList(2, stub.sessions.size())) {
             assertEquals(0, count(later, "RETR") + count(later, "DELE"), later.toString());
         }
@@ -246,7 +251,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
      * connection and the octets the server sent on it: the big message crosses the wire in one connection only.
      */
     @ParameterizedTest
-    @EnumSource(value = OversizeAction.class, names = { "SKIP", "DELETE" })
+    @EnumSource(value = OversizeAction.class, names = {"SKIP", "DELETE"})
     void greenMailListsTheBigMessageShortAndItIsRetrievedOnce(OversizeAction action) throws Exception {
         String big = bigMessage();
         for (int i = 1; i <= MESSAGES; i++) {
@@ -259,7 +264,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         long limit = (listedBig.size() + real) / 2;
         try (FaultyProxy proxy = FaultyProxy.start("127.0.0.1", port).recordClientChunks(true)) {
             route(uri(proxy.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit + "&oversizeAction="
-                                    + action), false);
+                    + action), false);
             awaitPolls();
             List<FaultyProxy.Connection> connections = proxy.connections();
             String retrBig = "RETR " + listedBig.number();
@@ -268,7 +273,8 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
             assertEquals(0, count(dropped, "DELE") + count(dropped, "QUIT"), dropped.toString());
             List<String> fresh = commands(connections.get(1));
             assertFalse(fresh.contains(retrBig), fresh.toString());
-            assertEquals(action == OversizeAction.DELETE ? MESSAGES : MESSAGES - 1, count(fresh, "DELE "), fresh.toString());
+            assertEquals(action == OversizeAction.DELETE ? MESSAGES : MESSAGES - 1, count(fresh, "DELE "),
+                    fresh.toString());
             assertTrue(fresh.contains("QUIT"), fresh.toString());
             for (FaultyProxy.Connection later : connections.subList(2, connections.size())) {
                 assertEquals(0, count(commands(later), "RETR") + count(commands(later), "DELE"), later.toString());

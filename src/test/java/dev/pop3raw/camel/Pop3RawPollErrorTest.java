@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,11 +24,6 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A poll that fails, with an exception or with an Error (the heap ran out), is reported in the consumer's health check
@@ -91,7 +91,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         HealthCheck.Result down = consumerHealth().orElseThrow();
         assertEquals(HealthCheck.State.DOWN, down.getState());
         String detail = down.getError().map(Throwable::toString).orElse("") + " "
-                        + down.getError().map(Throwable::getCause).map(Throwable::toString).orElse("");
+                + down.getError().map(Throwable::getCause).map(Throwable::toString).orElse("");
         assertTrue(detail.contains(reason), detail);
         Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
         assertTrue(endpoint.getPollFailures() >= 2, "poll failures: " + endpoint.getPollFailures());

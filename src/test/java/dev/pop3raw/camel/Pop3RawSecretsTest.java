@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +19,6 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import dev.pop3raw.client.sasl.AccessTokenProvider;
-import dev.pop3raw.testing.DovecotServer;
-import dev.pop3raw.testing.LogCapture;
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
@@ -28,10 +28,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * No password or token, nor their base64 forms, anywhere a user can see them: all log output at every level with
@@ -85,7 +85,8 @@ class Pop3RawSecretsTest extends CamelTestSupport {
             f.put("AUTH PLAIN response with " + pw, b64("\0" + USER + "\0" + pw));
         }
         for (String token : List.of(TOKEN, REFRESHED_TOKEN)) {
-            f.put("XOAUTH2 response with " + token, b64("user=" + USER + "\u0001auth=Bearer " + token + "\u0001\u0001"));
+            f.put("XOAUTH2 response with " + token,
+                    b64("user=" + USER + "\u0001auth=Bearer " + token + "\u0001\u0001"));
         }
         return f;
     }
@@ -119,7 +120,7 @@ class Pop3RawSecretsTest extends CamelTestSupport {
 
     private String dovecotUri(String options) {
         return "pop3raw:127.0.0.1:" + dovecot.pop3Port() + "?username=" + USER + "&tls=none&debugLevel=2"
-               + "&initialDelay=0&delay=100&readTimeout=5000&exceptionHandler=#errors&" + options;
+                + "&initialDelay=0&delay=100&readTimeout=5000&exceptionHandler=#errors&" + options;
     }
 
     @Test
@@ -135,24 +136,24 @@ class Pop3RawSecretsTest extends CamelTestSupport {
         List<Endpoint> endpoints = new ArrayList<>();
         String caps = "+OK\r\nUSER\r\nUIDL\r\nSASL XOAUTH2\r\n.\r\n";
         try (LogCapture logs = LogCapture.everything();
-             ScriptedPop3Server oauth = ScriptedPop3Server.builder()
-                     .session(s -> s.greeting()
-                             .expect("CAPA").send(caps)
-                             .expectLine("AUTH XOAUTH2 <token>", l -> l.startsWith("AUTH XOAUTH2 ")).send("+OK\r\n")
-                             .expect("CAPA").send(caps)
-                             .expect("UIDL").send("+OK\r\n1 oauth-1\r\n.\r\n")
-                             .expect("LIST").send("+OK\r\n1 30\r\n.\r\n")
-                             .expect("RETR 1").send("+OK\r\nSubject: over oauth\r\n\r\nhello\r\n.\r\n")
-                             .expect("QUIT").send("+OK bye\r\n")
-                             .expectClose())
-                     .acceptConnections(20, s -> s.greeting()
-                             .expect("CAPA").send(caps)
-                             .expectLine("AUTH XOAUTH2 <token>", l -> l.startsWith("AUTH XOAUTH2 "))
-                             .send("-ERR [AUTH] invalid token\r\n")
-                             .expectLine("AUTH XOAUTH2 <refreshed>", l -> l.startsWith("AUTH XOAUTH2 "))
-                             .send("-ERR [AUTH] invalid token\r\n")
-                             .expectClose())
-                     .start()) {
+                ScriptedPop3Server oauth = ScriptedPop3Server.builder()
+                        .session(s -> s.greeting()
+                                .expect("CAPA").send(caps)
+                                .expectLine("AUTH XOAUTH2 <token>", l -> l.startsWith("AUTH XOAUTH2 ")).send("+OK\r\n")
+                                .expect("CAPA").send(caps)
+                                .expect("UIDL").send("+OK\r\n1 oauth-1\r\n.\r\n")
+                                .expect("LIST").send("+OK\r\n1 30\r\n.\r\n")
+                                .expect("RETR 1").send("+OK\r\nSubject: over oauth\r\n\r\nhello\r\n.\r\n")
+                                .expect("QUIT").send("+OK bye\r\n")
+                                .expectClose())
+                        .acceptConnections(20, s -> s.greeting()
+                                .expect("CAPA").send(caps)
+                                .expectLine("AUTH XOAUTH2 <token>", l -> l.startsWith("AUTH XOAUTH2 "))
+                                .send("-ERR [AUTH] invalid token\r\n")
+                                .expectLine("AUTH XOAUTH2 <refreshed>", l -> l.startsWith("AUTH XOAUTH2 "))
+                                .send("-ERR [AUTH] invalid token\r\n")
+                                .expectClose())
+                        .start()) {
 
             // USER/PASS, a whole session with a deletion
             dovecot.deliver(USER, "Subject: one\r\n\r\nbody\r\n");
@@ -181,8 +182,8 @@ class Pop3RawSecretsTest extends CamelTestSupport {
 
             // XOAUTH2: accepted, then refused (the client asks for a refreshed token once)
             run("oauth", "pop3raw:127.0.0.1:" + oauth.port() + "?username=" + USER + "&tls=none&debugLevel=2"
-                         + "&authMechanism=XOAUTH2&accessTokenProvider=#tokens&idempotentRepository=#repo"
-                         + "&initialDelay=0&delay=100&readTimeout=5000&exceptionHandler=#errors");
+                    + "&authMechanism=XOAUTH2&accessTokenProvider=#tokens&idempotentRepository=#repo"
+                    + "&initialDelay=0&delay=100&readTimeout=5000&exceptionHandler=#errors");
             Pop3RawEndpoint oauthEndpoint = (Pop3RawEndpoint) context.getRoute("oauth").getEndpoint();
             endpoints.add(oauthEndpoint);
             getMockEndpoint("mock:oauth").expectedMessageCount(1);

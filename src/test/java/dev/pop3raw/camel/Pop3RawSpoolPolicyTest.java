@@ -1,5 +1,14 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawTestSupport.filesIn;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static dev.pop3raw.camel.Pop3RawTestSupport.filesIn;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Safe by default: in a context nobody configured (Camel caches streams in memory and spools nothing), a message longer
@@ -71,7 +71,8 @@ class Pop3RawSpoolPolicyTest {
 
     @Test
     void inAContextNobodyConfiguredAMessageAboveOneMibIsSpooledToTheComponentsOwnDirectory() throws Exception {
-        route(strategy -> { }, "");
+        route(strategy -> {
+        }, "");
         Seen big = seen.get("big");
         assertEquals("SpooledMessageBody", big.bodyType());
         assertTrue(big.octetsInOwnDirectory() >= BIG, "in a spool file of the component's directory while routed");
@@ -126,14 +127,16 @@ class Pop3RawSpoolPolicyTest {
 
     @Test
     void theEndpointsSpoolThresholdIsRespected() throws Exception {
-        route(strategy -> { }, "spoolThreshold=100000");
+        route(strategy -> {
+        }, "spoolThreshold=100000");
         assertEquals("SpooledMessageBody", seen.get("middle").bodyType());
         assertReadTwiceExactly();
     }
 
     @Test
     void zeroKeepsEveryMessageInTheHeapAsAskedFor() throws Exception {
-        route(strategy -> { }, "spoolThreshold=0");
+        route(strategy -> {
+        }, "spoolThreshold=0");
         assertEquals("InputStreamCache", seen.get("big").bodyType());
         assertReadTwiceExactly();
     }
@@ -205,7 +208,8 @@ class Pop3RawSpoolPolicyTest {
 
     @Test
     void aStreamedMessageKeepsNoMoreThanTheThresholdInTheHeap() throws Exception {
-        route(strategy -> { }, "streamDownload=true");
+        route(strategy -> {
+        }, "streamDownload=true");
         assertEquals("StreamedMessageBody", seen.get("big").bodyType());
         assertTrue(seen.get("big").octetsInOwnDirectory() >= BIG, "the streamed message went on into a spool file");
         assertReadTwiceExactly();

@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,10 +15,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With spooling enabled, a large message is cached in a spool file and can be read more than once. */
 class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
@@ -126,10 +126,11 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
             @Override
             public void configure() {
                 // claims=lease: the lease is taken before routing, and that is where the repository fails
-                from(uri("idempotentRepository=#repo&claims=lease&exceptionHandler=#errors")).routeId("pop").process(e -> {
-                    routed.add(e.getIn().getHeader(Pop3RawConstants.SUBJECT, String.class));
-                    ((InputStream) e.getIn().getBody(StreamCache.class)).readAllBytes();
-                });
+                from(uri("idempotentRepository=#repo&claims=lease&exceptionHandler=#errors")).routeId("pop")
+                        .process(e -> {
+                            routed.add(e.getIn().getHeader(Pop3RawConstants.SUBJECT, String.class));
+                            ((InputStream) e.getIn().getBody(StreamCache.class)).readAllBytes();
+                        });
             }
         });
         Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();

@@ -1,5 +1,12 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.pop3raw.testing.FaultyProxy;
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -22,12 +27,8 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * {@code streamDownload=true}: a message longer than the first 64 KiB is routed while it still arrives. The route reads
@@ -92,7 +93,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
     /** For a ScriptedPop3Server: one poll only (the script plays one session). */
     private static String scriptedUri(int port, String options) {
         return "pop3raw:127.0.0.1:" + port + "?username=" + USER + "&password=RAW(" + PASSWORD + ")&authMechanism=USER"
-               + "&tls=none&initialDelay=0&delay=60000&readTimeout=5000&" + options;
+                + "&tls=none&initialDelay=0&delay=60000&readTimeout=5000&" + options;
     }
 
     private Pop3RawEndpoint endpoint() {
@@ -194,8 +195,8 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
             public void configure() {
                 from(stubUri("delete=true")).routeId("pop").process(e -> {
                     batch.add(e.getExchangeId() + " " + e.getProperty(ExchangePropertyKey.BATCH_INDEX) + "/"
-                              + e.getProperty(ExchangePropertyKey.BATCH_SIZE) + " "
-                              + e.getProperty(ExchangePropertyKey.BATCH_COMPLETE));
+                            + e.getProperty(ExchangePropertyKey.BATCH_SIZE) + " "
+                            + e.getProperty(ExchangePropertyKey.BATCH_COMPLETE));
                     if (!e.getExchangeId().equals("unread")) {
                         reads.put(e.getExchangeId(), readAll(e));
                     }
@@ -326,12 +327,13 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
             public void configure() {
                 from(stubUri("delete=true")).routeId("pop")
                         .process(e -> {
-                            e.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-                                @Override
-                                public void onDone(org.apache.camel.Exchange exchange) {
-                                    tappedDone.countDown();
-                                }
-                            });
+                            e.getExchangeExtension()
+                                    .addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                                        @Override
+                                        public void onDone(org.apache.camel.Exchange exchange) {
+                                            tappedDone.countDown();
+                                        }
+                                    });
                             readSome(e, 5000);
                         })
                         .wireTap("direct:tap");
@@ -375,14 +377,16 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
                         while (!stub.allCommands().contains("QUIT") && System.nanoTime() < end) {
                             Thread.sleep(5);
                         }
-                        threads.put("session ended before the slow read", String.valueOf(stub.allCommands().contains("QUIT")));
+                        threads.put("session ended before the slow read",
+                                String.valueOf(stub.allCommands().contains("QUIT")));
                     }
                     reads.put(uidl, readAll(e));
                 });
             }
         });
         await(() -> stub.uidls().isEmpty(), "both deleted");
-        assertEquals("true", threads.get("session ended before the slow read"), "the slow copy was read after the session");
+        assertEquals("true", threads.get("session ended before the slow read"),
+                "the slow copy was read after the session");
         assertArrayEquals(bytes(slow), reads.get("slow"));
         assertArrayEquals(bytes(fast), reads.get("fast"));
         assertFalse(threads.get("slow").equals(threads.get("consumer")), threads.toString());
@@ -434,7 +438,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
             await(() -> reads.size() == 1, "routed");
             assertArrayEquals(all, reads.get(0));
             assertTrue(gapMillis.get(0) >= 1500, "the route had the first 100 KiB while the server still paused: "
-                                                  + gapMillis);
+                    + gapMillis);
         }
         awaitSpoolEmpty();
     }
@@ -538,7 +542,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
             if (routeReads) {
                 assertEquals(1, routeFailures.size());
                 assertTrue(routeFailures.get(0).getMessage().contains("endless")
-                           && routeFailures.get(0).getMessage().contains("maxMessageSize 200000"),
+                        && routeFailures.get(0).getMessage().contains("maxMessageSize 200000"),
                         routeFailures.get(0).getMessage());
             }
             String dropped = server.session(0).receivedText();

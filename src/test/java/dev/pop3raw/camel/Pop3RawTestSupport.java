@@ -1,23 +1,25 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
 
 /** GreenMail on a free loopback port, a mailbox alice/s3cret-pw, helpers to deliver and to inspect. */
 abstract class Pop3RawTestSupport extends CamelTestSupport {
@@ -52,8 +54,8 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
 
     static String uri(int port, String options) {
         return "pop3raw:127.0.0.1:" + port + "?username=" + USER + "&password=RAW(" + PASSWORD + ")"
-               + "&initialDelay=0&delay=150&readTimeout=5000&connectTimeout=5000"
-               + (options.isEmpty() ? "" : "&" + options);
+                + "&initialDelay=0&delay=150&readTimeout=5000&connectTimeout=5000"
+                + (options.isEmpty() ? "" : "&" + options);
     }
 
     void deliver(String raw) {
@@ -79,7 +81,7 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
 
     static String mail(String subject, String body) {
         return "From: Bob <bob@example.com>\r\nTo: alice@localhost\r\nSubject: " + subject
-               + "\r\nMessage-ID: <" + Math.abs(subject.hashCode()) + "@example.com>\r\n\r\n" + body + "\r\n";
+                + "\r\nMessage-ID: <" + Math.abs(subject.hashCode()) + "@example.com>\r\n\r\n" + body + "\r\n";
     }
 
     /** What the server lists now (a separate session with the client library). */

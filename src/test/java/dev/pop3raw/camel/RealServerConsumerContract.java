@@ -1,5 +1,9 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,14 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import dev.pop3raw.client.Capabilities;
-import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
-import dev.pop3raw.client.RetrievalBatch;
-import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.client.sasl.SaslMechanisms;
-import dev.pop3raw.testing.ExtractedPop3Server;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -43,9 +39,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.client.Capabilities;
+import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.client.Pop3Client;
+import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.sasl.SaslMechanisms;
+import dev.pop3raw.testing.ExtractedPop3Server;
 
 /**
  * The consumer against a real POP3 server other than Dovecot (run from the tree .ci/install-pop3-servers extracts):
@@ -134,7 +135,8 @@ abstract class RealServerConsumerContract {
             assertTrue(caps.stls(), caps.lines().toString());
         }
         try (Pop3Client pop = Pop3Client.connect(server.host(), server.pop3Port(), Pop3ClientOptions.builder()
-                .tlsMode(TlsMode.STARTTLS).sslContext(server.sslContext()).readTimeout(Duration.ofSeconds(20)).build())) {
+                .tlsMode(TlsMode.STARTTLS).sslContext(server.sslContext()).readTimeout(Duration.ofSeconds(20))
+                .build())) {
             assertTrue(pop.isSecure());
             assertEquals(new HashSet<>(server.saslMechanismsOverTls()),
                     new HashSet<>(pop.capabilities().saslMechanisms()));
@@ -156,7 +158,7 @@ abstract class RealServerConsumerContract {
 
         IdempotentRepository repository = new MemoryIdempotentRepository();
         String options = "tls=" + tls + "&authMechanism=" + mechanism + "&delete=" + delete
-                         + "&idempotentRepository=#repo" + (tls.equals("none") ? "" : "&sslContextParameters=#tls");
+                + "&idempotentRepository=#repo" + (tls.equals("none") ? "" : "&sslContextParameters=#tls");
         int port = tls.equals("implicit") ? server.pop3sPort() : server.pop3Port();
         List<String> first = new CopyOnWriteArrayList<>();
         Map<String, byte[]> bodies = new ConcurrentHashMap<>();
@@ -229,7 +231,7 @@ abstract class RealServerConsumerContract {
         context.getRegistry().bind("repo", repository);
         context.getRegistry().bind("tls", trustStore());
         String uri = "pop3raw:" + server.host() + ":" + port + "?username=" + user + "&password=RAW(" + PASSWORD + ")"
-                     + "&initialDelay=0&delay=100&readTimeout=20000&connectTimeout=5000&" + options;
+                + "&initialDelay=0&delay=100&readTimeout=20000&connectTimeout=5000&" + options;
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

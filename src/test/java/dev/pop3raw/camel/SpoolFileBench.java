@@ -66,8 +66,8 @@ public final class SpoolFileBench {
             double a = median(perFile) / 1e6;
             double b = median(reused) / 1e6;
             System.out.printf(Locale.ROOT, "%d x %d MiB written, read back and released, median of %d passes (%s):%n"
-                                           + "  CachedOutputStream (a file per message): %.1f ms%n"
-                                           + "  MessageSpool (files reused):             %.1f ms (%.2fx)%n",
+                    + "  CachedOutputStream (a file per message): %.1f ms%n"
+                    + "  MessageSpool (files reused):             %.1f ms (%.2fx)%n",
                     messages, mib, passes, dir, a, b, a / b);
         } finally {
             try (var left = Files.list(dir)) {

@@ -1,5 +1,10 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -10,11 +15,6 @@ import org.apache.camel.spi.StreamCachingStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which settings decide when a message leaves the heap, against a started context's real strategy. */
 class SpoolPolicyTest {
@@ -35,7 +35,8 @@ class SpoolPolicyTest {
 
     @Test
     void withCamelsDefaultsTheBoundIsOneMib() {
-        SpoolPolicy policy = policy(strategy -> { }, new Pop3RawConfiguration());
+        SpoolPolicy policy = policy(strategy -> {
+        }, new Pop3RawConfiguration());
         assertFalse(policy.spools(MIB));
         assertTrue(policy.spools(MIB + 1));
         assertEquals(MIB, policy.heapBound());

@@ -153,7 +153,8 @@ final class StubPop3Server implements AutoCloseable {
                     for (int i = 0; i < view.size(); i++) {
                         if (!deleted.contains(i + 1)) {
                             Mail m = view.get(i);
-                            String override = (cmd.equals("UIDL") ? uidlLineOverrides : listLineOverrides).get(m.uidl());
+                            String override = (cmd.equals("UIDL") ? uidlLineOverrides : listLineOverrides)
+                                    .get(m.uidl());
                             if (override == null) {
                                 b.append(i + 1).append(' ')
                                         .append(cmd.equals("UIDL") ? m.uidl() : String.valueOf(listedSize(m)))
@@ -170,7 +171,8 @@ final class StubPop3Server implements AutoCloseable {
                     if (n >= 1 && n <= view.size()) {
                         retrievals.computeIfAbsent(view.get(n - 1).uidl(), u -> new AtomicInteger()).incrementAndGet();
                     }
-                    if (n < 1 || n > view.size() || deleted.contains(n) || refuseRetr.contains(view.get(n - 1).uidl())) {
+                    if (n < 1 || n > view.size() || deleted.contains(n)
+                            || refuseRetr.contains(view.get(n - 1).uidl())) {
                         write(out, "-ERR no such message");
                     } else {
                         retrieved.add(view.get(n - 1).uidl());

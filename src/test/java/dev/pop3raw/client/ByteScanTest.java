@@ -1,8 +1,8 @@
 package dev.pop3raw.client;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class ByteScanTest {
 
@@ -13,10 +13,10 @@ class ByteScanTest {
      */
     @Test
     void agreesWithAByteLoop() {
-        byte[] values = { '.', '\n', ':', 0, (byte) 0x80, (byte) 0xFF };
+        byte[] values = {'.', '\n', ':', 0, (byte) 0x80, (byte) 0xFF};
         for (byte value : values) {
-            byte[] fillers = { 0, 'a', (byte) (value ^ 0x01), (byte) (value ^ 0x80), (byte) (value - 1),
-                    (byte) (value + 1), (byte) 0xFF, '\n' };
+            byte[] fillers = {0, 'a', (byte) (value ^ 0x01), (byte) (value ^ 0x80), (byte) (value - 1),
+                    (byte) (value + 1), (byte) 0xFF, '\n'};
             for (byte filler : fillers) {
                 if (filler == value) {
                     continue;
@@ -31,7 +31,8 @@ class ByteScanTest {
                         for (int to = from; to <= 48; to++) {
                             int expected = at >= from && at < to ? at : -1;
                             assertEquals(expected, ByteScan.indexOf(b, value, from, to),
-                                    "value " + value + " filler " + filler + " at " + at + " [" + from + "," + to + ")");
+                                    "value " + value + " filler " + filler + " at " + at + " [" + from + "," + to
+                                            + ")");
                         }
                     }
                 }

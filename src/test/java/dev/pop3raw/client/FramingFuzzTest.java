@@ -1,5 +1,10 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzz targets for the two readers every server byte goes through: the bounded status-line reader and the
@@ -34,7 +34,7 @@ class FramingFuzzTest {
 
         ChunkedInput(byte[] data, int[] chunks) {
             this.data = data;
-            this.chunks = chunks.length == 0 ? new int[] { Integer.MAX_VALUE } : chunks;
+            this.chunks = chunks.length == 0 ? new int[]{Integer.MAX_VALUE} : chunks;
         }
 
         @Override
@@ -65,7 +65,7 @@ class FramingFuzzTest {
     /** Chunk sizes from one byte: 0 means "as much as asked", else alternating 1 and the byte's value. */
     static int[] chunks(byte spec) {
         int v = spec & 0xFF;
-        return v == 0 ? new int[0] : new int[] { 1, v };
+        return v == 0 ? new int[0] : new int[]{1, v};
     }
 
     /**
@@ -200,7 +200,7 @@ class FramingFuzzTest {
         }
     }
 
-    private static final byte[] CRLF = { '\r', '\n' };
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private static byte[] withoutLineBreaks(byte[] b) {
         byte[] r = b.clone();

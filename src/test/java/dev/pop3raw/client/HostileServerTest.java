@@ -1,5 +1,12 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,17 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.pop3raw.testing.ScriptedPop3Server;
-import dev.pop3raw.testing.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.ScriptedPop3Server;
+import dev.pop3raw.testing.TestTls;
 
 /**
  * The client against servers that misbehave, by accident or on purpose. Each test documents the outcome (also
@@ -219,7 +220,8 @@ class HostileServerTest {
                 .expect("CAPA").send(CAPA_PLAIN)
                 .expect("LIST").send("+OK\r\n").sendForever("1 100\r\n"))) {
             Pop3Client pop = connect(server, plain().maxListingEntries(10_000));
-            Pop3MalformedResponseException e = throwsWithin(Pop3MalformedResponseException.class, Duration.ZERO, pop::list);
+            Pop3MalformedResponseException e = throwsWithin(Pop3MalformedResponseException.class, Duration.ZERO,
+                    pop::list);
             assertTrue(e.getMessage().contains("more than 10000"), e.getMessage());
             assertClientClosed(server);
         }
@@ -239,7 +241,7 @@ class HostileServerTest {
         try (ScriptedPop3Server server = server(s -> s
                 .greeting()
                 .expect("CAPA").send(CAPA_PLAIN)
-                .expect("RETR 1").send("+OK\r\n").sendForever("an endless line of message data ")) ) {
+                .expect("RETR 1").send("+OK\r\n").sendForever("an endless line of message data "))) {
             Pop3Client pop = connect(server, plain());
             InputStream in = pop.retrStream(1);
             byte[] buf = new byte[64 * 1024];
@@ -305,7 +307,7 @@ class HostileServerTest {
             }
             server.awaitScriptDone(DONE);
         }
-        for (String reply : new String[] { "+ok", "+ok fine", "+OKAY", "+OKfine", "-err no", "-ERRno", "+ OK" }) {
+        for (String reply : new String[]{"+ok", "+ok fine", "+OKAY", "+OKfine", "-err no", "-ERRno", "+ OK"}) {
             try (ScriptedPop3Server server = server(s -> s
                     .greeting()
                     .expect("CAPA").send(CAPA_PLAIN)
@@ -322,11 +324,11 @@ class HostileServerTest {
 
     @Test
     void invalidUtf8InStatusLinesIsDecodedWithReplacementCharacters() throws Exception {
-        byte[] greeting = { '+', 'O', 'K', ' ', (byte) 0xFF, (byte) 0xC3, '(', ' ', 'h', 'i', '\r', '\n' };
+        byte[] greeting = {'+', 'O', 'K', ' ', (byte) 0xFF, (byte) 0xC3, '(', ' ', 'h', 'i', '\r', '\n'};
         try (ScriptedPop3Server server = server(s -> s
                 .sendBytes(greeting)
                 .expect("CAPA").send(CAPA_PLAIN)
-                .expect("NOOP").sendBytes(new byte[] { '+', 'O', 'K', ' ', (byte) 0xE2, (byte) 0x82, '\r', '\n' }))) {
+                .expect("NOOP").sendBytes(new byte[]{'+', 'O', 'K', ' ', (byte) 0xE2, (byte) 0x82, '\r', '\n'}))) {
             try (Pop3Client pop = connect(server, plain())) {
                 assertEquals("+OK \uFFFD\uFFFD( hi", pop.getWelcome());
                 assertEquals("\uFFFD", pop.noop());
@@ -339,8 +341,8 @@ class HostileServerTest {
 
     @Test
     void inUseAndLoginDelayAtTheGreetingAreErrorResponsesWithTheirCode() throws Exception {
-        for (String[] c : new String[][] { { "-ERR [IN-USE] maildrop locked by another session", "IN-USE" },
-            { "-ERR [LOGIN-DELAY] wait 300 seconds", "LOGIN-DELAY" }, { "-ERR [SYS/TEMP] overloaded", "SYS/TEMP" } }) {
+        for (String[] c : new String[][]{{"-ERR [IN-USE] maildrop locked by another session", "IN-USE"},
+                {"-ERR [LOGIN-DELAY] wait 300 seconds", "LOGIN-DELAY"}, {"-ERR [SYS/TEMP] overloaded", "SYS/TEMP"}}) {
             try (ScriptedPop3Server server = server(s -> s.send(c[0] + "\r\n"))) {
                 Pop3ErrorResponseException e = throwsWithin(Pop3ErrorResponseException.class, Duration.ZERO,
                         () -> connect(server, plain()));
@@ -353,9 +355,9 @@ class HostileServerTest {
     @Test
     void aGreetingThatIsNotPop3IsMalformedAndTheSocketIsClosed() throws Exception {
         List<byte[]> greetings = new ArrayList<>();
-        greetings.add("\r\n".getBytes(StandardCharsets.US_ASCII));                       // empty line
-        greetings.add(new byte[] { 0x16, 0x03, 0x01, 0x00, (byte) 0xFF, 0x00, '\n' }); // binary (a TLS record)
-        greetings.add("* OK IMAP4rev1 ready\r\n".getBytes(StandardCharsets.US_ASCII));  // the wrong protocol
+        greetings.add("\r\n".getBytes(StandardCharsets.US_ASCII)); // empty line
+        greetings.add(new byte[]{0x16, 0x03, 0x01, 0x00, (byte) 0xFF, 0x00, '\n'}); // binary (a TLS record)
+        greetings.add("* OK IMAP4rev1 ready\r\n".getBytes(StandardCharsets.US_ASCII)); // the wrong protocol
         greetings.add("HTTP/1.1 400 Bad Request\r\n".getBytes(StandardCharsets.US_ASCII));
         for (byte[] greeting : greetings) {
             try (ScriptedPop3Server server = server(s -> s.sendBytes(greeting))) {
@@ -379,10 +381,11 @@ class HostileServerTest {
                 List<MessageInfo> listing = pop.listing();
                 assertEquals(List.of(new MessageInfo(1, 1, "same"), new MessageInfo(2, 2, "same"),
                         new MessageInfo(3, 3, null, "UIDL: no line for this message"),
-                        new MessageInfo(4, 4, tooLong, "UIDL: the unique-id has 71 characters, more than the 70 RFC 1939"
-                                                       + " allows"),
+                        new MessageInfo(4, 4, tooLong,
+                                "UIDL: the unique-id has 71 characters, more than the 70 RFC 1939"
+                                        + " allows"),
                         new MessageInfo(5, 5, "\u00e9t\u00e9", "UIDL: the unique-id \"\\xE9t\\xE9\" contains the"
-                                                             + " character U+00E9 (only 0x21-0x7E are allowed)")),
+                                + " character U+00E9 (only 0x21-0x7E are allowed)")),
                         listing);
                 assertTrue(listing.get(0).hasValidUidl());
                 assertFalse(listing.get(2).hasValidUidl(), "missing");
@@ -454,7 +457,7 @@ class HostileServerTest {
                         listing.get(n - 1));
                 // no tight timing asserted (shared machine); the figure goes to the test output
                 System.out.println("100,000-message listing (" + (uidl.length() + list.length()) / 1024 + " KiB): "
-                                   + ms + " ms, heap in use afterwards " + used + " MiB");
+                        + ms + " ms, heap in use afterwards " + used + " MiB");
                 assertTrue(ms < 30_000, ms + " ms");
             }
         }
@@ -485,7 +488,8 @@ class HostileServerTest {
     void strippedStlsIsRefusedInStarttlsModeButAutoCannotTellAndGoesOnInClear() throws Exception {
         // a man in the middle removed STLS from CAPA
         try (ScriptedPop3Server server = server(s -> s.greeting().expect("CAPA").send(CAPA_PLAIN))) {
-            throwsWithin(Pop3SecurityException.class, Duration.ZERO, () -> connect(server, plain().tlsMode(TlsMode.STARTTLS)));
+            throwsWithin(Pop3SecurityException.class, Duration.ZERO,
+                    () -> connect(server, plain().tlsMode(TlsMode.STARTTLS)));
             assertClientClosed(server);
         }
         try (ScriptedPop3Server server = server(s -> s.greeting().expect("CAPA").send(CAPA_PLAIN).expect("NOOP")
@@ -500,7 +504,7 @@ class HostileServerTest {
 
     @Test
     void stlsAdvertisedButRefusedStopsInStarttlsAndAutoMode() throws Exception {
-        for (TlsMode mode : new TlsMode[] { TlsMode.STARTTLS, TlsMode.AUTO }) {
+        for (TlsMode mode : new TlsMode[]{TlsMode.STARTTLS, TlsMode.AUTO}) {
             try (ScriptedPop3Server server = server(s -> s
                     .greeting()
                     .expect("CAPA").send("+OK\r\nSTLS\r\nUSER\r\n.\r\n")
@@ -516,7 +520,7 @@ class HostileServerTest {
 
     @Test
     void stlsWithAWrongHostOrExpiredCertificateIsASecurityError() throws Exception {
-        for (TestTls tls : new TestTls[] { TestTls.wrongHost(), TestTls.expired() }) {
+        for (TestTls tls : new TestTls[]{TestTls.wrongHost(), TestTls.expired()}) {
             try (ScriptedPop3Server server = server(s -> s
                     .greeting()
                     .expect("CAPA").send("+OK\r\nSTLS\r\n.\r\n")
@@ -539,8 +543,9 @@ class HostileServerTest {
     @Test
     void implicitTlsAgainstAPlaintextServerFailsWithinTheConnectTimeout() throws Exception {
         try (ScriptedPop3Server server = server(s -> s.greeting().stall())) {
-            throwsWithin(IOException.class, Duration.ofSeconds(1), () -> Pop3Client.connect(server.host(), server.port(),
-                    plain().tlsMode(TlsMode.IMPLICIT).connectTimeout(Duration.ofSeconds(1)).build()));
+            throwsWithin(IOException.class, Duration.ofSeconds(1),
+                    () -> Pop3Client.connect(server.host(), server.port(),
+                            plain().tlsMode(TlsMode.IMPLICIT).connectTimeout(Duration.ofSeconds(1)).build()));
             assertClientClosed(server);
         }
     }

@@ -1,22 +1,23 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * Issue 14: one malformed listing line affects only the message it describes. Each case is a three-message maildrop
@@ -128,7 +129,7 @@ class MalformedListingTest {
             try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
                     .greeting()
                     .expect("CAPA").send(CAPA_PLAIN)
-                    .expect("UIDL").send("+OK\r\n1 a\r\n2 b").sendBytes(new byte[] { (byte) 0xFF })
+                    .expect("UIDL").send("+OK\r\n1 a\r\n2 b").sendBytes(new byte[]{(byte) 0xFF})
                     .send("\r\n3 c\r\n.\r\n")
                     .expect("LIST").send("+OK\r\n1 10\r\n2 20\r\n3 30\r\n.\r\n"))) {
                 try (Pop3Client pop = Pop3Client.connect(server.host(), server.port(), plain().build())) {
@@ -199,14 +200,15 @@ class MalformedListingTest {
     class ALineWithoutAUsableMessageNumberIsSkippedAndReported {
 
         @ParameterizedTest
-        @ValueSource(strings = { "x b", "0 b", "-2 b", "+2 b", "2147483648 b", "two b", "" })
+        @ValueSource(strings = {"x b", "0 b", "-2 b", "+2 b", "2147483648 b", "two b", ""})
         void inUidlTheMessageIsLeftWithoutAUniqueId(String line) throws Exception {
             Listing listing = withUidlLine(line);
             assertOthersIntact(listing);
             assertEquals(new MessageInfo(2, 20, null, "UIDL: no line for this message"), listing.get(1));
             assertEquals(1, listing.skippedLines().size(), listing.skippedLines().toString());
             String reported = listing.skippedLines().get(0);
-            assertTrue(reported.startsWith("UIDL line \"" + line + "\" does not start with a message number"), reported);
+            assertTrue(reported.startsWith("UIDL line \"" + line + "\" does not start with a message number"),
+                    reported);
         }
 
         @Test
@@ -492,7 +494,8 @@ class MalformedListingTest {
             assertTrue(Capabilities.parse(List.of("LOGIN-DELAY 9223372036854775807")).loginDelay().isEmpty());
             assertEquals(Duration.ofSeconds(Long.MAX_VALUE / 1000),
                     Capabilities.parse(List.of("LOGIN-DELAY " + Long.MAX_VALUE / 1000)).loginDelay().orElseThrow());
-            assertEquals(Duration.ofSeconds(300), Capabilities.parse(List.of("LOGIN-DELAY 300")).loginDelay().orElseThrow());
+            assertEquals(Duration.ofSeconds(300),
+                    Capabilities.parse(List.of("LOGIN-DELAY 300")).loginDelay().orElseThrow());
         }
 
         @Test
@@ -502,7 +505,8 @@ class MalformedListingTest {
                     .expect("CAPA").send("+OK\r\nUSER\r\nEXPIRE abc\r\nLOGIN-DELAY x\r\nSASL\r\nUIDL\r\n\r\n.\r\n")
                     .expect("USER bob").send("+OK\r\n")
                     .expect("PASS pw").send("+OK\r\n")
-                    .expect("CAPA").send("+OK\r\nUSER\r\nEXPIRE abc\r\nLOGIN-DELAY 99999999999999999999\r\nUIDL\r\n.\r\n")
+                    .expect("CAPA")
+                    .send("+OK\r\nUSER\r\nEXPIRE abc\r\nLOGIN-DELAY 99999999999999999999\r\nUIDL\r\n.\r\n")
                     .expect("UIDL").send("+OK\r\n1 a\r\n.\r\n")
                     .expect("LIST").send("+OK\r\n1 10\r\n.\r\n"))) {
                 try (Pop3Client pop = Pop3Client.connect(server.host(), server.port(),

@@ -1,5 +1,9 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,10 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The byte-level framing of multi-line message data, specified by what comes out for what goes in. */
 class MessageDataInputStreamTest {
@@ -25,7 +25,8 @@ class MessageDataInputStreamTest {
     /** Reads one message off {@code wire} in chunks of {@code chunk} bytes; returns it and what is left. */
     private static Result unstuff(String wire, int chunk) throws IOException {
         Pop3Input input = new Pop3Input(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> { });
+        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[chunk];
         int n;
@@ -76,8 +77,8 @@ class MessageDataInputStreamTest {
     void aStrayLineFeedAfterDotCarriageReturnArrivingLaterIsDropped() throws IOException {
         // ".\r" is the last byte buffered; the LF arrives with the next reply
         Pop3Input input = new Pop3Input(new InputStream() {
-            private final byte[][] parts = { "a\r\n.\r".getBytes(StandardCharsets.US_ASCII),
-                    "\n+OK later\r\n".getBytes(StandardCharsets.US_ASCII) };
+            private final byte[][] parts = {"a\r\n.\r".getBytes(StandardCharsets.US_ASCII),
+                    "\n+OK later\r\n".getBytes(StandardCharsets.US_ASCII)};
             private int part;
             private int pos;
 
@@ -101,7 +102,8 @@ class MessageDataInputStreamTest {
                 return n;
             }
         });
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> { });
+        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
+        });
         assertEquals("a\r\n", new String(data.readAllBytes(), StandardCharsets.US_ASCII));
         assertEquals("+OK later", input.readLine(1000));
     }
@@ -137,7 +139,8 @@ class MessageDataInputStreamTest {
     void closingEarlyDrainsTheRestSoTheSessionStaysInStep() throws IOException {
         Pop3Input input = new Pop3Input(new ByteArrayInputStream(
                 "line1\r\nline2\r\n..\r\n.\r\n+OK next\r\n".getBytes(StandardCharsets.US_ASCII)));
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> { });
+        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
+        });
         assertEquals('l', data.read());
         data.close();
         assertEquals("+OK next", input.readLine(1000));
@@ -166,7 +169,8 @@ class MessageDataInputStreamTest {
             }
         };
         Pop3Input input = new Pop3Input(endless);
-        Pop3MalformedResponseException e = assertThrows(Pop3MalformedResponseException.class, () -> input.readLine(8192));
+        Pop3MalformedResponseException e = assertThrows(Pop3MalformedResponseException.class,
+                () -> input.readLine(8192));
         assertTrue(e.getMessage().contains("8192"), e.getMessage());
     }
 
@@ -189,7 +193,7 @@ class MessageDataInputStreamTest {
             }
         }
         wire.append(".\r\n+OK\r\n");
-        for (int chunk : new int[] { 1, 2, 3, 7, 8, 9, 64, 1000, 100_000 }) {
+        for (int chunk : new int[]{1, 2, 3, 7, 8, 9, 64, 1000, 100_000}) {
             Result r = unstuff(wire.toString(), chunk);
             assertEquals(expected.toString(), r.data, "chunk " + chunk);
             assertEquals("+OK", r.rest);

@@ -1,11 +1,15 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import dev.pop3raw.testing.DovecotServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,10 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.DovecotServer;
 
 /**
  * The client against a real Dovecot (Debian's dovecot-pop3d), a private instance on free loopback ports:
@@ -27,8 +28,8 @@ class Pop3ClientDovecotTest {
     private static final String USER = "alice";
     private static final String PASSWORD = "pä ss:word";
     private static final String MESSAGE = "From: bob@example.com\r\nTo: alice@example.com\r\nSubject: hello\r\n"
-                                          + "Message-ID: <1@example.com>\r\n\r\nfirst line\r\n.leading dot\r\n..two dots\r\n"
-                                          + "last line\r\n";
+            + "Message-ID: <1@example.com>\r\n\r\nfirst line\r\n.leading dot\r\n..two dots\r\n"
+            + "last line\r\n";
 
     private static DovecotServer dovecot;
 
@@ -57,7 +58,7 @@ class Pop3ClientDovecotTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "auto" })
+    @ValueSource(strings = {"USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "auto"})
     void everyMechanismLogsIn(String mechanism) throws Exception {
         try (Pop3Client pop = plain()) {
             pop.login(USER, PASSWORD, null, mechanism);

@@ -1,25 +1,27 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 
 /** The common path against GreenMail, the in-JVM server: log in, list, retrieve, delete, quit. */
 class Pop3ClientGreenMailTest {
@@ -33,7 +35,8 @@ class Pop3ClientGreenMailTest {
     void mailbox() throws Exception {
         bob = GREENMAIL.setUser("bob@localhost", "bob", "secret");
         for (int i = 1; i <= 3; i++) {
-            deliver("Subject: message " + i + "\r\nMessage-ID: <m" + i + "@test>\r\n\r\nbody " + i + "\r\n.dot line\r\n");
+            deliver("Subject: message " + i + "\r\nMessage-ID: <m" + i + "@test>\r\n\r\nbody " + i
+                    + "\r\n.dot line\r\n");
         }
     }
 
@@ -116,7 +119,7 @@ class Pop3ClientGreenMailTest {
             assertThrows(Pop3ErrorResponseException.class, () -> pop.retr(99));
             assertNotNull(pop.noop());
             byte[] top = pop.top(pop.listing().get(0).number(), 0);
-            assertTrue(new String(top, StandardCharsets.US_ASCII).startsWith("Subject: message 1") 
+            assertTrue(new String(top, StandardCharsets.US_ASCII).startsWith("Subject: message 1")
                     || new String(top, StandardCharsets.US_ASCII).contains("Subject: message 1"));
             pop.quit();
         }

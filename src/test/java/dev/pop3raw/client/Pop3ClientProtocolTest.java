@@ -1,5 +1,12 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -10,20 +17,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import dev.pop3raw.testing.LogCapture;
-import dev.pop3raw.testing.Socks5Proxy;
-import dev.pop3raw.testing.ScriptedPop3Server;
-import dev.pop3raw.testing.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedPop3Server;
+import dev.pop3raw.testing.Socks5Proxy;
+import dev.pop3raw.testing.TestTls;
 
 /** The client's wire behaviour against a scripted server, byte for byte in both directions. */
 class Pop3ClientProtocolTest {
@@ -135,7 +136,7 @@ class Pop3ClientProtocolTest {
             "-ERR [SYS/TEMP] try later, SYS/TEMP, SYS",
             "-ERR [SYS/PERM] account disabled, SYS/PERM, SYS/PERM",
             "-ERR [AUTH] bad password, AUTH, AUTH",
-            "-ERR [UTF8] need UTF8, UTF8, UTF8" })
+            "-ERR [UTF8] need UTF8, UTF8, UTF8"})
     void errorRepliesCarryTheirResponseCode(String reply, String code, String family) throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
                 .greeting()
@@ -143,7 +144,8 @@ class Pop3ClientProtocolTest {
                 .expect("USER bob").send("+OK\r\n")
                 .expect("PASS pw").send(reply + "\r\n"))) {
             try (Pop3Client pop = connect(server, plain())) {
-                Pop3ErrorResponseException e = assertThrows(Pop3ErrorResponseException.class, () -> pop.login("bob", "pw"));
+                Pop3ErrorResponseException e = assertThrows(Pop3ErrorResponseException.class,
+                        () -> pop.login("bob", "pw"));
                 assertEquals(ResponseCode.of(code), e.responseCode());
                 assertTrue(e.hasCode(ResponseCode.of(family)));
                 assertEquals(reply.substring(5), e.serverText());
@@ -173,7 +175,8 @@ class Pop3ClientProtocolTest {
                 try (RetrievalBatch batch = pop.retrieve(List.of(1, 2, 3, 4))) {
                     while (batch.hasNext()) {
                         RetrievedMessage m = batch.next();
-                        got.add(m.retrieved() ? new String(m.body().readAllBytes(), StandardCharsets.US_ASCII)
+                        got.add(m.retrieved()
+                                ? new String(m.body().readAllBytes(), StandardCharsets.US_ASCII)
                                 : "error " + m.error().serverText());
                     }
                 }
@@ -266,7 +269,8 @@ class Pop3ClientProtocolTest {
                 assertThrows(IllegalArgumentException.class, () -> pop.user("bob\r\nDELE 1"));
                 assertThrows(IllegalArgumentException.class, () -> pop.login("bob", "pw\nDELE 1"));
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pop.pass("zq\0qz"));
-                assertFalse(e.getMessage().contains("zq"), "the message names the argument, not its value: " + e.getMessage());
+                assertFalse(e.getMessage().contains("zq"),
+                        "the message names the argument, not its value: " + e.getMessage());
                 pop.noop();
             }
             server.awaitScriptDone(DONE);
@@ -282,7 +286,7 @@ class Pop3ClientProtocolTest {
                 .expect("USER bob").send("+OK\r\n")
                 .expect("PASS pa55-w0rd-XYZ").send("+OK\r\n")
                 .expect("CAPA").send(CAPA_PLAIN));
-             LogCapture logs = LogCapture.everything()) {
+                LogCapture logs = LogCapture.everything()) {
             try (Pop3Client pop = connect(server, plain().debugLevel(2))) {
                 pop.login("bob", "pa55-w0rd-XYZ");
             }
@@ -302,7 +306,7 @@ class Pop3ClientProtocolTest {
                 .expect("CAPA").send(CAPA_PLAIN)
                 .expect("NOOP").send("+OK noop-reply\r\n")
                 .expect("STAT").send("+OK 0 0\r\n"));
-             LogCapture logs = LogCapture.everything()) {
+                LogCapture logs = LogCapture.everything()) {
             try (Pop3Client pop = connect(server, plain().debugLevel(1))) {
                 pop.noop();
                 pop.setDebugLevel(0);
@@ -427,7 +431,8 @@ class Pop3ClientProtocolTest {
         try (ScriptedPop3Server server = ScriptedPop3Server.builder().implicitTls(wrongHost.serverContext())
                 .session(s -> s.greeting()).start()) {
             assertThrows(Pop3SecurityException.class, () -> Pop3Client.connect("localhost", server.port(),
-                    Pop3ClientOptions.builder().tlsMode(TlsMode.IMPLICIT).sslContext(wrongHost.clientContext()).build()));
+                    Pop3ClientOptions.builder().tlsMode(TlsMode.IMPLICIT).sslContext(wrongHost.clientContext())
+                            .build()));
         }
         TestTls expired = TestTls.expired();
         try (ScriptedPop3Server server = ScriptedPop3Server.builder().implicitTls(expired.serverContext())
@@ -512,7 +517,8 @@ class Pop3ClientProtocolTest {
     void aSilentServerTimesOutWithinTheReadTimeout() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s.stall())) {
             long start = System.nanoTime();
-            assertThrows(Pop3TimeoutException.class, () -> connect(server, plain().readTimeout(Duration.ofMillis(300))));
+            assertThrows(Pop3TimeoutException.class,
+                    () -> connect(server, plain().readTimeout(Duration.ofMillis(300))));
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
         }
     }
@@ -523,7 +529,7 @@ class Pop3ClientProtocolTest {
                 .greeting()
                 .expect("CAPA").send(CAPA_PLAIN)
                 .expect("NOOP").send("+OK\r\n"));
-             Socks5Proxy proxy = new Socks5Proxy()) {
+                Socks5Proxy proxy = new Socks5Proxy()) {
             Proxy socks = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", proxy.port()));
             try (Pop3Client pop = connect(server, plain().proxy(socks))) {
                 pop.noop();
@@ -554,7 +560,8 @@ class Pop3ClientProtocolTest {
     @Test
     void timeoutsMustBeFinite() {
         assertThrows(IllegalArgumentException.class, () -> Pop3ClientOptions.builder().readTimeout(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> Pop3ClientOptions.builder().connectTimeout(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> Pop3ClientOptions.builder().connectTimeout(Duration.ofSeconds(-1)));
     }
 
     @Test

@@ -1,21 +1,22 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+
 import dev.pop3raw.client.sasl.AccessTokenProvider;
 import dev.pop3raw.client.sasl.SaslMechanism;
 import dev.pop3raw.testing.LogCapture;
 import dev.pop3raw.testing.ScriptedPop3Server;
-import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each SASL exchange on the wire (RFC 5034), including challenges, cancel and the OAuth error dance. */
 class Pop3ClientSaslTest {
@@ -150,7 +151,7 @@ class Pop3ClientSaslTest {
                 .expect(b64("user=bob@example.com\u0001auth=Bearer " + freshToken + "\u0001\u0001"))
                 .send("+OK\r\n")
                 .expect("CAPA").send(capa("XOAUTH2")));
-             LogCapture logs = LogCapture.everything()) {
+                LogCapture logs = LogCapture.everything()) {
             try (Pop3Client pop = Pop3Client.connect(server.host(), server.port(), Pop3ClientOptions.builder()
                     .tlsMode(TlsMode.NONE).debugLevel(2).build())) {
                 pop.login("bob@example.com", null, tokens, Pop3Client.AUTO);
@@ -159,7 +160,8 @@ class Pop3ClientSaslTest {
             server.awaitScriptDone(DONE);
             assertEquals(List.of(false, true), refreshes);
             assertFalse(logs.text().contains(staleToken), "no token in the debug output");
-            assertFalse(logs.text().contains(b64("user=bob@example.com\u0001auth=Bearer " + staleToken + "\u0001\u0001")));
+            assertFalse(
+                    logs.text().contains(b64("user=bob@example.com\u0001auth=Bearer " + staleToken + "\u0001\u0001")));
         }
     }
 

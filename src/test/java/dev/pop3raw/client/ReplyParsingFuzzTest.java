@@ -1,5 +1,12 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,18 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import com.code_intelligence.jazzer.api.BugDetectors;
-import com.code_intelligence.jazzer.api.SilentCloseable;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzz targets for what the client makes of server replies: (c) CAPA and the listing commands, driven through
@@ -109,7 +110,7 @@ class ReplyParsingFuzzTest {
     private static int replyEnd(byte[] replies, int from, boolean multiLine) {
         int end = lineEnd(replies, from);
         boolean ok = replies.length - from >= 3 && replies[from] == '+' && replies[from + 1] == 'O'
-                     && replies[from + 2] == 'K';
+                && replies[from + 2] == 'K';
         if (!multiLine || !ok) {
             return end;
         }
@@ -182,7 +183,8 @@ class ReplyParsingFuzzTest {
                     // answer (STAT, LIST n, UIDL n) whose content does not parse: a malformed listing line never fails
                     boolean listing = op == 1 || op == 2 || op == 3;
                     if (listing || pop.isClosed()) {
-                        assertTrue(FRAMING.matcher(e.getMessage()).find(), "op " + op + " failed, not on framing: " + e);
+                        assertTrue(FRAMING.matcher(e.getMessage()).find(),
+                                "op " + op + " failed, not on framing: " + e);
                         assertTrue(pop.isClosed(), "session left open after " + e);
                     }
                 }

@@ -1,15 +1,16 @@
 package dev.pop3raw.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 
-import dev.pop3raw.testing.ScriptedPop3Server;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
  * Hundreds of failing sessions leave nothing behind: no client thread, no open socket (the server sees every
@@ -66,7 +67,8 @@ class SessionLeakTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.println(ROUNDS * 3 + " failing sessions in " + ms + " ms");
         // the server's session threads are joined by close(); the client starts none
-        assertTrue(Thread.activeCount() <= threadsBefore + 2, "threads " + threadsBefore + " -> " + Thread.activeCount());
+        assertTrue(Thread.activeCount() <= threadsBefore + 2,
+                "threads " + threadsBefore + " -> " + Thread.activeCount());
         long fdsAfter = openFileDescriptors();
         assertTrue(fdsAfter <= fdsBefore + 5, "file descriptors " + fdsBefore + " -> " + fdsAfter);
     }

@@ -1,5 +1,8 @@
 package dev.pop3raw.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,10 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.pop3raw.testing.DovecotServer;
-import dev.pop3raw.testing.PostgresServer;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +31,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.PostgresServer;
 
 /**
  * Scale-out on Camel's own cluster support: two {@link ClusterNode} JVMs, one Dovecot mailbox, Camel's
@@ -66,7 +68,7 @@ class ClusterFailoverTest {
         repo.stop();
         // seq orders the rows as committed; batch_index/batch_size: where the exchange was in its poll (ClusterNode)
         sql("CREATE TABLE processed (uidl VARCHAR(100) NOT NULL, node VARCHAR(20) NOT NULL, at TIMESTAMP NOT NULL,"
-            + " batch_index INT, batch_size INT, seq BIGSERIAL)");
+                + " batch_index INT, batch_size INT, seq BIGSERIAL)");
     }
 
     @AfterAll
@@ -119,9 +121,11 @@ class ClusterFailoverTest {
                 for (int i = 0; i < keys; i++) {
                     String key = "shared@127.0.0.1:110/race-" + i;
                     // two threads per node and key, so also a node races with itself
-                    for (Callable<Object> c : List.<Callable<Object>> of(
-                            () -> a.add(key) && wonA.incrementAndGet() > 0, () -> b.add(key) && wonB.incrementAndGet() > 0,
-                            () -> a.add(key) && wonA.incrementAndGet() > 0, () -> b.add(key) && wonB.incrementAndGet() > 0)) {
+                    for (Callable<Object> c : List.<Callable<Object>>of(
+                            () -> a.add(key) && wonA.incrementAndGet() > 0,
+                            () -> b.add(key) && wonB.incrementAndGet() > 0,
+                            () -> a.add(key) && wonA.incrementAndGet() > 0,
+                            () -> b.add(key) && wonB.incrementAndGet() > 0)) {
                         futures.add(pool.submit(c));
                     }
                 }
@@ -131,7 +135,8 @@ class ClusterFailoverTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertEquals(keys, wonA.get() + wonB.get(), "each key claimed exactly once (a=" + wonA + ", b=" + wonB + ")");
+            assertEquals(keys, wonA.get() + wonB.get(),
+                    "each key claimed exactly once (a=" + wonA + ", b=" + wonB + ")");
             assertEquals(keys, count("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE '%/race-%'"));
         } finally {
             other.close();
@@ -151,7 +156,8 @@ class ClusterFailoverTest {
     void leaderKilledMidBatchAgainAndAgainTransactionalClaimExactlyOnce() throws Exception {
         Failover run = failover("transactional");
         assertExactlyOnce(run.uidls, run.counts);
-        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "delete=true: every message deleted");
+        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000),
+                "delete=true: every message deleted");
     }
 
     /**
@@ -176,10 +182,11 @@ class ClusterFailoverTest {
             duplicates += Math.max(0, c - 1);
         }
         System.out.println("endpoint repository: " + lost.size() + " lost, " + duplicates + " processed twice, "
-                           + run.kills + " kills");
+                + run.kills + " kills");
         assertEquals(List.of(), lost, "every message processed");
         assertTrue(duplicates <= run.kills, duplicates + " duplicates from " + run.kills + " kills");
-        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "delete=true: every message deleted");
+        assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000),
+                "delete=true: every message deleted");
     }
 
     record Failover(List<String> uidls, Map<String, Integer> counts, int kills) {
@@ -247,7 +254,8 @@ class ClusterFailoverTest {
     }
 
     private void activeActive(boolean lockSession) throws Exception {
-        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD).pop3LockSession(lockSession));
+        dovecot = DovecotServer
+                .start(DovecotServer.Options.defaults().user(USER, PASSWORD).pop3LockSession(lockSession));
         List<String> uidls = deliver(200);
         // delete=false: both nodes see every message at every poll, so every UIDL is raced for
         List<String> common = nodeArgs("delete=false", "max=40", "workMs=4", "extra=inUseDelay=1000");
@@ -316,11 +324,12 @@ class ClusterFailoverTest {
             Thread.sleep(100);
         }
         Duration takenOver = ClusterNodes.since(killed);
-        System.out.printf("lease of a killed holder: the message was routed by b %s after the kill (claimTimeout 15 s)%n",
+        System.out.printf(
+                "lease of a killed holder: the message was routed by b %s after the kill (claimTimeout 15 s)%n",
                 takenOver);
         assertEquals(Map.of("b", 1), byNode());
         assertTrue(takenOver.compareTo(Duration.ofSeconds(35)) <= 0, "taken over after " + takenOver
-                                                                     + ", more than two lease periods and a poll");
+                + ", more than two lease periods and a poll");
         assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "and deleted");
     }
 
@@ -355,7 +364,7 @@ class ClusterFailoverTest {
         List<String> uidls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: shared@example.com\r\nSubject: message " + i
-                                             + "\r\nMessage-ID: <m" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
+                    + "\r\nMessage-ID: <m" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
         }
         return uidls;
     }
@@ -365,7 +374,7 @@ class ClusterFailoverTest {
         long lastChange = System.currentTimeMillis();
         // stops early when nothing moved for 8 s (a lost message would otherwise make the test wait until deadline)
         while (System.currentTimeMillis() < deadline && !counts.keySet().containsAll(uidls)
-               && System.currentTimeMillis() - lastChange < 8000) {
+                && System.currentTimeMillis() - lastChange < 8000) {
             Thread.sleep(200);
             Map<String, Integer> now = processedCounts();
             if (!now.equals(counts)) {
@@ -424,7 +433,7 @@ class ClusterFailoverTest {
                     .append(keys("%/" + uidl + "%"));
         }
         assertTrue(lost.isEmpty() && doubled.isEmpty(), lost.size() + " lost, " + doubled.size()
-                                                       + " processed more than once " + doubled + evidence);
+                + " processed more than once " + doubled + evidence);
     }
 
     private void report(String what, List<String> uidls, Map<String, Integer> counts, long t0) throws Exception {
@@ -448,7 +457,9 @@ class ClusterFailoverTest {
     }
 
     static int count(String query) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getInt(1);
         }
@@ -460,8 +471,8 @@ class ClusterFailoverTest {
     /** The newest row (of {@code node}, or of any node when null); null when there is none. */
     private static Row latestRow(String node) throws SQLException {
         try (Connection c = ds.getConnection();
-             var ps = c.prepareStatement("SELECT node, batch_index, batch_size FROM processed"
-                                         + (node == null ? "" : " WHERE node = ?") + " ORDER BY seq DESC LIMIT 1")) {
+                var ps = c.prepareStatement("SELECT node, batch_index, batch_size FROM processed"
+                        + (node == null ? "" : " WHERE node = ?") + " ORDER BY seq DESC LIMIT 1")) {
             if (node != null) {
                 ps.setString(1, node);
             }
@@ -473,8 +484,9 @@ class ClusterFailoverTest {
 
     private static Map<String, Integer> processedCounts() throws SQLException {
         Map<String, Integer> counts = new HashMap<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT uidl, COUNT(*) FROM processed GROUP BY uidl")) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT uidl, COUNT(*) FROM processed GROUP BY uidl")) {
             while (rs.next()) {
                 counts.put(rs.getString(1), rs.getInt(2));
             }
@@ -484,8 +496,9 @@ class ClusterFailoverTest {
 
     private static Map<String, Integer> byNode() throws SQLException {
         Map<String, Integer> counts = new TreeMap<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT node, COUNT(*) FROM processed GROUP BY node")) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT node, COUNT(*) FROM processed GROUP BY node")) {
             while (rs.next()) {
                 counts.put(rs.getString(1), rs.getInt(2));
             }
@@ -496,7 +509,7 @@ class ClusterFailoverTest {
     private static List<String> keys(String like) throws SQLException {
         List<String> keys = new ArrayList<>();
         try (Connection c = ds.getConnection();
-             var ps = c.prepareStatement("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE ?")) {
+                var ps = c.prepareStatement("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE ?")) {
             ps.setString(1, like);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -12,9 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.pop3raw.camel.Pop3RawConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -26,6 +23,11 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.pop3raw.camel.Pop3RawConstants;
 
 /**
  * One node of the scale-out tests, run in a JVM of its own ({@link ClusterNodes} starts it): a Camel context with a
@@ -87,11 +89,11 @@ public final class ClusterNode {
         boolean transactional = "transactional".equals(a.getOrDefault("mode", "consumer"));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + a.get("user") + "&password=RAW("
-                     + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
-                     + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
-                     + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
-                     + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
-                     + (a.containsKey("extra") ? "&" + a.get("extra") : "");
+                + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
+                + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
+                + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
+                + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
+                + (a.containsKey("extra") ? "&" + a.get("extra") : "");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() throws Exception {
@@ -111,7 +113,8 @@ public final class ClusterNode {
                 } else {
                     route.process(exchange -> {
                         String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
-                        String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/" + uidl;
+                        String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/"
+                                + uidl;
                         // one transaction: the claim (Camel's JDBC repository joins it: same DataSource) and the work.
                         // A concurrent claim of the same key by another node waits on the primary key until this
                         // transaction ends; a kill rolls both back and the message is still on the server.
@@ -121,8 +124,10 @@ public final class ClusterNode {
                             }
                             try {
                                 pause(workMs / 2);
-                                new JdbcTemplate(ds).update("INSERT INTO processed (uidl, node, at, batch_index, batch_size)"
-                                                            + " VALUES (?, ?, ?, ?, ?)", uidl, node,
+                                new JdbcTemplate(ds).update(
+                                        "INSERT INTO processed (uidl, node, at, batch_index, batch_size)"
+                                                + " VALUES (?, ?, ?, ?, ?)",
+                                        uidl, node,
                                         Timestamp.from(Instant.now()), batchIndex(exchange), batchSize(exchange));
                                 pause(workMs - workMs / 2);
                             } catch (InterruptedException e) {
@@ -142,8 +147,8 @@ public final class ClusterNode {
 
     static void record(DataSource ds, String uidl, String node, int batchIndex, int batchSize) throws Exception {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO processed (uidl, node, at, batch_index, batch_size) VALUES (?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO processed (uidl, node, at, batch_index, batch_size) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, uidl);
             ps.setString(2, node);
             ps.setTimestamp(3, Timestamp.from(Instant.now()));

@@ -57,7 +57,8 @@ final class ClusterNodes implements AutoCloseable {
         CompletableFuture<Boolean> started = new CompletableFuture<>();
         Path out = logDir.resolve("node-" + name + ".out");
         Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("STARTED")) {

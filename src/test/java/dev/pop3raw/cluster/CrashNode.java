@@ -10,11 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-import dev.pop3raw.camel.Pop3RawConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+
+import dev.pop3raw.camel.Pop3RawConstants;
 
 /**
  * The consumer of {@link CrashRecoveryTest}, run in a JVM of its own and SIGKILLed at random moments: one
@@ -45,8 +46,8 @@ public final class CrashNode {
         context.getRegistry().bind("seenMail",
                 FileIdempotentRepository.fileIdempotentRepository(new File(a.get("repository"))));
         String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + a.get("user") + "&password=RAW("
-                     + a.get("password") + ")&tls=none&delete=true&idempotentRepository=#seenMail"
-                     + (a.getOrDefault("extra", "").isEmpty() ? "" : "&" + a.get("extra"));
+                + a.get("password") + ")&tls=none&delete=true&idempotentRepository=#seenMail"
+                + (a.getOrDefault("extra", "").isEmpty() ? "" : "&" + a.get("extra"));
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -1,5 +1,8 @@
 package dev.pop3raw.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import dev.pop3raw.testing.DovecotServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pop3raw.testing.DovecotServer;
 
 /**
  * "A crash must not strand a message": a consumer in delete mode with a file idempotent repository and default options
@@ -68,14 +69,15 @@ class CrashRecoveryTest {
         long workMs = Long.getLong("pop3raw.crash.workMs", 20);
         long seed = Long.getLong("pop3raw.crash.seed", System.nanoTime());
         Random random = new Random(seed);
-        System.out.printf("crash recovery: %d messages, %d kills, %d ms of work per message, seed %d%n", messages, kills,
+        System.out.printf("crash recovery: %d messages, %d kills, %d ms of work per message, seed %d%n", messages,
+                kills,
                 workMs, seed);
 
         dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
         List<String> uidls = new ArrayList<>(messages);
         for (int i = 0; i < messages; i++) {
             uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: crash@example.com\r\nSubject: message " + i
-                                            + "\r\nMessage-ID: <c" + i + "@crash.test>\r\n\r\nbody " + i + "\r\n"));
+                    + "\r\nMessage-ID: <c" + i + "@crash.test>\r\n\r\nbody " + i + "\r\n"));
         }
         Path dir = Files.createDirectories(Path.of("target", "crash-recovery", "run-" + System.currentTimeMillis()));
         Path deliveries = dir.resolve("deliveries.txt").toAbsolutePath();
@@ -140,9 +142,9 @@ class CrashRecoveryTest {
         lost.removeAll(counts.keySet());
         int duplicates = lines.size() - counts.size();
         System.out.printf("crash recovery: %d kills (%d while busy), %d of %d delivered, %d lost, %d duplicates,"
-                          + " everything delivered %.1f s and deleted %.1f s after the last kill (%.1f s after the"
-                          + " restarted JVM was up), %d left on the server, %d JVM starts; the last kill came after"
-                          + " %d messages%n",
+                + " everything delivered %.1f s and deleted %.1f s after the last kill (%.1f s after the"
+                + " restarted JVM was up), %d left on the server, %d JVM starts; the last kill came after"
+                + " %d messages%n",
                 killed, busyKills, counts.size(), messages, lost.size(), duplicates,
                 deliveredAfterKill.toMillis() / 1000.0, afterKill.toMillis() / 1000.0, afterStarted.toMillis() / 1000.0,
                 remainingOnServer().size(), nodes.starts(), doneAtLastKill);
@@ -150,7 +152,7 @@ class CrashRecoveryTest {
         assertEquals(Set.of(), lost, "lost");
         assertEquals(Set.of(), remainingOnServer(), "delete=true: every message deleted (none stranded)");
         assertTrue(afterKill.compareTo(DELIVERY_BOUND) <= 0, "every message delivered and deleted within "
-                                                             + DELIVERY_BOUND + " of the last restart, took " + afterKill);
+                + DELIVERY_BOUND + " of the last restart, took " + afterKill);
         assertNothingDeletedUndelivered(uidls, deliveries);
         assertEquals(kills, killed, "the run ended before all kills were made");
         assertTrue(busyKills >= kills * 3 / 4, "only " + busyKills + " of " + killed + " kills landed mid-run");
@@ -179,7 +181,8 @@ class CrashRecoveryTest {
         Path maildir = dovecot.maildir(USER);
         for (String sub : List.of("new", "cur")) {
             try (Stream<Path> files = Files.list(maildir.resolve(sub))) {
-                files.map(p -> p.getFileName().toString()).map(n -> n.contains(":") ? n.substring(0, n.indexOf(':')) : n)
+                files.map(p -> p.getFileName().toString())
+                        .map(n -> n.contains(":") ? n.substring(0, n.indexOf(':')) : n)
                         .forEach(uidls::add);
             }
         }

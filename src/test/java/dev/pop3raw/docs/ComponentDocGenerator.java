@@ -119,7 +119,8 @@ public final class ComponentDocGenerator {
         out.append("The POP3 Raw component supports ").append(headers.size())
                 .append(" message headers, which are listed below. Each is a constant of"
                         + " `dev.pop3raw.camel.Pop3RawConstants`.\n\n");
-        out.append("[width=\"100%\",cols=\"2,5,^1,2\",options=\"header\"]\n|===\n| Name | Description | Default | Type\n");
+        out.append(
+                "[width=\"100%\",cols=\"2,5,^1,2\",options=\"header\"]\n|===\n| Name | Description | Default | Type\n");
         for (EndpointHeaderModel h : headers) {
             String constant = h.getConstantName();
             constant = constant.substring(constant.indexOf('#') + 1);
@@ -133,7 +134,8 @@ public final class ComponentDocGenerator {
     }
 
     private static void table(StringBuilder out, List<? extends BaseOptionModel> options) {
-        out.append("[width=\"100%\",cols=\"2,5,^1,2\",options=\"header\"]\n|===\n| Name | Description | Default | Type\n");
+        out.append(
+                "[width=\"100%\",cols=\"2,5,^1,2\",options=\"header\"]\n|===\n| Name | Description | Default | Type\n");
         for (BaseOptionModel o : options) {
             out.append("\n| *").append(o.getName()).append("* (").append(o.getGroup()).append(")")
                     .append(o.isRequired() ? " *Required*" : "").append(" | ").append(escape(description(o)))

@@ -1,14 +1,14 @@
 package dev.pop3raw.docs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
 import org.apache.camel.tooling.model.BaseOptionModel;
 import org.apache.camel.tooling.model.ComponentModel;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/pop3raw-component.adoc must show what the component metadata says. */
 class ComponentDocTest {
@@ -17,9 +17,10 @@ class ComponentDocTest {
     void optionsAndHeadersTablesAreGeneratedFromTheCurrentMetadata() throws Exception {
         String page = Files.readString(ComponentDocGenerator.PAGE, StandardCharsets.UTF_8);
         String expected = ComponentDocGenerator.render(page, ComponentDocGenerator.model());
-        assertEquals(expected, page, ComponentDocGenerator.PAGE + " is stale: its options or headers tables differ from "
-                                     + ComponentDocGenerator.METADATA + ". Regenerate them with: "
-                                     + ComponentDocGenerator.COMMAND);
+        assertEquals(expected, page,
+                ComponentDocGenerator.PAGE + " is stale: its options or headers tables differ from "
+                        + ComponentDocGenerator.METADATA + ". Regenerate them with: "
+                        + ComponentDocGenerator.COMMAND);
     }
 
     @Test

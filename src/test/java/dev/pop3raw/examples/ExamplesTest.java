@@ -1,5 +1,9 @@
 package dev.pop3raw.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +11,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.apache.camel.Route;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.pop3raw.camel.Pop3RawConfiguration;
 import dev.pop3raw.camel.Pop3RawEndpoint;
@@ -18,16 +29,6 @@ import dev.pop3raw.examples.demo.ExampleRunner;
 import dev.pop3raw.examples.demo.ExampleRunner.Dsl;
 import dev.pop3raw.examples.demo.ExampleRunner.Mode;
 import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
-import org.apache.camel.Route;
-import org.apache.camel.main.Main;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the examples in examples/yaml and examples/java with camel-main against the demo mailbox, with only the
@@ -59,7 +60,7 @@ class ExamplesTest {
         Path output = tmp.resolve("mail");
         int expected = DemoMessages.all().size();
         try (DemoMailbox mailbox = DemoMailbox.start();
-             ExampleRunner run = ExampleRunner.start(dsl, Mode.DELETE, properties(mailbox, output))) {
+                ExampleRunner run = ExampleRunner.start(dsl, Mode.DELETE, properties(mailbox, output))) {
             Pop3RawEndpoint endpoint = run.endpoint();
             assertTrue(endpoint.getConfiguration().isDelete());
             assertTrue(ExampleRunner.await(() -> endpoint.getMessagesDeleted() >= expected, TIMEOUT),
@@ -90,7 +91,8 @@ class ExamplesTest {
             assertEquals(expected, mailbox.messageCount(), "idempotent mode deletes nothing");
             List<String> keys = Files.readAllLines(tmp.resolve("seen.txt"));
             assertEquals(expected, keys.size(), keys.toString());
-            assertTrue(keys.get(0).startsWith(DemoMailbox.USER + "@127.0.0.1:" + mailbox.port() + "/"), keys.toString());
+            assertTrue(keys.get(0).startsWith(DemoMailbox.USER + "@127.0.0.1:" + mailbox.port() + "/"),
+                    keys.toString());
 
             // a restart with the same repository file: the next polls find nothing new
             Path second = tmp.resolve("second");

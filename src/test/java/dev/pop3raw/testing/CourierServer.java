@@ -114,8 +114,8 @@ public final class CourierServer extends ExtractedPop3Server {
             ServerKit.own(Files.createDirectories(maildir.resolve(sub)), "rwx------", mailIds);
         }
         String secrets = "systempw=" + userdbpw(password) + "|hmac-md5pw=" + userdbpw(password, "-hmac-md5")
-                         + "|hmac-sha1pw=" + userdbpw(password, "-hmac-sha1") + "|hmac-sha256pw="
-                         + userdbpw(password, "-hmac-sha256");
+                + "|hmac-sha1pw=" + userdbpw(password, "-hmac-sha1") + "|hmac-sha256pw="
+                + userdbpw(password, "-hmac-sha256");
         synchronized (this) {
             userdbLines.put(name, "uid=" + mailIds[0] + "|gid=" + mailIds[1] + "|home=" + home + "|mail=" + maildir);
             shadowLines.put(name, secrets);
@@ -155,7 +155,7 @@ public final class CourierServer extends ExtractedPop3Server {
     public void deliver(String user, byte[] rfc822) throws IOException {
         Path maildir = maildir(user);
         String name = System.currentTimeMillis() / 1000 + ".M" + DELIVERIES.incrementAndGet() + "P"
-                      + ProcessHandle.current().pid() + ".pop3raw";
+                + ProcessHandle.current().pid() + ".pop3raw";
         Path tmp = maildir.resolve("tmp").resolve(name);
         Files.write(tmp, new String(rfc822, StandardCharsets.ISO_8859_1).replace("\r\n", "\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
@@ -189,14 +189,14 @@ public final class CourierServer extends ExtractedPop3Server {
     @Override
     public String logText() {
         return "--- launch:\n" + readLog("launch.out") + "--- authdaemond:\n" + readLog("authdaemon.log")
-               + "--- pop3:\n" + readLog("pop3.log") + "--- pop3s:\n" + readLog("pop3s.log");
+                + "--- pop3:\n" + readLog("pop3.log") + "--- pop3s:\n" + readLog("pop3s.log");
     }
 
     @Override
     protected Process launchProcess() throws IOException {
         Path r = root;
         String tcpd = tree.resolve("usr/sbin/couriertcpd") + " -address=" + host()
-                      + " -nodnslookup -noidentlookup -maxprocs=40 -maxperip=40";
+                + " -nodnslookup -noidentlookup -maxprocs=40 -maxperip=40";
         String login = tree.resolve(POP3LOGIN) + " " + tree.resolve(POP3D) + " Maildir";
         String mechanisms = String.join(" ", MECHANISMS);
         List<String> script = new ArrayList<>(privateEtc());
@@ -214,11 +214,11 @@ public final class CourierServer extends ExtractedPop3Server {
                 tree.resolve(AUTHDAEMOND) + " > " + r.resolve("authdaemon.log") + " 2>&1 &",
                 "while [ ! -S /run/courier/authdaemon/socket ]; do sleep 0.05; done",
                 "export POP3AUTH='" + mechanisms + "' POP3AUTH_TLS='" + mechanisms + "' POP3_STARTTLS=YES"
-                + " POP3_TLS_REQUIRED=0 COURIERTLS=" + tree.resolve("usr/bin/couriertls") + " TLS_CERTFILE="
-                + r.resolve("pop3d.pem") + " TLS_VERIFYPEER=NONE MAILDIRPATH=Maildir",
+                        + " POP3_TLS_REQUIRED=0 COURIERTLS=" + tree.resolve("usr/bin/couriertls") + " TLS_CERTFILE="
+                        + r.resolve("pop3d.pem") + " TLS_VERIFYPEER=NONE MAILDIRPATH=Maildir",
                 tcpd + " -stderr=" + r.resolve("pop3.log") + " " + pop3Port + " " + login + " &",
                 tcpd + " -stderr=" + r.resolve("pop3s.log") + " " + pop3sPort + " " + tree.resolve("usr/bin/couriertls")
-                + " -server -tcpd " + login + " &",
+                        + " -server -tcpd " + login + " &",
                 "wait"));
         return startInNamespace(script);
     }

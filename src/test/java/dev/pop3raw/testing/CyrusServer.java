@@ -39,8 +39,8 @@ import java.util.List;
 public final class CyrusServer extends ExtractedPop3Server {
 
     /** The SASL mechanisms offered ({@code sasl_mech_list}). */
-    public static final List<String> MECHANISMS =
-            List.of("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256");
+    public static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1",
+            "SCRAM-SHA-256");
     /** Over TLS Cyrus adds the channel-binding variants (the client does SCRAM-SHA-256 without channel binding). */
     public static final List<String> MECHANISMS_OVER_TLS = List.of("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5",
             "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS");

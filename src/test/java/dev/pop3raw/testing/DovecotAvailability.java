@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-
 /**
  * Finds the Dovecot binary and decides what a test does when it is missing.
  *

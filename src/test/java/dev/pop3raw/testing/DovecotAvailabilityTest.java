@@ -30,10 +30,10 @@ class DovecotAvailabilityTest {
 
     @Test
     void everyUsualSpellingOfCiCountsAsCi() {
-        for (String on : new String[] { "true", "TRUE", "1", "yes", " true " }) {
+        for (String on : new String[]{"true", "TRUE", "1", "yes", " true "}) {
             assertTrue(DovecotAvailability.isCi(on), on);
         }
-        for (String off : new String[] { null, "", " ", "0", "false", "False", "no" }) {
+        for (String off : new String[]{null, "", " ", "0", "false", "False", "no"}) {
             assertFalse(DovecotAvailability.isCi(off), String.valueOf(off));
         }
     }

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
-
 /**
  * A private Dovecot POP3 server on loopback, for integration tests and benchmarks.
  *
@@ -63,8 +62,8 @@ import java.util.regex.Pattern;
 public final class DovecotServer extends LoopbackPop3Server {
 
     /** Auth mechanisms requested by default; all of them are accepted by Dovecot 2.3.19. */
-    public static final List<String> DEFAULT_AUTH_MECHANISMS =
-            List.of("plain", "login", "apop", "cram-md5", "scram-sha-1", "scram-sha-256");
+    public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("plain", "login", "apop", "cram-md5",
+            "scram-sha-1", "scram-sha-256");
 
     /** The format of the per-session logout line (Dovecot's default, written out explicitly). */
     public static final String LOGOUT_FORMAT = "top=%t/%p, retr=%r/%b, del=%d/%m, size=%s";
@@ -460,7 +459,6 @@ public final class DovecotServer extends LoopbackPop3Server {
                 + " (last error: " + lastError + "); " + diagnostics();
     }
 
-
     private String diagnostics() {
         String stdout = "";
         try {
@@ -487,7 +485,6 @@ public final class DovecotServer extends LoopbackPop3Server {
         // but not yet exec'd still has the master's command line, which names our config file.
         sweepInstanceProcesses();
     }
-
 
     private void sweepInstanceProcesses() {
         Path proc = Path.of("/proc");
@@ -634,9 +631,8 @@ public final class DovecotServer extends LoopbackPop3Server {
     }
 
     private void own(Path p, String perms) throws IOException {
-        ServerKit.own(p, perms, asRoot ? new int[] {mailUid, mailGid} : null);
+        ServerKit.own(p, perms, asRoot ? new int[]{mailUid, mailGid} : null);
     }
-
 
     // ------------------------------------------------------------------------------------- helpers
 
@@ -667,9 +663,6 @@ public final class DovecotServer extends LoopbackPop3Server {
         }
         return result;
     }
-
-
-
 
     private static void deleteTree(Path dir) {
         TempTrees.delete(dir);

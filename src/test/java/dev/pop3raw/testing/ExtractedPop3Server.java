@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
-
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.TlsMode;
@@ -248,7 +247,7 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 return product() + " exited with status " + process.exitValue() + " before listening; log:\n"
-                       + ServerKit.tail(logText(), 30);
+                        + ServerKit.tail(logText(), 30);
             }
             try {
                 String greeting = ServerKit.readGreeting(pop3Port);
@@ -262,7 +261,7 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
             ServerKit.sleep(50);
         }
         return product() + " did not answer on " + ServerKit.HOST + ":" + pop3Port + " and :" + pop3sPort + " within "
-               + timeout + " (last: " + last + "); log:\n" + ServerKit.tail(logText(), 30);
+                + timeout + " (last: " + last + "); log:\n" + ServerKit.tail(logText(), 30);
     }
 
     /** Stops the server (the whole process tree) and deletes its directory. Idempotent. */
@@ -299,13 +298,13 @@ public abstract class ExtractedPop3Server extends LoopbackPop3Server {
         Files.createDirectories(root.resolve("overlay/work"));
         return List.of("set -e", "mount --make-rprivate /",
                 "mount -t overlay overlay -o lowerdir=/etc,upperdir=" + root.resolve("overlay/upper") + ",workdir="
-                + root.resolve("overlay/work") + " /etc");
+                        + root.resolve("overlay/work") + " /etc");
     }
 
     /** A script line that adds a system user (uid and gid of the mail user) to the namespace's /etc/passwd. */
     protected final String passwdLine(String name, String home) {
         return "echo '" + name + ":x:" + mailIds[0] + ":" + mailIds[1] + ":" + name + ":" + home
-               + ":/usr/sbin/nologin' >> /etc/passwd";
+                + ":/usr/sbin/nologin' >> /etc/passwd";
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.pop3raw.testing;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A missing real server skips its tests outside CI and fails them when CI=true (Dovecot, Cyrus, Courier alike). */
 class ExtractedServersAvailabilityTest {

@@ -42,8 +42,8 @@ public final class FaultyProxy implements AutoCloseable {
      * A cut whose command is never sent never happens.
      */
     public record Plan(boolean refuse, long clientToServerCut, long serverToClientCut, String dropOnClientLine,
-                       boolean reset, String atCommand, int atOccurrence, long atOffset, boolean atClientSide,
-                       boolean gated) {
+            boolean reset, String atCommand, int atOccurrence, long atOffset, boolean atClientSide,
+            boolean gated) {
 
         public static final Plan PASS = new Plan(false, -1, -1, null, false, null, 0, -1, false, false);
         public static final Plan REFUSE = new Plan(true, -1, -1, null, false, null, 0, -1, false, false);
@@ -91,7 +91,7 @@ public final class FaultyProxy implements AutoCloseable {
 
         public boolean cuts() {
             return refuse || clientToServerCut >= 0 || serverToClientCut >= 0 || dropOnClientLine != null
-                   || atCommand != null;
+                    || atCommand != null;
         }
 
         /** Whether a cut of this plan stops the client's stream first (else the server's, or a refusal). */
@@ -156,7 +156,7 @@ public final class FaultyProxy implements AutoCloseable {
             boolean argless = space < 0;
             int occurrence = sent.merge(verb, 1, Integer::sum);
             boolean multiLine = verb.equals("CAPA") || verb.equals("RETR") || verb.equals("TOP")
-                                || argless && (verb.equals("LIST") || verb.equals("UIDL"));
+                    || argless && (verb.equals("LIST") || verb.equals("UIDL"));
             pending.add(new Pending(verb, occurrence, multiLine));
             lastCommand = verb;
         }
@@ -177,7 +177,7 @@ public final class FaultyProxy implements AutoCloseable {
         boolean serverAt(String verb, int occurrence, long offset, byte b) {
             Pending head = pending.peek();
             return head != null && head.verb.equals(verb) && head.occurrence == occurrence
-                   && (bytesIntoReply == offset || endsReply(head, b));
+                    && (bytesIntoReply == offset || endsReply(head, b));
         }
 
         private boolean endsReply(Pending head, byte b) {
@@ -188,7 +188,8 @@ public final class FaultyProxy implements AutoCloseable {
                 return dataLineDot && (dataLineLength == 1 || dataLineLength == 2);
             }
             String line = statusLine.toString();
-            boolean continuation = head.verb.equals("AUTH") && (line.startsWith("+ ") || line.equals("+\r") || line.isEmpty());
+            boolean continuation = head.verb.equals("AUTH")
+                    && (line.startsWith("+ ") || line.equals("+\r") || line.isEmpty());
             return !continuation && !(head.multiLine && line.startsWith("+OK"));
         }
 
@@ -287,7 +288,7 @@ public final class FaultyProxy implements AutoCloseable {
      * the last command the client had sent, and how many RETR/TOP replies the client had received whole.
      */
     public record Cut(Direction direction, boolean reset, Position position, String lastCommand,
-                      int retrRepliesCompleted) {
+            int retrRepliesCompleted) {
 
         public String kind() {
             return reset ? "RST" : "FIN";
@@ -296,7 +297,7 @@ public final class FaultyProxy implements AutoCloseable {
         @Override
         public String toString() {
             return direction + "/" + kind() + " at " + position + " (last command " + lastCommand + ", "
-                   + retrRepliesCompleted + " RETR replies whole)";
+                    + retrRepliesCompleted + " RETR replies whole)";
         }
     }
 
@@ -358,7 +359,7 @@ public final class FaultyProxy implements AutoCloseable {
         @Override
         public String toString() {
             return "connection " + index + " " + plan + " c->s=" + clientToServer + " s->c=" + serverToClient
-                   + (cut.get() ? " CUT " + cutRecord : "") + (closed.get() ? " closed" : " open");
+                    + (cut.get() ? " CUT " + cutRecord : "") + (closed.get() ? " closed" : " open");
         }
     }
 
@@ -497,7 +498,8 @@ public final class FaultyProxy implements AutoCloseable {
         Direction direction = fromClient ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         long cutAt = fromClient ? c.plan.clientToServerCut : c.plan.serverToClientCut;
         String dropLine = fromClient && c.plan.dropOnClientLine != null
-                ? c.plan.dropOnClientLine.toUpperCase(Locale.ROOT) + "\r\n" : null;
+                ? c.plan.dropOnClientLine.toUpperCase(Locale.ROOT) + "\r\n"
+                : null;
         // a protocol-placed cut in this direction
         String atCommand = c.plan.atCommand != null && c.plan.atClientSide == fromClient ? c.plan.atCommand : null;
         // the client's stream is forwarded line by line when a line decides a cut (dropped line, command cut), so
@@ -560,8 +562,9 @@ public final class FaultyProxy implements AutoCloseable {
                 synchronized (c.tracker) {
                     for (int i = 0; i < n; i++) {
                         if (cutAt >= 0 && counter.get() + i == cutAt
-                            || atCommand != null
-                               && c.tracker.serverAt(atCommand, c.plan.atOccurrence, c.plan.atOffset, buffer[i])) {
+                                || atCommand != null
+                                        && c.tracker.serverAt(atCommand, c.plan.atOccurrence, c.plan.atOffset,
+                                                buffer[i])) {
                             forward = i;
                             cutNow = true;
                             break;

@@ -40,7 +40,8 @@ public final class Popa3dServer extends ExtractedPop3Server {
     public static Popa3dServer start(String... namesAndPasswords) throws IOException {
         Path tree = requireTree("popa3d", POPA3D, PAM);
         if (!Files.isExecutable(Path.of("/usr/bin/socat"))) {
-            ServerKit.missing("socat is not installed", "apt-get install -y socat (or " + INSTALL + ")", ServerKit.isCi());
+            ServerKit.missing("socat is not installed", "apt-get install -y socat (or " + INSTALL + ")",
+                    ServerKit.isCi());
         }
         Popa3dServer server = new Popa3dServer(tree);
         server.startOrClose(() -> {
@@ -98,7 +99,7 @@ public final class Popa3dServer extends ExtractedPop3Server {
                 "mkdir -p /var/lib/popa3d",
                 "mount --bind " + root.resolve("mail") + " /var/mail",
                 "exec socat TCP-LISTEN:" + pop3Port + ",bind=" + host() + ",reuseaddr,fork EXEC:" + tree.resolve(POPA3D)
-                + ",stderr"));
+                        + ",stderr"));
         return startInNamespace(script);
     }
 }

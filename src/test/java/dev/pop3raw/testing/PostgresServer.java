@@ -118,12 +118,12 @@ public final class PostgresServer implements AutoCloseable {
                 "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync");
         port = freePort();
         String opts = "-c listen_addresses=" + HOST + " -c port=" + port + " -c unix_socket_directories=" + root
-                      + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                      + " -c shared_buffers=32MB";
+                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                + " -c shared_buffers=32MB";
         run(Duration.ofSeconds(60), bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 root.resolve("postgres.log").toString(), "-o", opts, "-w", "-t", "50", "start");
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
         } catch (SQLException e) {
             throw new IOException("creating the database failed: " + e.getMessage() + "\n" + logTail(), e);
@@ -151,8 +151,8 @@ public final class PostgresServer implements AutoCloseable {
     /** A DataSource for another JVM that only knows host and port. */
     public static PGSimpleDataSource dataSource(String host, int port) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] { host });
-        ds.setPortNumbers(new int[] { port });
+        ds.setServerNames(new String[]{host});
+        ds.setPortNumbers(new int[]{port});
         ds.setDatabaseName(DATABASE);
         ds.setUser(USER);
         return ds;

@@ -486,11 +486,16 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
         @Override
         public String toString() {
-            String state = !connected ? "not connected"
-                    : scriptDone ? "script done"
-                    : mismatch != null ? "mismatch"
-                    : currentStep < 0 ? "starting"
-                    : "at step " + currentStep + " (" + steps.get(currentStep).description + ")";
+            String state = !connected
+                    ? "not connected"
+                    : scriptDone
+                            ? "script done"
+                            : mismatch != null
+                                    ? "mismatch"
+                                    : currentStep < 0
+                                            ? "starting"
+                                            : "at step " + currentStep + " (" + steps.get(currentStep).description
+                                                    + ")";
             return "session " + index + " [" + state + ", clientClosed=" + clientClosed + "] received "
                     + quote(receivedText()) + ", sent " + quote(abbreviate(sentText()));
         }
@@ -541,8 +546,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
         private String where() {
             int i = currentStep;
-            return "session " + index + (i < 0 ? ", before the first step" : ", step " + (i + 1) + " ("
-                    + steps.get(i).description + ")");
+            return "session " + index + (i < 0
+                    ? ", before the first step"
+                    : ", step " + (i + 1) + " ("
+                            + steps.get(i).description + ")");
         }
 
         private ScriptMismatch mismatch(String what) {
@@ -639,7 +646,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
                 int pending = lim - pos;
                 try {
                     if (fill(remainingMillis(deadline)) < 0) {
-                        throw mismatch(pending == 0 ? "client closed the connection"
+                        throw mismatch(pending == 0
+                                ? "client closed the connection"
                                 : "client closed the connection after an unterminated line "
                                         + quote(text(Arrays.copyOfRange(buf, pos, lim))));
                     }

@@ -33,7 +33,7 @@ class ScriptedPop3ServerTest {
 
     @Test
     void recordsExactBytesBothWays() throws Exception {
-        byte[] message = { 'a', 0, (byte) 0xFF, '\r', 'b', '\n', '.', '.', 'x', '\r', '\n', '.', '\r', '\n' };
+        byte[] message = {'a', 0, (byte) 0xFF, '\r', 'b', '\n', '.', '.', 'x', '\r', '\n', '.', '\r', '\n'};
         try (ScriptedPop3Server server = ScriptedPop3Server.start(script -> script
                 .send("+OK ready <1.2@host>\r\n")
                 .expect("CAPA")
@@ -57,7 +57,8 @@ class ScriptedPop3ServerTest {
             server.awaitScriptDone(WAIT);
             assertEquals("CAPA\r\nUSER bob\r\nPASS s3cret\r\nRETR 1\r\n", server.receivedText());
             ByteArrayOutputStream expectedSent = new ByteArrayOutputStream();
-            expectedSent.writeBytes("+OK ready <1.2@host>\r\n+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n+OK\r\n+OK\r\n".getBytes(US_ASCII));
+            expectedSent.writeBytes(
+                    "+OK ready <1.2@host>\r\n+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n+OK\r\n+OK\r\n".getBytes(US_ASCII));
             expectedSent.writeBytes(message);
             assertArrayEquals(expectedSent.toByteArray(), server.sent());
             assertTrue(server.mismatch().isEmpty());
@@ -167,7 +168,9 @@ class ScriptedPop3ServerTest {
             client.readLine();
             client.write("STLS\r\nUSER injected\r\n");
             AssertionError error = assertThrows(AssertionError.class, () -> server.awaitScriptDone(WAIT));
-            assertTrue(error.getMessage().contains("plaintext after the command, before the TLS handshake: \"USER injected\\r\\n\""),
+            assertTrue(
+                    error.getMessage()
+                            .contains("plaintext after the command, before the TLS handshake: \"USER injected\\r\\n\""),
                     error.getMessage());
         }
     }
@@ -182,7 +185,8 @@ class ScriptedPop3ServerTest {
             client.readLine();
             client.write("NOOP\r\n");
             AssertionError error = assertThrows(AssertionError.class, () -> server.awaitScriptDone(WAIT));
-            assertTrue(error.getMessage().contains("expectSilence(300 ms)): client sent \"NOOP\\r\\n\""), error.getMessage());
+            assertTrue(error.getMessage().contains("expectSilence(300 ms)): client sent \"NOOP\\r\\n\""),
+                    error.getMessage());
         }
     }
 

@@ -161,7 +161,7 @@ final class ServerKit {
                 if (f.length >= 4 && f[0].equals(name)) {
                     int uid = Integer.parseInt(f[2]);
                     if (uid != 0) {
-                        return new int[] {uid, Integer.parseInt(f[3])};
+                        return new int[]{uid, Integer.parseInt(f[3])};
                     }
                 }
             }
@@ -295,7 +295,8 @@ final class ServerKit {
             return false;
         }
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.ISO_8859_1);
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"),
+                    StandardCharsets.ISO_8859_1);
             int close = stat.lastIndexOf(')');
             return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
         } catch (IOException e) {

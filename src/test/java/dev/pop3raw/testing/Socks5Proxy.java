@@ -61,7 +61,7 @@ public final class Socks5Proxy implements AutoCloseable {
                 return;
             }
             in.readFully(new byte[in.readUnsignedByte()]); // offered methods
-            out.write(new byte[] { 5, 0 }); // no authentication
+            out.write(new byte[]{5, 0}); // no authentication
             in.readFully(new byte[3]); // VER CMD RSV (CONNECT assumed)
             int type = in.readUnsignedByte();
             String host;
@@ -81,14 +81,14 @@ public final class Socks5Proxy implements AutoCloseable {
             destinations.add(host + ":" + port);
             InetAddress target = InetAddress.getByName(host);
             if (!target.isLoopbackAddress()) {
-                out.write(new byte[] { 5, 2, 0, 1, 0, 0, 0, 0, 0, 0 }); // not allowed: loopback only
+                out.write(new byte[]{5, 2, 0, 1, 0, 0, 0, 0, 0, 0}); // not allowed: loopback only
                 client.close();
                 return;
             }
             Socket upstream = new Socket();
             sockets.add(upstream);
             upstream.connect(new InetSocketAddress(target, port), 5000);
-            out.write(new byte[] { 5, 0, 0, 1, 127, 0, 0, 1, 0, 0 });
+            out.write(new byte[]{5, 0, 0, 1, 127, 0, 0, 1, 0, 0});
             out.flush();
             relay(upstream.getInputStream(), out);
             relay(in, upstream.getOutputStream());

@@ -69,7 +69,7 @@ public final class TestTls {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
             keyStore.setKeyEntry("server", serverKeys.getPrivate(), PASSWORD,
-                    new Certificate[] { serverCertificate, caCertificate });
+                    new Certificate[]{serverCertificate, caCertificate});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keyStore, PASSWORD);
             this.serverContext = SSLContext.getInstance("TLS");
@@ -94,7 +94,7 @@ public final class TestTls {
             synchronized (TestTls.class) {
                 result = localhost;
                 if (result == null) {
-                    result = new TestTls(List.of("localhost"), List.of(new byte[] { 127, 0, 0, 1 }),
+                    result = new TestTls(List.of("localhost"), List.of(new byte[]{127, 0, 0, 1}),
                             Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(1)));
                     localhost = result;
                 }
@@ -111,7 +111,7 @@ public final class TestTls {
 
     /** Server certificate for localhost/127.0.0.1 whose validity ended a day ago: PKIX validation must fail. */
     public static TestTls expired() {
-        return new TestTls(List.of("localhost"), List.of(new byte[] { 127, 0, 0, 1 }),
+        return new TestTls(List.of("localhost"), List.of(new byte[]{127, 0, 0, 1}),
                 Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(1)));
     }
 
@@ -141,27 +141,28 @@ public final class TestTls {
         return generator.generateKeyPair();
     }
 
-    private static final int[] OID_ECDSA_SHA256 = { 1, 2, 840, 10045, 4, 3, 2 };
-    private static final int[] OID_COMMON_NAME = { 2, 5, 4, 3 };
-    private static final int[] OID_SUBJECT_ALT_NAME = { 2, 5, 29, 17 };
-    private static final int[] OID_KEY_USAGE = { 2, 5, 29, 15 };
-    private static final int[] OID_BASIC_CONSTRAINTS = { 2, 5, 29, 19 };
-    private static final int[] OID_EXT_KEY_USAGE = { 2, 5, 29, 37 };
-    private static final int[] OID_SERVER_AUTH = { 1, 3, 6, 1, 5, 5, 7, 3, 1 };
+    private static final int[] OID_ECDSA_SHA256 = {1, 2, 840, 10045, 4, 3, 2};
+    private static final int[] OID_COMMON_NAME = {2, 5, 4, 3};
+    private static final int[] OID_SUBJECT_ALT_NAME = {2, 5, 29, 17};
+    private static final int[] OID_KEY_USAGE = {2, 5, 29, 15};
+    private static final int[] OID_BASIC_CONSTRAINTS = {2, 5, 29, 19};
+    private static final int[] OID_EXT_KEY_USAGE = {2, 5, 29, 37};
+    private static final int[] OID_SERVER_AUTH = {1, 3, 6, 1, 5, 5, 7, 3, 1};
 
-    private static X509Certificate certificate(String issuerCn, String subjectCn, PublicKey subjectKey, PrivateKey signingKey,
+    private static X509Certificate certificate(String issuerCn, String subjectCn, PublicKey subjectKey,
+            PrivateKey signingKey,
             Instant notBefore, Instant notAfter, boolean ca, List<String> dnsNames, List<byte[]> ipAddresses)
             throws Exception {
         byte[] signatureAlgorithm = seq(oid(OID_ECDSA_SHA256));
 
         ByteArrayOutputStream extensions = new ByteArrayOutputStream();
         if (ca) {
-            extensions.writeBytes(extension(OID_BASIC_CONSTRAINTS, true, seq(tlv(0x01, new byte[] { (byte) 0xFF }))));
+            extensions.writeBytes(extension(OID_BASIC_CONSTRAINTS, true, seq(tlv(0x01, new byte[]{(byte) 0xFF}))));
             // keyUsage: keyCertSign (bit 5) + cRLSign (bit 6) -> 0b0000_0110, 1 unused bit
-            extensions.writeBytes(extension(OID_KEY_USAGE, true, tlv(0x03, new byte[] { 1, 0x06 })));
+            extensions.writeBytes(extension(OID_KEY_USAGE, true, tlv(0x03, new byte[]{1, 0x06})));
         } else {
             // keyUsage: digitalSignature (bit 0) -> 0b1000_0000, 7 unused bits
-            extensions.writeBytes(extension(OID_KEY_USAGE, true, tlv(0x03, new byte[] { 7, (byte) 0x80 })));
+            extensions.writeBytes(extension(OID_KEY_USAGE, true, tlv(0x03, new byte[]{7, (byte) 0x80})));
             extensions.writeBytes(extension(OID_EXT_KEY_USAGE, false, seq(oid(OID_SERVER_AUTH))));
             ByteArrayOutputStream names = new ByteArrayOutputStream();
             for (String dns : dnsNames) {
@@ -174,7 +175,7 @@ public final class TestTls {
         }
 
         byte[] tbs = seq(
-                tlv(0xA0, tlv(0x02, new byte[] { 2 })), // version v3
+                tlv(0xA0, tlv(0x02, new byte[]{2})), // version v3
                 tlv(0x02, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE).toByteArray()),
                 signatureAlgorithm,
                 name(issuerCn),
@@ -191,12 +192,13 @@ public final class TestTls {
         System.arraycopy(signature, 0, bitString, 1, signature.length);
 
         byte[] der = seq(tbs, signatureAlgorithm, tlv(0x03, bitString));
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
     }
 
     private static byte[] extension(int[] oid, boolean critical, byte[] value) {
         return critical
-                ? seq(oid(oid), tlv(0x01, new byte[] { (byte) 0xFF }), tlv(0x04, value))
+                ? seq(oid(oid), tlv(0x01, new byte[]{(byte) 0xFF}), tlv(0x04, value))
                 : seq(oid(oid), tlv(0x04, value));
     }
 

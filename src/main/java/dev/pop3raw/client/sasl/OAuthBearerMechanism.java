@@ -26,7 +26,7 @@ public final class OAuthBearerMechanism extends OAuthMechanism {
      *                                  break the {@code \x01} framing) or the port is out of range
      */
     public OAuthBearerMechanism(String username, AccessTokenProvider tokenProvider, String host, int port,
-                                boolean forceRefresh) {
+            boolean forceRefresh) {
         super(username, tokenProvider, forceRefresh);
         if (SaslBytes.hasControl(username) || (host != null && SaslBytes.hasControl(host))) {
             throw new IllegalArgumentException("OAUTHBEARER user name and host must not contain control characters");
@@ -45,7 +45,8 @@ public final class OAuthBearerMechanism extends OAuthMechanism {
 
     @Override
     byte[] buildMessage(String token) {
-        StringBuilder b = new StringBuilder("n,a=").append(ScramSha256Mechanism.escapeSaslName(username)).append(",\u0001");
+        StringBuilder b = new StringBuilder("n,a=").append(ScramSha256Mechanism.escapeSaslName(username))
+                .append(",\u0001");
         if (host != null) {
             b.append("host=").append(host).append('\u0001');
         }
@@ -59,7 +60,7 @@ public final class OAuthBearerMechanism extends OAuthMechanism {
     /** RFC 7628 section 3.2.3: the client answers the error challenge with a single {@code \x01}. */
     @Override
     byte[] errorAcknowledgement() {
-        return new byte[] { 0x01 };
+        return new byte[]{0x01};
     }
 
     @Override

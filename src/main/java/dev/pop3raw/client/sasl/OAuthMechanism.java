@@ -97,7 +97,7 @@ abstract class OAuthMechanism implements SaslMechanism {
             // change the framing of the message; bearer tokens (RFC 6750 b64token) have neither.
             if (SaslBytes.hasControl(token) || token.indexOf(' ') >= 0) {
                 throw new IOException("the access token for user " + username
-                                      + " contains a space or control character; refusing to send it");
+                        + " contains a space or control character; refusing to send it");
             }
             message = buildMessage(token);
         }

@@ -27,7 +27,7 @@ public final class SaslCredentials {
         this.xoauth2TwoLine = b.xoauth2TwoLine;
         if (password == null && tokenProvider == null) {
             throw new IllegalArgumentException("credentials for user " + username
-                                               + " need a password or an access token provider");
+                    + " need a password or an access token provider");
         }
     }
 
@@ -124,11 +124,11 @@ public final class SaslCredentials {
     @Override
     public String toString() {
         return "SaslCredentials[username=" + username
-               + ", password=" + (password == null ? "none" : "***")
-               + ", tokenProvider=" + (tokenProvider == null ? "none" : "***")
-               + (host == null ? "" : ", host=" + host)
-               + (port == 0 ? "" : ", port=" + port)
-               + ", xoauth2TwoLine=" + xoauth2TwoLine + "]";
+                + ", password=" + (password == null ? "none" : "***")
+                + ", tokenProvider=" + (tokenProvider == null ? "none" : "***")
+                + (host == null ? "" : ", host=" + host)
+                + (port == 0 ? "" : ", port=" + port)
+                + ", xoauth2TwoLine=" + xoauth2TwoLine + "]";
     }
 
     /** Builds {@link SaslCredentials}; at least a password or a token provider is required. */

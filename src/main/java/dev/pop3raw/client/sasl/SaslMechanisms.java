@@ -59,34 +59,34 @@ public final class SaslMechanisms {
         String upper = name.trim().toUpperCase(Locale.ROOT);
         if (!SUPPORTED.contains(upper)) {
             throw new IllegalArgumentException("unknown SASL mechanism '" + SaslBytes.printable(name, 64)
-                                               + "'; supported: " + String.join(", ", SUPPORTED));
+                    + "'; supported: " + String.join(", ", SUPPORTED));
         }
         if (TOKEN_MECHANISMS.contains(upper) && !credentials.hasTokenProvider()) {
             throw new IllegalArgumentException(upper + " needs an access token provider, but the credentials for user "
-                                               + credentials.username() + " have none");
+                    + credentials.username() + " have none");
         }
         if (PASSWORD_MECHANISMS.contains(upper) && !credentials.hasPassword()) {
             throw new IllegalArgumentException(upper + " needs a password, but the credentials for user "
-                                               + credentials.username() + " have none");
+                    + credentials.username() + " have none");
         }
         String user = credentials.username();
         switch (upper) {
-            case OAuthBearerMechanism.NAME:
+            case OAuthBearerMechanism.NAME :
                 return new OAuthBearerMechanism(user, credentials.tokenProvider(), credentials.host(),
                         credentials.port(), forceTokenRefresh);
-            case XOAuth2Mechanism.NAME:
+            case XOAuth2Mechanism.NAME :
                 return new XOAuth2Mechanism(user, credentials.tokenProvider(), credentials.xoauth2TwoLine(),
                         forceTokenRefresh);
-            case ScramSha256Mechanism.NAME:
+            case ScramSha256Mechanism.NAME :
                 return new ScramSha256Mechanism(user, credentials.password());
-            case CramMechanism.CRAM_MD5:
+            case CramMechanism.CRAM_MD5 :
                 return new CramMd5Mechanism(user, credentials.password());
-            case CramMechanism.CRAM_SHA1:
-            case CramMechanism.CRAM_SHA256:
+            case CramMechanism.CRAM_SHA1 :
+            case CramMechanism.CRAM_SHA256 :
                 return new CramMechanism(upper, user, credentials.password());
-            case PlainMechanism.NAME:
+            case PlainMechanism.NAME :
                 return new PlainMechanism(user, credentials.password());
-            default:
+            default :
                 return new LoginMechanism(user, credentials.password());
         }
     }
@@ -98,7 +98,8 @@ public final class SaslMechanisms {
      * @return               a new mechanism, or empty when there is no overlap (the caller may fall back to
      *                       USER/PASS or APOP, or give up)
      */
-    public static Optional<SaslMechanism> strongestOffered(Collection<String> serverOffered, SaslCredentials credentials) {
+    public static Optional<SaslMechanism> strongestOffered(Collection<String> serverOffered,
+            SaslCredentials credentials) {
         return strongestOfferedName(serverOffered, credentials).map(n -> create(n, credentials));
     }
 

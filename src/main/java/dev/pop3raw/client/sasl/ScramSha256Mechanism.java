@@ -41,7 +41,9 @@ public final class ScramSha256Mechanism implements SaslMechanism {
     private static final String HMAC = "HmacSHA256";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private enum State { START, CLIENT_FIRST_SENT, CLIENT_FINAL_SENT, VERIFIED, FAILED }
+    private enum State {
+        START, CLIENT_FIRST_SENT, CLIENT_FINAL_SENT, VERIFIED, FAILED
+    }
 
     private final String clientFirstBare;
     private final String clientNonce;
@@ -119,16 +121,17 @@ public final class ScramSha256Mechanism implements SaslMechanism {
         answeredAny = true;
         String msg = new String(c, StandardCharsets.UTF_8);
         switch (state) {
-            case CLIENT_FIRST_SENT:
+            case CLIENT_FIRST_SENT :
                 return clientFinal(msg);
-            case CLIENT_FINAL_SENT:
+            case CLIENT_FINAL_SENT :
                 verifyServerFinal(msg);
                 return new byte[0];
-            case START:
+            case START :
                 throw fail("SCRAM server sent a challenge before the client-first message");
-            default:
+            default :
                 throw fail("SCRAM server sent a challenge after the exchange " + (state == State.VERIFIED
-                        ? "was complete" : "failed"));
+                        ? "was complete"
+                        : "failed"));
         }
     }
 
@@ -142,7 +145,8 @@ public final class ScramSha256Mechanism implements SaslMechanism {
         if (attrs[0].startsWith("m=")) {
             throw fail("SCRAM server requires an unsupported mandatory extension");
         }
-        if (attrs.length < 3 || !attrs[0].startsWith("r=") || !attrs[1].startsWith("s=") || !attrs[2].startsWith("i=")) {
+        if (attrs.length < 3 || !attrs[0].startsWith("r=") || !attrs[1].startsWith("s=")
+                || !attrs[2].startsWith("i=")) {
             throw fail("malformed SCRAM server-first message: " + SaslBytes.printable(serverFirst, 200));
         }
         String nonce = attrs[0].substring(2);
@@ -170,11 +174,11 @@ public final class ScramSha256Mechanism implements SaslMechanism {
         }
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw fail("SCRAM iteration count must be 1.." + MAX_ITERATIONS + ", server sent "
-                       + SaslBytes.printable(attrs[2].substring(2), 20));
+                    + SaslBytes.printable(attrs[2].substring(2), 20));
         }
 
         String clientFinalWithoutProof = "c=" + Base64.getEncoder().encodeToString(SaslBytes.utf8(GS2_HEADER))
-                                         + ",r=" + nonce;
+                + ",r=" + nonce;
         byte[] authMessage = SaslBytes.utf8(clientFirstBare + "," + serverFirst + "," + clientFinalWithoutProof);
 
         byte[] saltedPassword = hi(password, salt, iterations);
@@ -224,7 +228,7 @@ public final class ScramSha256Mechanism implements SaslMechanism {
     private static byte[] hi(byte[] password, byte[] salt, int iterations) {
         Mac mac = SaslBytes.mac(HMAC, password);
         mac.update(salt);
-        byte[] u = mac.doFinal(new byte[] { 0, 0, 0, 1 });
+        byte[] u = mac.doFinal(new byte[]{0, 0, 0, 1});
         byte[] result = u.clone();
         for (int i = 1; i < iterations; i++) {
             u = mac.doFinal(u);

@@ -1,5 +1,10 @@
 package dev.pop3raw.client.sasl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -10,11 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** CRAM-MD5, CRAM-SHA1 and CRAM-SHA256: published HMAC vectors, and the JDK's Mac computed independently. */
 class CramMechanismTest {
@@ -28,9 +28,9 @@ class CramMechanismTest {
     /** RFC 2104/2202/4231 test case 2 (key "Jefe"): a CRAM answer is "user " + that HMAC in lower-case hex. */
     @ParameterizedTest
     @CsvSource({
-        "CRAM-MD5,    750c783e6ab0b503eaa86e310a5db738",
-        "CRAM-SHA1,   effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
-        "CRAM-SHA256, 5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" })
+            "CRAM-MD5,    750c783e6ab0b503eaa86e310a5db738",
+            "CRAM-SHA1,   effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            "CRAM-SHA256, 5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"})
     void publishedHmacVectors(String mechanism, String hmac) throws IOException {
         CramMechanism m = new CramMechanism(mechanism, "jefe", "Jefe");
         assertEquals(mechanism, m.name());
@@ -41,7 +41,7 @@ class CramMechanismTest {
 
     /** RFC 2195's example, and the same exchange with SHA-1 and SHA-256, checked against javax.crypto.Mac. */
     @ParameterizedTest
-    @CsvSource({ "CRAM-MD5, HmacMD5", "cram-sha1, HmacSHA1", "Cram-Sha256, HmacSHA256" })
+    @CsvSource({"CRAM-MD5, HmacMD5", "cram-sha1, HmacSHA1", "Cram-Sha256, HmacSHA256"})
     void matchesTheJdkMac(String mechanism, String algorithm) throws Exception {
         Mac mac = Mac.getInstance(algorithm);
         mac.init(new SecretKeySpec(utf8("tanstaaftanstaaf"), algorithm));
@@ -54,7 +54,7 @@ class CramMechanismTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "CRAM-MD5", "CRAM-SHA1", "CRAM-SHA256" })
+    @ValueSource(strings = {"CRAM-MD5", "CRAM-SHA1", "CRAM-SHA256"})
     void rejectsEmptyAndSecondChallengesAndSendsNoReusableSecret(String mechanism) throws IOException {
         assertThrows(IOException.class, () -> new CramMechanism(mechanism, "u", "p").evaluateChallenge(new byte[0]));
         CramMechanism m = new CramMechanism(mechanism, "u", "p");
@@ -64,7 +64,7 @@ class CramMechanismTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "CRAM-SHA512", "SCRAM-SHA-1", "" })
+    @ValueSource(strings = {"CRAM-SHA512", "SCRAM-SHA-1", ""})
     void onlyTheCramNames(String name) {
         assertThrows(IllegalArgumentException.class, () -> new CramMechanism(name, "u", "p"));
     }

@@ -1,15 +1,15 @@
 package dev.pop3raw.client.sasl;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
 
 class PlainMechanismTest {
 
@@ -17,7 +17,7 @@ class PlainMechanismTest {
     void initialResponseIsEmptyAuthzidNulUserNulPassword() {
         PlainMechanism m = new PlainMechanism("tim", "tanstaaf");
         assertEquals("PLAIN", m.name());
-        assertArrayEquals(new byte[] { 0, 't', 'i', 'm', 0, 't', 'a', 'n', 's', 't', 'a', 'a', 'f' },
+        assertArrayEquals(new byte[]{0, 't', 'i', 'm', 0, 't', 'a', 'n', 's', 't', 'a', 'a', 'f'},
                 m.initialResponse());
     }
 

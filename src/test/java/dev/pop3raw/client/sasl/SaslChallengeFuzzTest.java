@@ -1,5 +1,8 @@
 package dev.pop3raw.client.sasl;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,9 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * (d) Fuzz target for SASL challenge handling: every mechanism, fed any sequence of server challenges, either
@@ -23,8 +23,8 @@ class SaslChallengeFuzzTest {
     private static final String TOKEN = "ya29.TOKEN-PLUGH";
     /** The RFC 7677 example client nonce, so that fuzzed server-first messages can extend it. */
     private static final String NONCE = "rOprNGfwEbeRWgbNEkqO";
-    private static final String[] NAMES = { "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "XOAUTH2", "XOAUTH2-TWO-LINE",
-        "OAUTHBEARER" };
+    private static final String[] NAMES = {"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "XOAUTH2", "XOAUTH2-TWO-LINE",
+            "OAUTHBEARER"};
 
     /**
      * Input: byte 0 picks the mechanism, byte 1 (odd) says whether the initial response was sent; the rest are
@@ -62,8 +62,10 @@ class SaslChallengeFuzzTest {
                 String message = String.valueOf(t.getMessage());
                 // server text may be quoted, so a secret counts only if the server did not send those letters itself
                 String sent = new String(input, StandardCharsets.ISO_8859_1);
-                assertFalse(message.contains("XYZZY") && !sent.contains("XYZZY"), "password in an exception message: " + message);
-                assertFalse(message.contains("PLUGH") && !sent.contains("PLUGH"), "token in an exception message: " + message);
+                assertFalse(message.contains("XYZZY") && !sent.contains("XYZZY"),
+                        "password in an exception message: " + message);
+                assertFalse(message.contains("PLUGH") && !sent.contains("PLUGH"),
+                        "token in an exception message: " + message);
             }
         }
     }
@@ -71,15 +73,15 @@ class SaslChallengeFuzzTest {
     private static SaslMechanism create(String name) {
         AccessTokenProvider tokens = (user, refresh) -> TOKEN;
         switch (name) {
-            case "SCRAM-SHA-256":
+            case "SCRAM-SHA-256" :
                 return new ScramSha256Mechanism("user", PASSWORD, NONCE);
-            case "XOAUTH2":
+            case "XOAUTH2" :
                 return new XOAuth2Mechanism("user", tokens, false, false);
-            case "XOAUTH2-TWO-LINE":
+            case "XOAUTH2-TWO-LINE" :
                 return new XOAuth2Mechanism("user", tokens, true, false);
-            case "OAUTHBEARER":
+            case "OAUTHBEARER" :
                 return new OAuthBearerMechanism("user", tokens, "pop.example.com", 995, false);
-            default:
+            default :
                 return SaslMechanisms.create(name, SaslCredentials.ofPassword("user", PASSWORD));
         }
     }

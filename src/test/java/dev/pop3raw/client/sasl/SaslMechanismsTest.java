@@ -1,10 +1,5 @@
 package dev.pop3raw.client.sasl;
 
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
 class SaslMechanismsTest {
 
     private static final AccessTokenProvider TOKEN = (u, f) -> "tok";
     private static final SaslCredentials PASSWORD = SaslCredentials.ofPassword("alice", "s3cret");
     private static final SaslCredentials OAUTH = SaslCredentials.ofToken("alice", TOKEN);
-    private static final SaslCredentials BOTH = SaslCredentials.builder("alice").password("s3cret").tokenProvider(TOKEN).build();
+    private static final SaslCredentials BOTH = SaslCredentials.builder("alice").password("s3cret").tokenProvider(TOKEN)
+            .build();
 
     private static String strongest(SaslCredentials creds, String... offered) {
         return SaslMechanisms.strongestOffered(List.of(offered), creds).map(SaslMechanism::name).orElse("none");

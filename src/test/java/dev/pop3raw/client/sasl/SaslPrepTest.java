@@ -1,9 +1,9 @@
 package dev.pop3raw.client.sasl;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 /** RFC 4013 section 3 examples plus the prohibited tables this client enforces. */
 class SaslPrepTest {
@@ -36,8 +36,8 @@ class SaslPrepTest {
 
     @Test
     void prohibitsControlPrivateUseSurrogatesAndDirectionMarks() {
-        for (String bad : new String[] { "a\nb", "a\u007f", "a\u0085", "a\ue000", "a\ud800", "a\u200e", "a\ufffd",
-                "a\ufdd0", "a\u2ff0", "a" + new String(Character.toChars(0xE0041)) }) {
+        for (String bad : new String[]{"a\nb", "a\u007f", "a\u0085", "a\ue000", "a\ud800", "a\u200e", "a\ufffd",
+                "a\ufdd0", "a\u2ff0", "a" + new String(Character.toChars(0xE0041))}) {
             assertThrows(IllegalArgumentException.class, () -> prep(bad), bad);
         }
     }

@@ -1,10 +1,5 @@
 package dev.pop3raw.client.sasl;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
 class ScramSha256MechanismTest {
 
     // RFC 7677 section 3
     private static final String CLIENT_NONCE = "rOprNGfwEbeRWgbNEkqO";
-    private static final String SERVER_FIRST
-            = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
-    private static final String CLIENT_FINAL
-            = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
+    private static final String SERVER_FIRST = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+    private static final String CLIENT_FINAL = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
     private static final String SERVER_FINAL = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
     private static byte[] utf8(String s) {
@@ -96,7 +94,7 @@ class ScramSha256MechanismTest {
 
     @Test
     void iterationCountIsBounded() throws IOException {
-        for (String i : new String[] { "0", "-1", "1000001", "99999999999", "x" }) {
+        for (String i : new String[]{"0", "-1", "1000001", "99999999999", "x"}) {
             ScramSha256Mechanism m = rfcExample();
             m.initialResponse();
             String sf = SERVER_FIRST.replace("i=4096", "i=" + i);
@@ -110,8 +108,8 @@ class ScramSha256MechanismTest {
     @Test
     void rejectsMalformedServerFirstAndMandatoryExtensions() {
         // (An empty challenge is not here: before anything was answered it asks for the client-first message.)
-        for (String sf : new String[] { "garbage", "m=ext," + SERVER_FIRST,
-                "r=rOprNGfwEbeRWgbNEkqOxx,s=!!notbase64!!,i=4096", "r=rOprNGfwEbeRWgbNEkqOxx,i=4096,s=W22Z" }) {
+        for (String sf : new String[]{"garbage", "m=ext," + SERVER_FIRST,
+                "r=rOprNGfwEbeRWgbNEkqOxx,s=!!notbase64!!,i=4096", "r=rOprNGfwEbeRWgbNEkqOxx,i=4096,s=W22Z"}) {
             ScramSha256Mechanism m = rfcExample();
             m.initialResponse();
             assertThrows(IOException.class, () -> m.evaluateChallenge(utf8(sf)), sf);
@@ -156,7 +154,7 @@ class ScramSha256MechanismTest {
         // mapped to nothing. Expected values from an independent Python hashlib computation for "IX".
         String serverFirst = "r=abcdef,s=c2FsdA==,i=1";
         String expected = "c=biws,r=abcdef,p=Rvd3z1uTwzMm28pIwvH8G2aaooSmD0gMDg64vcD3U+s=";
-        for (String pw : new String[] { "IX", "\u2168", "I\u00adX" }) {
+        for (String pw : new String[]{"IX", "\u2168", "I\u00adX"}) {
             ScramSha256Mechanism m = new ScramSha256Mechanism("a,b=c", pw, "abc");
             m.initialResponse();
             assertEquals(expected, str(m.evaluateChallenge(utf8(serverFirst))), "password variant " + pw);

@@ -1,16 +1,16 @@
 package dev.pop3raw.client.sasl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Passwords and tokens must never appear in {@code toString()} or in any exception message, since both end
@@ -61,8 +61,10 @@ class SecretsNotLeakedTest {
         errors.add(assertThrows(IllegalArgumentException.class, () -> SaslMechanisms.create("XOAUTH2", pw)));
         errors.add(assertThrows(IllegalArgumentException.class, () -> SaslMechanisms.create("PLAIN", tok)));
         errors.add(assertThrows(IllegalArgumentException.class, () -> new PlainMechanism("a", PASSWORD + "\0")));
-        errors.add(assertThrows(IllegalArgumentException.class, () -> new ScramSha256Mechanism("a", PASSWORD + "\u0007")));
-        errors.add(assertThrows(IllegalArgumentException.class, () -> new ScramSha256Mechanism("a", PASSWORD + "\ue000")));
+        errors.add(
+                assertThrows(IllegalArgumentException.class, () -> new ScramSha256Mechanism("a", PASSWORD + "\u0007")));
+        errors.add(
+                assertThrows(IllegalArgumentException.class, () -> new ScramSha256Mechanism("a", PASSWORD + "\ue000")));
 
         SaslMechanism login = SaslMechanisms.create("LOGIN", pw);
         login.evaluateChallenge(new byte[0]);
@@ -76,9 +78,10 @@ class SecretsNotLeakedTest {
         scram.initialResponse();
         scram.evaluateChallenge("r=nonceSERVER,s=c2FsdA==,i=1".getBytes(StandardCharsets.US_ASCII));
         errors.add(assertThrows(IOException.class,
-                () -> scram.evaluateChallenge("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes(StandardCharsets.US_ASCII))));
+                () -> scram.evaluateChallenge(
+                        "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes(StandardCharsets.US_ASCII))));
 
-        for (String bad : new String[] { TOKEN + " x", TOKEN + "\u0001" }) {
+        for (String bad : new String[]{TOKEN + " x", TOKEN + "\u0001"}) {
             SaslMechanism ob = new OAuthBearerMechanism("alice", (u, f) -> bad, null, 0, false);
             errors.add(assertThrows(IOException.class, ob::initialResponse));
         }

@@ -1,12 +1,5 @@
 package dev.pop3raw.client.sasl;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 class XOAuth2MechanismTest {
 
     private static final String EXPECTED = "user=someuser@example.com\u0001auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\u0001\u0001";
-    private static final byte[] ERROR_JSON
-            = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     private final List<Boolean> refreshRequests = new ArrayList<>();
     private final AccessTokenProvider provider = (user, force) -> {
@@ -85,12 +85,13 @@ class XOAuth2MechanismTest {
 
     @Test
     void refusesTokensThatWouldBreakTheFramingWithoutEchoingThem() {
-        for (String bad : new String[] { "secret\u0001user=admin", "secret token", "secret\r\n", "" }) {
+        for (String bad : new String[]{"secret\u0001user=admin", "secret token", "secret\r\n", ""}) {
             XOAuth2Mechanism m = new XOAuth2Mechanism("u", (user, force) -> bad, false, false);
             IOException e = assertThrows(IOException.class, m::initialResponse, bad);
             assertFalse(e.getMessage().contains("secret"), e.getMessage());
         }
-        assertThrows(IOException.class, () -> new XOAuth2Mechanism("u", (user, force) -> null, false, false).initialResponse());
+        assertThrows(IOException.class,
+                () -> new XOAuth2Mechanism("u", (user, force) -> null, false, false).initialResponse());
         assertThrows(IllegalArgumentException.class, () -> new XOAuth2Mechanism("u\u0001", provider, false, false));
     }
 }

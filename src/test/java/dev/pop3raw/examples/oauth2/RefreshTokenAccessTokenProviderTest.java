@@ -1,5 +1,10 @@
 package dev.pop3raw.examples.oauth2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,15 +14,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.sun.net.httpserver.HttpServer;
 
 /** The example token provider against a local token endpoint (no network). */
 class RefreshTokenAccessTokenProviderTest {
@@ -34,7 +35,8 @@ class RefreshTokenAccessTokenProviderTest {
             forms.add(URLDecoder.decode(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
                     StandardCharsets.UTF_8));
             byte[] body = (status == 200
-                    ? "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"at-" + issued.incrementAndGet() + "\"}"
+                    ? "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"at-" + issued.incrementAndGet()
+                            + "\"}"
                     : "{\"error\":\"invalid_grant\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, body.length);
@@ -73,7 +75,7 @@ class RefreshTokenAccessTokenProviderTest {
         p.setScope(RefreshTokenAccessTokenProvider.MICROSOFT_APP_SCOPE);
         assertEquals("at-1", p.accessToken("mailbox@contoso.example", false));
         assertEquals("grant_type=client_credentials&client_id=app&client_secret=s&scope="
-                     + RefreshTokenAccessTokenProvider.MICROSOFT_APP_SCOPE, forms.get(0));
+                + RefreshTokenAccessTokenProvider.MICROSOFT_APP_SCOPE, forms.get(0));
     }
 
     @Test
