@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded, per-consumer memory of the UIDLs whose idempotent key is known to be in the repository, so that a poll
@@ -29,14 +30,19 @@ final class ConfirmedKeyCache {
     private final long revalidateAfterNanos;
     /** UIDL to the System.nanoTime() it was cached at. */
     private final LinkedHashMap<String, Long> entries;
-    private long hits;
-    private long misses;
+    /** System.nanoTime in production; a test's clock to age entries without sleeping. */
+    private final LongSupplier nanoClock;
 
     /**
      * @param capacity              the most UIDLs remembered; 0 disables the cache
      * @param revalidateAfterMillis after how long an entry is checked against the repository again; 0 never
      */
     ConfirmedKeyCache(int capacity, long revalidateAfterMillis) {
+        this(capacity, revalidateAfterMillis, System::nanoTime);
+    }
+
+    ConfirmedKeyCache(int capacity, long revalidateAfterMillis, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.capacity = Math.max(0, capacity);
         this.revalidateAfterNanos = revalidateAfterMillis <= 0 ? 0 : revalidateAfterMillis * 1_000_000;
         this.entries = new LinkedHashMap<>(Math.min(this.capacity, 1 << 16), 0.75f) {
@@ -57,16 +63,11 @@ final class ConfirmedKeyCache {
             return false;
         }
         Long since = entries.get(uidl);
-        if (since != null && revalidateAfterNanos > 0 && System.nanoTime() - since > revalidateAfterNanos) {
+        if (since != null && revalidateAfterNanos > 0 && nanoClock.getAsLong() - since > revalidateAfterNanos) {
             entries.remove(uidl);
             since = null;
         }
-        if (since == null) {
-            misses++;
-            return false;
-        }
-        hits++;
-        return true;
+        return since != null;
     }
 
     /** This consumer recorded the message as processed after a successful exchange. */
@@ -104,19 +105,11 @@ final class ConfirmedKeyCache {
         return entries.size();
     }
 
-    synchronized long hits() {
-        return hits;
-    }
-
-    synchronized long misses() {
-        return misses;
-    }
-
     private void put(String uidl) {
         if (capacity == 0) {
             return;
         }
         entries.remove(uidl); // re-inserted as the newest
-        entries.put(uidl, System.nanoTime());
+        entries.put(uidl, nanoClock.getAsLong());
     }
 }

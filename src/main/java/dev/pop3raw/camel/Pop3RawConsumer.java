@@ -12,6 +12,8 @@ import javax.net.ssl.SSLContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.spi.UnitOfWork;
@@ -51,6 +53,7 @@ import dev.pop3raw.client.Pop3ClientOptions;
  * and goes on with those after it. Only oversizeAction decides about such a message: a streamed exchange whose route
  * handled the failed read is not a reason to delete it.
  */
+@ManagedResource(description = "Managed POP3 Raw consumer")
 public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumer.class);
@@ -384,24 +387,24 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         releaseExchange(exchange, false);
     }
 
-    // ---------------------------------------------------------------- JMX-ish accessors for tests and operations
+    // ---------------------------------------------------------------- managed attributes (JMX), read by operators and tests
 
-    /** How many successfully processed messages wait for their deletion in a later session. */
+    @ManagedAttribute(description = "Messages processed successfully whose deletion waits for a later session")
     public int getPendingDeletionCount() {
         return ledger.pendingCount();
     }
 
-    /** How many UIDLs the confirmed-key cache holds (known to the idempotent repository, no query needed). */
+    @ManagedAttribute(description = "UIDLs known to be in the idempotent repository (no repository query needed)")
     public int getConfirmedKeyCacheSize() {
         return confirmedKeys.size();
     }
 
-    /** How many exchanges are still running (asynchronous routes). */
+    @ManagedAttribute(description = "Exchanges handed to the route and not yet completed (asynchronous routes)")
     public int getInFlightCount() {
         return ledger.inFlightCount();
     }
 
-    /** How many listed messages turned out larger than maxMessageSize on the wire (never retrieved again). */
+    @ManagedAttribute(description = "Listed messages found larger than maxMessageSize on the wire (not retrieved again)")
     public int getOversizeOnWireCount() {
         return oversizeMessages.foundOnWireCount();
     }
