@@ -92,7 +92,7 @@ final class MessageSpool implements AutoCloseable {
      */
     Output leasedOutput(Exchange exchange, SpoolPolicy policy) throws IOException {
         Output output = new Output(exchange, policy, -1);
-        output.leased = lease(exchange, policy.directory(exchange));
+        output.leased = lease(exchange, policy.directory());
         return output;
     }
 
@@ -152,7 +152,7 @@ final class MessageSpool implements AutoCloseable {
             length += len;
             if (lease == null && policy.spools(length)) {
                 // ended with the exchange (also when it is discarded unrouted)
-                lease = leased != null ? leased : lease(exchange, policy.directory(exchange));
+                lease = leased != null ? leased : lease(exchange, policy.directory());
                 memory.moveTo(lease);
                 memory = null;
             }

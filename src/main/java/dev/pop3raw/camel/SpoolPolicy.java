@@ -3,7 +3,6 @@ package dev.pop3raw.camel;
 import java.io.File;
 import java.util.function.Supplier;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.util.ObjectHelper;
@@ -92,9 +91,13 @@ final class SpoolPolicy {
         return encrypted;
     }
 
-    /** Where the consumer's own spool files go for the message of {@code exchange}. */
-    File directory(Exchange exchange) {
-        File dir = strategy.resolveSpoolDirectory(exchange);
+    /**
+     * Where the consumer's own spool files go: the context's spool directory when it has one. (Camel 4.22 adds a
+     * per-exchange {@code resolveSpoolDirectory}, whose default is this same answer; it is not called so that the jar
+     * also runs on Camel 4.18.)
+     */
+    File directory() {
+        File dir = strategy.getSpoolDirectory();
         return dir != null ? dir : ownDirectory.get();
     }
 

@@ -40,7 +40,7 @@ class SpoolPolicyTest {
         assertFalse(policy.spools(MIB));
         assertTrue(policy.spools(MIB + 1));
         assertEquals(MIB, policy.heapBound());
-        assertTrue(policy.directory(null).getName().startsWith("own"), "the component's directory");
+        assertTrue(policy.directory().getName().startsWith("own"), "the component's directory");
     }
 
     @Test
@@ -53,7 +53,7 @@ class SpoolPolicyTest {
         }, new Pop3RawConfiguration());
         assertFalse(policy.spools(16 * 1024));
         assertTrue(policy.spools(16 * 1024 + 1));
-        assertEquals(dir, policy.directory(null));
+        assertEquals(dir, policy.directory());
     }
 
     @Test
