@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,7 +35,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
     /** Threads of the test servers in this JVM are not the consumer's. */
     private static final Set<String> SERVER_THREADS = Set.of("scripted-pop3", "faulty-proxy", "stub-pop3");
 
-    private final Pop3RawTestSupport.RecordingExceptionHandler errors = new Pop3RawTestSupport.RecordingExceptionHandler();
+    private final Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
     private int routeCounter;
 
     private static int liveThreads() {

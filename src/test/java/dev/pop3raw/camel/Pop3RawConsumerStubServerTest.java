@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
  * promise (a session that ends without QUIT deletes nothing).
  */
-class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
+class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
 
     private StubPop3Server stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();

@@ -22,7 +22,7 @@ import dev.pop3raw.testing.LogCapture;
  * valid UIDL is delivered (and deleted in delete mode), whatever its size line says; the messages without a valid UIDL
  * are neither retrieved nor deleted, are warned about once each however many polls see them, and are counted once.
  */
-class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
+class Pop3RawMalformedListingTest extends Pop3RawCamelTestSupport {
 
     /** The messages whose UIDL line is broken, and how. */
     private static final Map<String, String> BAD_UIDL_LINES = Map.of(

@@ -26,10 +26,11 @@ import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.GreenMailMailbox;
 import dev.pop3raw.testing.LogCapture;
 
 /** JMX attributes, health-check states, bridgeErrorHandler and the masking of secrets. */
-class Pop3RawOperationsTest extends Pop3RawTestSupport {
+class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -62,15 +63,22 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void jmxAttributesCountWhatHappened() throws Exception {
+        try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
+            jmxAttributesCountWhatHappened(greenMail);
+        }
+    }
+
+    private void jmxAttributesCountWhatHappened(GreenMailMailbox greenMail) throws Exception {
+        int port = greenMail.port();
         String raw = mail("jmx", "payload");
-        deliver(raw);
-        long size = retrieveRaw(listing().get(0).number()).length;
+        greenMail.deliver(raw);
+        long size = greenMail.retrieveRaw(greenMail.listing().get(0).number()).length;
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri("delete=true&debugLevel=2")).routeId("pop").to("mock:out");
+                from(uri(port, "delete=true&debugLevel=2")).routeId("pop").to("mock:out");
             }
         });
         mock.assertIsSatisfied(15_000);
@@ -196,7 +204,14 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void thePasswordIsMaskedAndNeverLogged() throws Exception {
-        deliver(mail("mask", "x"));
+        try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
+            thePasswordIsMaskedAndNeverLogged(greenMail);
+        }
+    }
+
+    private void thePasswordIsMaskedAndNeverLogged(GreenMailMailbox greenMail) throws Exception {
+        int port = greenMail.port();
+        greenMail.deliver(mail("mask", "x"));
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
         // a proxy in front of GreenMail shows what the session really sent: the credentials must go over the wire

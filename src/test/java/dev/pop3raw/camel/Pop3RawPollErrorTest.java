@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +83,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
@@ -111,7 +111,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
@@ -131,7 +131,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
+                from(Pop3RawCamelTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
                     if (attempts.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("injected in the route");
                     }

@@ -26,7 +26,7 @@ import dev.pop3raw.testing.PostgresServer;
  * Camel's own with a counter on top (so that claims=auto sees their real type): at most two (a lookup at selection and
  * the processed key on success) where nothing is shared, the lease's operations where the repository is shared.
  */
-class Pop3RawRepositoryCostTest extends Pop3RawTestSupport {
+class Pop3RawRepositoryCostTest extends Pop3RawCamelTestSupport {
 
     private static final int MESSAGES = 20;
 

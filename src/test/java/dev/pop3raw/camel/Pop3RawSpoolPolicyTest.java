@@ -1,7 +1,7 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static dev.pop3raw.camel.Pop3RawTestSupport.filesIn;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.filesIn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -159,7 +159,7 @@ class Pop3RawSpoolPolicyTest {
         Path dir = temp.resolve("context-spool");
         List<Long> filesInContextDirectory = new CopyOnWriteArrayList<>();
         camel = new DefaultCamelContext();
-        Pop3RawTestSupport.spoolingAbove16KiB(camel, dir);
+        Pop3RawCamelTestSupport.spoolingAbove16KiB(camel, dir);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -267,7 +267,7 @@ class Pop3RawSpoolPolicyTest {
     }
 
     private String uri(String options) {
-        return Pop3RawTestSupport.uri(server.port(), "delete=true" + (options.isEmpty() ? "" : "&" + options));
+        return Pop3RawCamelTestSupport.uri(server.port(), "delete=true" + (options.isEmpty() ? "" : "&" + options));
     }
 
     /** About {@code size} octets: headers and numbered lines, none starting with a dot. */

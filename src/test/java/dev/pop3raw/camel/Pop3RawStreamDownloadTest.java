@@ -37,7 +37,7 @@ import dev.pop3raw.testing.ScriptedPop3Server;
  * exchange and deletes nothing; maxMessageSize still bounds what is really received; no spool file outlives its
  * exchange.
  */
-class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
+class Pop3RawStreamDownloadTest extends Pop3RawCamelTestSupport {
 
     private static final String CAPA = "+OK\r\nUSER\r\nUIDL\r\nPIPELINING\r\n.\r\n";
 
