@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +31,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumerLeakTest.class);
     /** Threads of the test servers in this JVM are not the consumer's. */
-    private static final Set<String> SERVER_THREADS = Set.of("scripted-pop3", "faulty-proxy", "stub-pop3");
+    private static final Set<String> SERVER_THREADS = Set.of("scripted-pop3", "faulty-proxy");
 
     private final Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
     private int routeCounter;
@@ -97,10 +95,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
     @Test
     void hundredsOfFailingPollsLeakNoThreadAndNoSocket() throws Exception {
         context.getRegistry().bind("errors", errors);
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = ScriptedPop3Server.unusedPort();
         // warm-up: Camel creates some threads and classes lazily
         failingPolls(closedPort, "", () -> errors.failures.size(), 30);
         Thread.sleep(300);

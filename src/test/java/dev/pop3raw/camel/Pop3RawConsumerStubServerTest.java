@@ -17,19 +17,21 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.ScriptedMailbox;
+
 /**
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
  * promise (a session that ends without QUIT deletes nothing).
  */
 class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.GreenMailMailbox;
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedMailbox;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /** JMX attributes, health-check states, bridgeErrorHandler and the masking of secrets. */
 class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
@@ -104,7 +106,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Test
     void healthIsUpAfterLoginAndDownWithThePop3Error() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [AUTH] invalid credentials";
             context.addRoutes(new RouteBuilder() {
@@ -138,7 +140,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Test
     void healthIsNotReadyWhileTheMaildropIsInUseBeforeTheFirstLogin() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [IN-USE] locked";
             context.addRoutes(new RouteBuilder() {
@@ -162,9 +164,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Test
     void healthIsDownBeforeAnyLoginWhenTheServerIsUnreachable() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
-        int deadPort = stub.port();
-        stub.close();
+        int deadPort = ScriptedPop3Server.unusedPort();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -179,7 +179,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Test
     void bridgeErrorHandlerRoutesPollErrorsToTheErrorHandler() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [AUTH] invalid credentials";
             MockEndpoint dead = getMockEndpoint("mock:dead");

@@ -26,6 +26,7 @@ import dev.pop3raw.client.MessageInfo;
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.GreenMailMailbox;
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * A message that turns out bigger than listed (issue 14): GreenMail 2.1.12 lists every message about 394 octets short,
@@ -35,7 +36,7 @@ import dev.pop3raw.testing.LogCapture;
  * and to go on with those listed after it, and {@code oversizeAction} applies to it from then on.
  * <p>
  * The scenario of the issue: 20 messages, the fifth 2 MiB, delete mode. Counts are taken at the server: RETR commands
- * per message ({@link StubPop3Server}, or the commands passing a proxy in front of GreenMail) and what is left in the
+ * per message ({@link ScriptedMailbox}, or the commands passing a proxy in front of GreenMail) and what is left in the
  * mailbox.
  */
 class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
@@ -48,13 +49,13 @@ class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
     /** Polls that must have ended after the first one before the counts are checked. */
     private static final int LATER_POLLS = 5;
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> routed = new CopyOnWriteArrayList<>();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach

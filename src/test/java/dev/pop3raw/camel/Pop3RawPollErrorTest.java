@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.ScriptedMailbox;
+
 /**
  * A poll that fails, with an exception or with an Error (the heap ran out), is reported in the consumer's health check
  * with its reason, and the consumer goes on polling: the next poll opens a fresh session and, once one succeeds, the
@@ -33,12 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class Pop3RawPollErrorTest extends CamelTestSupport {
 
-    private StubPop3Server server;
+    private ScriptedMailbox server;
     private final FailingRepository repository = new FailingRepository();
 
     @BeforeEach
     void mailbox() throws Exception {
-        server = new StubPop3Server();
+        server = ScriptedMailbox.start();
         server.add("m1", "Subject: one\r\n\r\nthe only message\r\n");
     }
 

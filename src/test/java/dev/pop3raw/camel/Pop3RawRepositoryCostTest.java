@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.PostgresServer;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * What a message costs in idempotent-repository operations on the success path, counted by repositories that are
@@ -30,14 +31,14 @@ class Pop3RawRepositoryCostTest extends Pop3RawCamelTestSupport {
 
     private static final int MESSAGES = 20;
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private final Counter counter = new Counter();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pop3raw.testing.ScriptedMailbox;
+
 /**
  * Safe by default: in a context nobody configured (Camel caches streams in memory and spools nothing), a message longer
  * than spoolThreshold (1 MiB) is spooled by the consumer to a directory of its own, and a shorter one stays in the
@@ -43,7 +45,7 @@ class Pop3RawSpoolPolicyTest {
     private static final int BIG = 2 * 1024 * 1024 + 1000;
     private static final int MIDDLE = 500 * 1024;
 
-    private StubPop3Server server;
+    private ScriptedMailbox server;
     private CamelContext camel;
     /** By UIDL: what the route saw. */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
@@ -56,7 +58,7 @@ class Pop3RawSpoolPolicyTest {
 
     @BeforeEach
     void mailbox() throws Exception {
-        server = new StubPop3Server();
+        server = ScriptedMailbox.start();
         server.add("big", message("big", BIG));
         server.add("middle", message("middle", MIDDLE));
     }

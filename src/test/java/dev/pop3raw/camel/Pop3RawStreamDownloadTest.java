@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedMailbox;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -42,7 +43,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawCamelTestSupport {
     private static final String CAPA = "+OK\r\nUSER\r\nUIDL\r\nPIPELINING\r\n.\r\n";
 
     private final Path spool = Path.of("target/stream-download-spool").toAbsolutePath();
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
@@ -52,7 +53,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawCamelTestSupport {
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach
