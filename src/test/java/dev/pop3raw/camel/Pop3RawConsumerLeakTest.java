@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedLogin;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -123,8 +124,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
 
         // a refused login
         try (ScriptedPop3Server server = ScriptedPop3Server.builder()
-                .acceptConnections(400, s -> s.greeting()
-                        .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                .acceptConnections(400, s -> ScriptedLogin.greetingAndCapa(s, ScriptedLogin.CAPA_LOCKSTEP)
                         .expect("USER leaky").send("+OK\r\n")
                         .expectLine(l -> l.startsWith("PASS ")).send("-ERR [AUTH] invalid credentials\r\n")
                         .expectClose())

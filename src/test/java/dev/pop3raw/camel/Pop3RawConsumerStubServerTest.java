@@ -17,6 +17,7 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.CountingMemoryRepository;
 import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
@@ -102,20 +103,9 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
         assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "delete=false deletes nothing");
     }
 
-    /** Counts the look-ups a shared (JDBC) repository would answer with one round trip each. */
-    static final class CountingRepository extends MemoryIdempotentRepository {
-        final java.util.concurrent.atomic.AtomicInteger contains = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public boolean contains(String key) {
-            contains.incrementAndGet();
-            return super.contains(key);
-        }
-    }
-
     @Test
     void anIdlePollOfAFullySeenMailboxAsksTheRepositoryNothing() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
         for (String u : List.of("u1", "u2", "u3")) {
@@ -126,26 +116,26 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
         route("idempotentRepository=#repo");
         await(() -> stub.sessions.size() >= 4, "a few idle polls");
         assertTrue(processed.isEmpty(), processed.toString());
-        assertEquals(3, repo.contains.get(), "one look-up per message at the first poll, none after");
+        assertEquals(3, repo.containsCalls(), "one look-up per message at the first poll, none after");
         assertEquals(3, ((Pop3RawConsumer) context.getRoute("pop").getConsumer()).getConfirmedKeyCacheSize());
     }
 
     @Test
     void aMessageConfirmedByThisConsumerIsNotLookedUpAgain() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
         stub.add("u1", raw("one"));
         route("idempotentRepository=#repo");
         await(() -> processed.size() == 1, "processed");
-        int afterFirst = repo.contains.get();
+        long afterFirst = repo.containsCalls();
         await(() -> stub.sessions.size() >= 4, "a few idle polls");
-        assertEquals(afterFirst, repo.contains.get(), "no look-up after it was confirmed");
+        assertEquals(afterFirst, repo.containsCalls(), "no look-up after it was confirmed");
         assertEquals(List.of("u1"), processed);
     }
 
     @Test
     void aFailedExchangeIsOfferedAgainAndNotCached() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
         context.getRegistry().bind("errors", errors);
         stub.add("u1", raw("flaky"));
@@ -169,19 +159,19 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
 
     @Test
     void withTheCacheDisabledEveryPollLooksUpEveryMessage() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         repo.add("alice@127.0.0.1:" + stub.port() + "/u1");
         context.getRegistry().bind("repo", repo);
         stub.add("u1", raw("one"));
         route("idempotentRepository=#repo&confirmedKeyCacheSize=0");
         await(() -> stub.sessions.size() >= 3, "a few polls");
-        assertTrue(repo.contains.get() >= 2, "looked up at every poll: " + repo.contains.get());
+        assertTrue(repo.containsCalls() >= 2, "looked up at every poll: " + repo.containsCalls());
     }
 
     @Test
     void aMessageClaimedByAnotherConsumerIsLeftAloneAndDeletedUnreadOnceProcessedThere() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
         long period = System.currentTimeMillis() / 300_000;
@@ -191,10 +181,10 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
         route("delete=true&idempotentRepository=#repo&claims=lease&claimTimeout=300000");
         await(() -> stub.sessions.size() >= 2, "two polls");
         assertTrue(processed.isEmpty(), processed.toString());
-        int before = repo.contains.get();
+        long before = repo.containsCalls();
         repo.add(mailbox + "/claimed"); // the other node finished it; its QUIT was lost
         await(() -> stub.uidls().isEmpty(), "deleted unread once the processed key appears");
-        assertTrue(repo.contains.get() > before);
+        assertTrue(repo.containsCalls() > before);
         assertTrue(processed.isEmpty(), processed.toString());
     }
 

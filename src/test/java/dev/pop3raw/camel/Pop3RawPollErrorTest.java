@@ -19,12 +19,12 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
 import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.FailingMemoryRepository;
 import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
@@ -36,7 +36,7 @@ import dev.pop3raw.testing.ScriptedMailbox;
 class Pop3RawPollErrorTest extends CamelTestSupport {
 
     private ScriptedMailbox server;
-    private final FailingRepository repository = new FailingRepository();
+    private final FailingMemoryRepository repository = new FailingMemoryRepository();
 
     @BeforeEach
     void mailbox() throws Exception {
@@ -79,7 +79,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
      * health check is UP.
      */
     private void assertPollingSurvives(Supplier<Throwable> failure, String reason) throws Exception {
-        repository.failure = failure;
+        repository.containsFailure = failure;
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedMessageCount(1);
         context.addRoutes(new RouteBuilder() {
@@ -100,7 +100,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         assertTrue(endpoint.getLastError().contains("injected"), endpoint.getLastError());
         assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
 
-        repository.failure = null;
+        repository.containsFailure = null;
         out.assertIsSatisfied(15_000);
         await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.UP).orElse(false),
                 "UP again after a successful poll");
@@ -109,7 +109,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
 
     @Test
     void anErrorIsTheCauseOfThePollFailure() throws Exception {
-        repository.failure = () -> new StackOverflowError("injected");
+        repository.containsFailure = () -> new StackOverflowError("injected");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -150,23 +150,5 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
         return results.stream().filter(r -> r.getCheck().getId().startsWith("consumer"))
                 .filter(r -> r.getCheck().getId().contains("pop")).findFirst();
-    }
-
-    /** Throws what {@code failure} supplies from every lookup while it is set: in the poll, after the listing. */
-    static final class FailingRepository extends MemoryIdempotentRepository {
-        volatile Supplier<Throwable> failure;
-
-        @Override
-        public boolean contains(String key) {
-            Supplier<Throwable> f = failure;
-            if (f != null) {
-                Throwable t = f.get();
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) t;
-            }
-            return super.contains(key);
-        }
     }
 }
