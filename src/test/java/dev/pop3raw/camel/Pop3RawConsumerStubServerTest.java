@@ -15,6 +15,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.CountingMemoryRepository;
@@ -24,6 +25,7 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
  * promise (a session that ends without QUIT deletes nothing).
  */
+@DisplayName("Commit rules and poll failures GreenMail cannot show (docs/user-guide.adoc, the commit rules), on a ScriptedMailbox")
 class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
 
     private ScriptedMailbox stub;
@@ -60,6 +62,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The server refuses one RETR\": that message is skipped and reported, the others go on")
     void aMessageThatCannotBeRetrievedDoesNotBlockTheRest() throws Exception {
         stub.add("u1", raw("one"));
         stub.add("u2", raw("two"));
@@ -84,6 +87,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"idempotent mode\": a processed key is never retrieved again")
     void aKnownKeyIsNeverRetrieved() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -104,6 +108,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"cost per poll\": an idle poll of a fully seen mailbox asks the repository nothing")
     void anIdlePollOfAFullySeenMailboxAsksTheRepositoryNothing() throws Exception {
         CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
@@ -121,6 +126,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"cost per poll\": a message confirmed by this consumer is not looked up again")
     void aMessageConfirmedByThisConsumerIsNotLookedUpAgain() throws Exception {
         CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
@@ -134,6 +140,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The route throws, error not handled\": offered again at the next poll, not cached")
     void aFailedExchangeIsOfferedAgainAndNotCached() throws Exception {
         CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
@@ -158,6 +165,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"cost per poll\": with the cache disabled every poll looks up every message")
     void withTheCacheDisabledEveryPollLooksUpEveryMessage() throws Exception {
         CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
@@ -170,6 +178,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"claims=lease\": a message claimed elsewhere is left alone, deleted unread once processed there")
     void aMessageClaimedByAnotherConsumerIsLeftAloneAndDeletedUnreadOnceProcessedThere() throws Exception {
         CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
@@ -189,6 +198,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"a message without a valid UIDL\": duplicate UIDLs are neither processed nor deleted")
     void duplicateUidlsAreNeitherProcessedNorDeleted() throws Exception {
         stub.add("dup", raw("first of two"));
         stub.add("ok", raw("unique"));
@@ -206,6 +216,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The JVM stops while a message is in the route\": a crashed consumer's claim expires")
     void aClaimLeftByACrashedConsumerIsNeverDeletedAndExpiresSoTheMessageIsNotStranded() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -226,6 +237,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"completed successfully\": the processed key is recorded and the claim released")
     void successRecordsTheProcessedKeyAndReleasesTheClaim() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -239,6 +251,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"QUIT fails or the connection drops at QUIT\": nothing deleted, not routed again")
     void aLostQuitDeletesNothingAndTheMessageIsNotProcessedAgain() throws Exception {
         stub.add("u1", raw("once"));
         stub.dropOnQuit = true;
@@ -256,6 +269,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"QUIT fails or the connection drops at QUIT\": with a repository too")
     void aLostQuitWithRepositoryAlsoDeletesLaterWithoutReprocessing() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         context.getRegistry().bind("repo", repo);
@@ -270,6 +284,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"A DELE is refused\": reported, deleted later, not routed again")
     void aFailingDeleIsReportedAndNotReprocessed() throws Exception {
         stub.add("u1", raw("stuck"));
         stub.deleReply = "-ERR [SYS/TEMP] cannot delete now";
@@ -282,6 +297,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The exchange completes after the session ended\": deleted by UIDL, never by a stale number")
     void anAsynchronousExchangeIsDeletedLaterByUidlNotByAStaleNumber() throws Exception {
         stub.add("old", raw("old"));
         CountDownLatch release = new CountDownLatch(1);
@@ -326,6 +342,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("poll failures: [IN-USE] skips the poll quietly and waits inUseDelay")
     void inUseSkipsQuietlyAndWaits() throws Exception {
         stub.add("u1", raw("locked"));
         stub.passReply = "-ERR [IN-USE] maildrop locked by another session";
@@ -344,6 +361,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("poll failures: [LOGIN-DELAY] waits the announced delay")
     void loginDelayHonoursTheAnnouncedDelay() throws Exception {
         stub.add("u1", raw("later"));
         stub.extraCapabilities = List.of("LOGIN-DELAY 2");
@@ -361,6 +379,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"login refused\": [AUTH] and [SYS/PERM] fail the poll")
     void authAndSysPermAreErrors() throws Exception {
         stub.add("u1", raw("never"));
         stub.passReply = "-ERR [AUTH] invalid credentials";
