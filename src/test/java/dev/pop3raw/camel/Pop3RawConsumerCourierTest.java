@@ -41,14 +41,14 @@ class Pop3RawConsumerCourierTest extends RealServerConsumerContract {
         try (CamelContext context = context(user, courier.pop3Port(), "tls=none&delete=true&idempotentRepository=#repo",
                 new MemoryIdempotentRepository(), uidls, new ConcurrentHashMap<>())) {
             Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
-            Pop3RawTestSupport.await(() -> uidls.size() == 1, "the first message");
+            Pop3RawCamelTestSupport.await(() -> uidls.size() == 1, "the first message");
             assertEquals(1, courier.logins(user), courier.logText());
             courier.deliver(user, message(user, 1));
-            Pop3RawTestSupport.await(() -> endpoint.getPolls() >= 20, "20 polls");
+            Pop3RawCamelTestSupport.await(() -> endpoint.getPolls() >= 20, "20 polls");
             assertEquals(1, courier.logins(user), "no login within the delay, though the consumer polled "
                     + endpoint.getPolls() + " times");
             assertEquals(1, uidls.size());
-            Pop3RawTestSupport.await(() -> uidls.size() == 2, "the second message, after the delay");
+            Pop3RawCamelTestSupport.await(() -> uidls.size() == 2, "the second message, after the delay");
             assertEquals(2, courier.logins(user), "one login per LOGIN-DELAY");
             assertTrue(endpoint.getSkippedBusy() >= 19, "polls skipped meanwhile: " + endpoint.getSkippedBusy());
             assertEquals(0, endpoint.getPollFailures(), endpoint.getLastError());

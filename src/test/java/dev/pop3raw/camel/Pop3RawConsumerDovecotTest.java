@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +65,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     /** A mailbox of its own for each test: the Dovecot log is shared, its lines are told apart by user. */
     private String user;
 
-    private final Pop3RawTestSupport.RecordingExceptionHandler errors = new Pop3RawTestSupport.RecordingExceptionHandler();
+    private final Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private FaultyProxy proxy;
 

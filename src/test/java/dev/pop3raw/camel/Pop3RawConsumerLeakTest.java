@@ -1,12 +1,10 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedLogin;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -33,9 +32,9 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawConsumerLeakTest.class);
     /** Threads of the test servers in this JVM are not the consumer's. */
-    private static final Set<String> SERVER_THREADS = Set.of("scripted-pop3", "faulty-proxy", "stub-pop3");
+    private static final Set<String> SERVER_THREADS = Set.of("scripted-pop3", "faulty-proxy");
 
-    private final Pop3RawTestSupport.RecordingExceptionHandler errors = new Pop3RawTestSupport.RecordingExceptionHandler();
+    private final Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
     private int routeCounter;
 
     private static int liveThreads() {
@@ -97,10 +96,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
     @Test
     void hundredsOfFailingPollsLeakNoThreadAndNoSocket() throws Exception {
         context.getRegistry().bind("errors", errors);
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = ScriptedPop3Server.unusedPort();
         // warm-up: Camel creates some threads and classes lazily
         failingPolls(closedPort, "", () -> errors.failures.size(), 30);
         Thread.sleep(300);
@@ -128,8 +124,7 @@ class Pop3RawConsumerLeakTest extends CamelTestSupport {
 
         // a refused login
         try (ScriptedPop3Server server = ScriptedPop3Server.builder()
-                .acceptConnections(400, s -> s.greeting()
-                        .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                .acceptConnections(400, s -> ScriptedLogin.greetingAndCapa(s, ScriptedLogin.CAPA_LOCKSTEP)
                         .expect("USER leaky").send("+OK\r\n")
                         .expectLine(l -> l.startsWith("PASS ")).send("-ERR [AUTH] invalid credentials\r\n")
                         .expectClose())

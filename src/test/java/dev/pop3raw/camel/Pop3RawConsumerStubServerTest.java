@@ -15,21 +15,26 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.testing.CountingMemoryRepository;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
  * promise (a session that ends without QUIT deletes nothing).
  */
-class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
+@DisplayName("Commit rules and poll failures GreenMail cannot show (docs/user-guide.adoc, the commit rules), on a ScriptedMailbox")
+class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach
@@ -57,6 +62,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The server refuses one RETR\": that message is skipped and reported, the others go on")
     void aMessageThatCannotBeRetrievedDoesNotBlockTheRest() throws Exception {
         stub.add("u1", raw("one"));
         stub.add("u2", raw("two"));
@@ -81,6 +87,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"idempotent mode\": a processed key is never retrieved again")
     void aKnownKeyIsNeverRetrieved() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -100,20 +107,10 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         assertFalse(stub.allCommands().stream().anyMatch(c -> c.startsWith("DELE")), "delete=false deletes nothing");
     }
 
-    /** Counts the look-ups a shared (JDBC) repository would answer with one round trip each. */
-    static final class CountingRepository extends MemoryIdempotentRepository {
-        final java.util.concurrent.atomic.AtomicInteger contains = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public boolean contains(String key) {
-            contains.incrementAndGet();
-            return super.contains(key);
-        }
-    }
-
     @Test
+    @DisplayName("rule \"cost per poll\": an idle poll of a fully seen mailbox asks the repository nothing")
     void anIdlePollOfAFullySeenMailboxAsksTheRepositoryNothing() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
         for (String u : List.of("u1", "u2", "u3")) {
@@ -124,26 +121,28 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         route("idempotentRepository=#repo");
         await(() -> stub.sessions.size() >= 4, "a few idle polls");
         assertTrue(processed.isEmpty(), processed.toString());
-        assertEquals(3, repo.contains.get(), "one look-up per message at the first poll, none after");
+        assertEquals(3, repo.containsCalls(), "one look-up per message at the first poll, none after");
         assertEquals(3, ((Pop3RawConsumer) context.getRoute("pop").getConsumer()).getConfirmedKeyCacheSize());
     }
 
     @Test
+    @DisplayName("rule \"cost per poll\": a message confirmed by this consumer is not looked up again")
     void aMessageConfirmedByThisConsumerIsNotLookedUpAgain() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
         stub.add("u1", raw("one"));
         route("idempotentRepository=#repo");
         await(() -> processed.size() == 1, "processed");
-        int afterFirst = repo.contains.get();
+        long afterFirst = repo.containsCalls();
         await(() -> stub.sessions.size() >= 4, "a few idle polls");
-        assertEquals(afterFirst, repo.contains.get(), "no look-up after it was confirmed");
+        assertEquals(afterFirst, repo.containsCalls(), "no look-up after it was confirmed");
         assertEquals(List.of("u1"), processed);
     }
 
     @Test
+    @DisplayName("rule \"The route throws, error not handled\": offered again at the next poll, not cached")
     void aFailedExchangeIsOfferedAgainAndNotCached() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         context.getRegistry().bind("repo", repo);
         context.getRegistry().bind("errors", errors);
         stub.add("u1", raw("flaky"));
@@ -166,20 +165,22 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"cost per poll\": with the cache disabled every poll looks up every message")
     void withTheCacheDisabledEveryPollLooksUpEveryMessage() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         repo.add("alice@127.0.0.1:" + stub.port() + "/u1");
         context.getRegistry().bind("repo", repo);
         stub.add("u1", raw("one"));
         route("idempotentRepository=#repo&confirmedKeyCacheSize=0");
         await(() -> stub.sessions.size() >= 3, "a few polls");
-        assertTrue(repo.contains.get() >= 2, "looked up at every poll: " + repo.contains.get());
+        assertTrue(repo.containsCalls() >= 2, "looked up at every poll: " + repo.containsCalls());
     }
 
     @Test
+    @DisplayName("rule \"claims=lease\": a message claimed elsewhere is left alone, deleted unread once processed there")
     void aMessageClaimedByAnotherConsumerIsLeftAloneAndDeletedUnreadOnceProcessedThere() throws Exception {
-        CountingRepository repo = new CountingRepository();
+        CountingMemoryRepository repo = new CountingMemoryRepository();
         repo.start();
         String mailbox = "alice@127.0.0.1:" + stub.port();
         long period = System.currentTimeMillis() / 300_000;
@@ -189,14 +190,15 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
         route("delete=true&idempotentRepository=#repo&claims=lease&claimTimeout=300000");
         await(() -> stub.sessions.size() >= 2, "two polls");
         assertTrue(processed.isEmpty(), processed.toString());
-        int before = repo.contains.get();
+        long before = repo.containsCalls();
         repo.add(mailbox + "/claimed"); // the other node finished it; its QUIT was lost
         await(() -> stub.uidls().isEmpty(), "deleted unread once the processed key appears");
-        assertTrue(repo.contains.get() > before);
+        assertTrue(repo.containsCalls() > before);
         assertTrue(processed.isEmpty(), processed.toString());
     }
 
     @Test
+    @DisplayName("rule \"a message without a valid UIDL\": duplicate UIDLs are neither processed nor deleted")
     void duplicateUidlsAreNeitherProcessedNorDeleted() throws Exception {
         stub.add("dup", raw("first of two"));
         stub.add("ok", raw("unique"));
@@ -214,6 +216,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The JVM stops while a message is in the route\": a crashed consumer's claim expires")
     void aClaimLeftByACrashedConsumerIsNeverDeletedAndExpiresSoTheMessageIsNotStranded() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -234,6 +237,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"completed successfully\": the processed key is recorded and the claim released")
     void successRecordsTheProcessedKeyAndReleasesTheClaim() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         repo.start();
@@ -247,6 +251,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"QUIT fails or the connection drops at QUIT\": nothing deleted, not routed again")
     void aLostQuitDeletesNothingAndTheMessageIsNotProcessedAgain() throws Exception {
         stub.add("u1", raw("once"));
         stub.dropOnQuit = true;
@@ -264,6 +269,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"QUIT fails or the connection drops at QUIT\": with a repository too")
     void aLostQuitWithRepositoryAlsoDeletesLaterWithoutReprocessing() throws Exception {
         MemoryIdempotentRepository repo = new MemoryIdempotentRepository();
         context.getRegistry().bind("repo", repo);
@@ -278,6 +284,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"A DELE is refused\": reported, deleted later, not routed again")
     void aFailingDeleIsReportedAndNotReprocessed() throws Exception {
         stub.add("u1", raw("stuck"));
         stub.deleReply = "-ERR [SYS/TEMP] cannot delete now";
@@ -290,6 +297,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"The exchange completes after the session ended\": deleted by UIDL, never by a stale number")
     void anAsynchronousExchangeIsDeletedLaterByUidlNotByAStaleNumber() throws Exception {
         stub.add("old", raw("old"));
         CountDownLatch release = new CountDownLatch(1);
@@ -334,6 +342,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("poll failures: [IN-USE] skips the poll quietly and waits inUseDelay")
     void inUseSkipsQuietlyAndWaits() throws Exception {
         stub.add("u1", raw("locked"));
         stub.passReply = "-ERR [IN-USE] maildrop locked by another session";
@@ -352,6 +361,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("poll failures: [LOGIN-DELAY] waits the announced delay")
     void loginDelayHonoursTheAnnouncedDelay() throws Exception {
         stub.add("u1", raw("later"));
         stub.extraCapabilities = List.of("LOGIN-DELAY 2");
@@ -369,6 +379,7 @@ class Pop3RawConsumerStubServerTest extends Pop3RawTestSupport {
     }
 
     @Test
+    @DisplayName("rule \"login refused\": [AUTH] and [SYS/PERM] fail the poll")
     void authAndSysPermAreErrors() throws Exception {
         stub.add("u1", raw("never"));
         stub.passReply = "-ERR [AUTH] invalid credentials";

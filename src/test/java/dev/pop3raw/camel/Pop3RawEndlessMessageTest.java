@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +14,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.FailingMemoryRepository;
+import dev.pop3raw.testing.ScriptedLogin;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -22,8 +24,6 @@ import dev.pop3raw.testing.ScriptedPop3Server;
  * A poll that ends for another reason with an endless message in flight drops its session too.
  */
 class Pop3RawEndlessMessageTest extends CamelTestSupport {
-
-    private static final String CAPA = "+OK\r\nUSER\r\nUIDL\r\nPIPELINING\r\n.\r\n";
 
     /**
      * The session that meets the endless message is dropped (no QUIT, nothing deleted); the same poll opens a fresh
@@ -62,8 +62,8 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
      */
     @Test
     void aFailedClaimDropsTheSessionInsteadOfDrainingAnEndlessMessageInFlight() throws Exception {
-        Pop3RawStreamCacheSpoolTest.FailingRepository repo = new Pop3RawStreamCacheSpoolTest.FailingRepository();
-        repo.failing = true;
+        FailingMemoryRepository repo = new FailingMemoryRepository();
+        repo.addFailure = () -> new IllegalStateException("repository down");
         context.getRegistry().bind("repo", repo);
         AtomicInteger routed = new AtomicInteger();
         try (ScriptedPop3Server server = ScriptedPop3Server
@@ -114,11 +114,7 @@ class Pop3RawEndlessMessageTest extends CamelTestSupport {
 
     /** The script up to a logged-in session (USER/PASS, CAPA before and after). */
     private static ScriptedPop3Server.Script loggedIn(ScriptedPop3Server.Script s) {
-        return s.greeting()
-                .expect("CAPA").send(CAPA)
-                .expect("USER bob").send("+OK\r\n")
-                .expect("PASS pw").send("+OK\r\n")
-                .expect("CAPA").send(CAPA);
+        return ScriptedLogin.loggedIn(s, "bob", "pw", ScriptedLogin.CAPA_PIPELINING);
     }
 
     /** Three messages listed and asked for in one write (pipelined): two whole ones, then one that never ends. */

@@ -66,7 +66,7 @@ class Pop3RawHugeMessageTest {
             Path log = temp.resolve("huge-oom.log");
             Process child = startChild(server, "context", "spoolThreshold=0", log, false);
             try {
-                Pop3RawTestSupport.await(() -> server.sessions() >= 3 || !child.isAlive(), "three sessions");
+                Pop3RawCamelTestSupport.await(() -> server.sessions() >= 3 || !child.isAlive(), "three sessions");
                 assertTrue(child.isAlive(), "the child JVM is still running: " + tail(log));
                 assertTrue(server.sessions() >= 3, "sessions: " + server.sessions() + "; " + tail(log));
                 assertFalse(server.deleted());
@@ -117,7 +117,7 @@ class Pop3RawHugeMessageTest {
                         .filter(name -> name.startsWith("camel-pop3raw-") || name.startsWith("pop3raw-")).toList(),
                         "the component's spool directory is removed when it stops");
             }
-            Pop3RawTestSupport.await(server::deleted, "the message is deleted after its exchange succeeded");
+            Pop3RawCamelTestSupport.await(server::deleted, "the message is deleted after its exchange succeeded");
         }
     }
 

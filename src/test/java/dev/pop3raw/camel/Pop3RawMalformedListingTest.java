@@ -16,20 +16,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * Issue 14 at the consumer: with a 20-message maildrop where a few listing lines are malformed, every message with a
  * valid UIDL is delivered (and deleted in delete mode), whatever its size line says; the messages without a valid UIDL
  * are neither retrieved nor deleted, are warned about once each however many polls see them, and are counted once.
  */
-class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
+class Pop3RawMalformedListingTest extends Pop3RawCamelTestSupport {
 
     /** The messages whose UIDL line is broken, and how. */
     private static final Map<String, String> BAD_UIDL_LINES = Map.of(
             "m03", "%d", // empty unique-id
             "m05", "x m05", // no usable message number: m05 has no UIDL line
             "m07", "%d m07 extra", // a space in the unique-id
-            "m11", StubPop3Server.OMIT, // no UIDL line at all
+            "m11", ScriptedMailbox.OMIT, // no UIDL line at all
             "m13", "%d m\u000113", // a control octet
             "m15", "%d " + "u".repeat(71)); // longer than RFC 1939 allows
     /** The messages whose LIST line is broken, and how: their UIDL is fine, so they are delivered. */
@@ -40,14 +41,14 @@ class Pop3RawMalformedListingTest extends Pop3RawTestSupport {
             "m19", "%d 99999999999999999999", // out of range
             "m20", "%d -5"); // negative
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private final Map<String, Object> listedSizes = new ConcurrentHashMap<>();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach

@@ -26,10 +26,13 @@ import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.GreenMailMailbox;
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedMailbox;
+import dev.pop3raw.testing.ScriptedPop3Server;
 
 /** JMX attributes, health-check states, bridgeErrorHandler and the masking of secrets. */
-class Pop3RawOperationsTest extends Pop3RawTestSupport {
+class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -62,15 +65,22 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void jmxAttributesCountWhatHappened() throws Exception {
+        try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
+            jmxAttributesCountWhatHappened(greenMail);
+        }
+    }
+
+    private void jmxAttributesCountWhatHappened(GreenMailMailbox greenMail) throws Exception {
+        int port = greenMail.port();
         String raw = mail("jmx", "payload");
-        deliver(raw);
-        long size = retrieveRaw(listing().get(0).number()).length;
+        greenMail.deliver(raw);
+        long size = greenMail.retrieveRaw(greenMail.listing().get(0).number()).length;
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri("delete=true&debugLevel=2")).routeId("pop").to("mock:out");
+                from(uri(port, "delete=true&debugLevel=2")).routeId("pop").to("mock:out");
             }
         });
         mock.assertIsSatisfied(15_000);
@@ -96,7 +106,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void healthIsUpAfterLoginAndDownWithThePop3Error() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [AUTH] invalid credentials";
             context.addRoutes(new RouteBuilder() {
@@ -130,7 +140,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void healthIsNotReadyWhileTheMaildropIsInUseBeforeTheFirstLogin() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [IN-USE] locked";
             context.addRoutes(new RouteBuilder() {
@@ -154,9 +164,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void healthIsDownBeforeAnyLoginWhenTheServerIsUnreachable() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
-        int deadPort = stub.port();
-        stub.close();
+        int deadPort = ScriptedPop3Server.unusedPort();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -171,7 +179,7 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void bridgeErrorHandlerRoutesPollErrorsToTheErrorHandler() throws Exception {
-        StubPop3Server stub = new StubPop3Server();
+        ScriptedMailbox stub = ScriptedMailbox.start();
         try {
             stub.passReply = "-ERR [AUTH] invalid credentials";
             MockEndpoint dead = getMockEndpoint("mock:dead");
@@ -196,7 +204,14 @@ class Pop3RawOperationsTest extends Pop3RawTestSupport {
 
     @Test
     void thePasswordIsMaskedAndNeverLogged() throws Exception {
-        deliver(mail("mask", "x"));
+        try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
+            thePasswordIsMaskedAndNeverLogged(greenMail);
+        }
+    }
+
+    private void thePasswordIsMaskedAndNeverLogged(GreenMailMailbox greenMail) throws Exception {
+        int port = greenMail.port();
+        greenMail.deliver(mail("mask", "x"));
         MockEndpoint mock = getMockEndpoint("mock:out");
         mock.expectedMessageCount(1);
         // a proxy in front of GreenMail shows what the session really sent: the credentials must go over the wire

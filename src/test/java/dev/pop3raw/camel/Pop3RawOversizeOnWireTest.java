@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.pop3raw.client.MessageInfo;
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.GreenMailMailbox;
 import dev.pop3raw.testing.LogCapture;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * A message that turns out bigger than listed (issue 14): GreenMail 2.1.12 lists every message about 394 octets short,
@@ -34,10 +36,10 @@ import dev.pop3raw.testing.LogCapture;
  * and to go on with those listed after it, and {@code oversizeAction} applies to it from then on.
  * <p>
  * The scenario of the issue: 20 messages, the fifth 2 MiB, delete mode. Counts are taken at the server: RETR commands
- * per message ({@link StubPop3Server}, or the commands passing a proxy in front of GreenMail) and what is left in the
+ * per message ({@link ScriptedMailbox}, or the commands passing a proxy in front of GreenMail) and what is left in the
  * mailbox.
  */
-class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
+class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
 
     private static final int MESSAGES = 20;
     private static final int BIG_POSITION = 5;
@@ -47,13 +49,13 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     /** Polls that must have ended after the first one before the counts are checked. */
     private static final int LATER_POLLS = 5;
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> routed = new CopyOnWriteArrayList<>();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach
@@ -253,16 +255,24 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
     @ParameterizedTest
     @EnumSource(value = OversizeAction.class, names = {"SKIP", "DELETE"})
     void greenMailListsTheBigMessageShortAndItIsRetrievedOnce(OversizeAction action) throws Exception {
+        try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
+            greenMailListsTheBigMessageShortAndItIsRetrievedOnce(action, greenMail);
+        }
+    }
+
+    private void greenMailListsTheBigMessageShortAndItIsRetrievedOnce(OversizeAction action,
+            GreenMailMailbox greenMail) throws Exception {
         String big = bigMessage();
         for (int i = 1; i <= MESSAGES; i++) {
-            deliver(i == BIG_POSITION ? big : mail("small " + i, "body " + i));
+            greenMail.deliver(i == BIG_POSITION ? big : mail("small " + i, "body " + i));
         }
-        MessageInfo listedBig = listing().stream().max(Comparator.comparingLong(MessageInfo::size)).orElseThrow();
-        long real = retrieveRaw(listedBig.number()).length;
+        MessageInfo listedBig = greenMail.listing().stream().max(Comparator.comparingLong(MessageInfo::size))
+                .orElseThrow();
+        long real = greenMail.retrieveRaw(listedBig.number()).length;
         // short by the headers GreenMail does not count (37 octets for this message; 394 for the issue's)
         assertTrue(real - listedBig.size() >= 2, "GreenMail lists it short: " + listedBig.size() + " of " + real);
         long limit = (listedBig.size() + real) / 2;
-        try (FaultyProxy proxy = FaultyProxy.start("127.0.0.1", port).recordClientChunks(true)) {
+        try (FaultyProxy proxy = FaultyProxy.start("127.0.0.1", greenMail.port()).recordClientChunks(true)) {
             route(uri(proxy.port(), "exceptionHandler=#errors&delete=true&maxMessageSize=" + limit + "&oversizeAction="
                     + action), false);
             awaitPolls();
@@ -286,7 +296,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawTestSupport {
         assertEquals(MESSAGES - 1, routed.size(), routed.toString());
         assertEquals(MESSAGES - 1, Set.copyOf(routed).size(), "each delivered once: " + routed);
         assertFalse(routed.contains(listedBig.uidl()), routed.toString());
-        List<String> left = listing().stream().map(MessageInfo::uidl).toList();
+        List<String> left = greenMail.listing().stream().map(MessageInfo::uidl).toList();
         assertEquals(action == OversizeAction.DELETE ? List.of() : List.of(listedBig.uidl()), left);
         assertEquals(0, endpoint().getPollFailures(), endpoint().getLastError());
         assertTrue(errors.failures.isEmpty(), errors.messages.toString());

@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,11 +19,13 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
 import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.testing.FailingMemoryRepository;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * A poll that fails, with an exception or with an Error (the heap ran out), is reported in the consumer's health check
@@ -33,12 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class Pop3RawPollErrorTest extends CamelTestSupport {
 
-    private StubPop3Server server;
-    private final FailingRepository repository = new FailingRepository();
+    private ScriptedMailbox server;
+    private final FailingMemoryRepository repository = new FailingMemoryRepository();
 
     @BeforeEach
     void mailbox() throws Exception {
-        server = new StubPop3Server();
+        server = ScriptedMailbox.start();
         server.add("m1", "Subject: one\r\n\r\nthe only message\r\n");
     }
 
@@ -77,13 +79,13 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
      * health check is UP.
      */
     private void assertPollingSurvives(Supplier<Throwable> failure, String reason) throws Exception {
-        repository.failure = failure;
+        repository.containsFailure = failure;
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedMessageCount(1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
@@ -98,7 +100,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         assertTrue(endpoint.getLastError().contains("injected"), endpoint.getLastError());
         assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
 
-        repository.failure = null;
+        repository.containsFailure = null;
         out.assertIsSatisfied(15_000);
         await(() -> consumerHealth().map(r -> r.getState() == HealthCheck.State.UP).orElse(false),
                 "UP again after a successful poll");
@@ -107,11 +109,11 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
 
     @Test
     void anErrorIsTheCauseOfThePollFailure() throws Exception {
-        repository.failure = () -> new StackOverflowError("injected");
+        repository.containsFailure = () -> new StackOverflowError("injected");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
@@ -131,7 +133,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
+                from(Pop3RawCamelTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
                     if (attempts.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("injected in the route");
                     }
@@ -148,23 +150,5 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
         return results.stream().filter(r -> r.getCheck().getId().startsWith("consumer"))
                 .filter(r -> r.getCheck().getId().contains("pop")).findFirst();
-    }
-
-    /** Throws what {@code failure} supplies from every lookup while it is set: in the poll, after the listing. */
-    static final class FailingRepository extends MemoryIdempotentRepository {
-        volatile Supplier<Throwable> failure;
-
-        @Override
-        public boolean contains(String key) {
-            Supplier<Throwable> f = failure;
-            if (f != null) {
-                Throwable t = f.get();
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) t;
-            }
-            return super.contains(key);
-        }
     }
 }

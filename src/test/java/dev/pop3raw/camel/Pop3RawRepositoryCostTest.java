@@ -7,37 +7,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.CountingMemoryRepository;
 import dev.pop3raw.testing.PostgresServer;
+import dev.pop3raw.testing.RepositoryCalls;
+import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * What a message costs in idempotent-repository operations on the success path, counted by repositories that are
  * Camel's own with a counter on top (so that claims=auto sees their real type): at most two (a lookup at selection and
  * the processed key on success) where nothing is shared, the lease's operations where the repository is shared.
  */
-class Pop3RawRepositoryCostTest extends Pop3RawTestSupport {
+class Pop3RawRepositoryCostTest extends Pop3RawCamelTestSupport {
 
     private static final int MESSAGES = 20;
 
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
-    private final Counter counter = new Counter();
+    private final RepositoryCalls counter = new RepositoryCalls();
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach
@@ -107,57 +107,10 @@ class Pop3RawRepositoryCostTest extends Pop3RawTestSupport {
         return ops;
     }
 
-    /** Counts calls by operation name; the repositories below call it from their String-keyed methods. */
-    static final class Counter {
-        private final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
-
-        void count(String operation) {
-            calls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
-        }
-
-        Map<String, Long> snapshot() {
-            Map<String, Long> result = new TreeMap<>();
-            calls.forEach((k, v) -> result.put(k, v.get()));
-            return result;
-        }
-    }
-
-    static final class CountingMemoryRepository extends MemoryIdempotentRepository {
-        private final Counter counter;
-
-        CountingMemoryRepository(Counter counter) {
-            this.counter = counter;
-        }
-
-        @Override
-        public boolean add(String key) {
-            counter.count("add");
-            return super.add(key);
-        }
-
-        @Override
-        public boolean contains(String key) {
-            counter.count("contains");
-            return super.contains(key);
-        }
-
-        @Override
-        public boolean remove(String key) {
-            counter.count("remove");
-            return super.remove(key);
-        }
-
-        @Override
-        public boolean confirm(String key) {
-            counter.count("confirm");
-            return super.confirm(key);
-        }
-    }
-
     static final class CountingFileRepository extends FileIdempotentRepository {
-        private final Counter counter;
+        private final RepositoryCalls counter;
 
-        CountingFileRepository(Counter counter) {
+        CountingFileRepository(RepositoryCalls counter) {
             this.counter = counter;
         }
 
@@ -187,9 +140,9 @@ class Pop3RawRepositoryCostTest extends Pop3RawTestSupport {
     }
 
     static final class CountingJdbcRepository extends JdbcMessageIdRepository {
-        private final Counter counter;
+        private final RepositoryCalls counter;
 
-        CountingJdbcRepository(Counter counter, PostgresServer pg) {
+        CountingJdbcRepository(RepositoryCalls counter, PostgresServer pg) {
             super(pg.dataSource(), "pop3raw-cost");
             this.counter = counter;
         }

@@ -1,6 +1,6 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -50,7 +50,7 @@ class Pop3RawSecretsTest extends CamelTestSupport {
 
     private static DovecotServer dovecot;
 
-    private final Pop3RawTestSupport.RecordingExceptionHandler errors = new Pop3RawTestSupport.RecordingExceptionHandler();
+    private final Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {

@@ -1,7 +1,7 @@
 package dev.pop3raw.camel;
 
-import static dev.pop3raw.camel.Pop3RawTestSupport.await;
-import static dev.pop3raw.camel.Pop3RawTestSupport.filesIn;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
+import static dev.pop3raw.camel.Pop3RawCamelTestSupport.filesIn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pop3raw.testing.ScriptedMailbox;
+
 /**
  * Safe by default: in a context nobody configured (Camel caches streams in memory and spools nothing), a message longer
  * than spoolThreshold (1 MiB) is spooled by the consumer to a directory of its own, and a shorter one stays in the
@@ -43,7 +45,7 @@ class Pop3RawSpoolPolicyTest {
     private static final int BIG = 2 * 1024 * 1024 + 1000;
     private static final int MIDDLE = 500 * 1024;
 
-    private StubPop3Server server;
+    private ScriptedMailbox server;
     private CamelContext camel;
     /** By UIDL: what the route saw. */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
@@ -56,7 +58,7 @@ class Pop3RawSpoolPolicyTest {
 
     @BeforeEach
     void mailbox() throws Exception {
-        server = new StubPop3Server();
+        server = ScriptedMailbox.start();
         server.add("big", message("big", BIG));
         server.add("middle", message("middle", MIDDLE));
     }
@@ -159,7 +161,7 @@ class Pop3RawSpoolPolicyTest {
         Path dir = temp.resolve("context-spool");
         List<Long> filesInContextDirectory = new CopyOnWriteArrayList<>();
         camel = new DefaultCamelContext();
-        Pop3RawTestSupport.spoolingAbove16KiB(camel, dir);
+        Pop3RawCamelTestSupport.spoolingAbove16KiB(camel, dir);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -267,7 +269,7 @@ class Pop3RawSpoolPolicyTest {
     }
 
     private String uri(String options) {
-        return Pop3RawTestSupport.uri(server.port(), "delete=true" + (options.isEmpty() ? "" : "&" + options));
+        return Pop3RawCamelTestSupport.uri(server.port(), "delete=true" + (options.isEmpty() ? "" : "&" + options));
     }
 
     /** About {@code size} octets: headers and numbered lines, none starting with a dot. */

@@ -13,8 +13,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StreamCache;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.testing.FailingMemoryRepository;
 
 /** With spooling enabled, a large message is cached in a spool file and can be read more than once. */
 class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
@@ -117,8 +118,8 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
         }
         deliver(mail("first", body.toString()));
         deliver(mail("second", body.toString()));
-        FailingRepository repo = new FailingRepository();
-        repo.failing = true;
+        FailingMemoryRepository repo = new FailingMemoryRepository();
+        repo.addFailure = () -> new IllegalStateException("repository down");
         List<String> routed = new CopyOnWriteArrayList<>();
         context.getRegistry().bind("repo", repo);
         context.getRegistry().bind("errors", errors);
@@ -139,22 +140,9 @@ class Pop3RawStreamCacheSpoolTest extends Pop3RawTestSupport {
         context.getRouteController().stopRoute("pop");
         assertEquals(0, filesIn(spool), "no spool file outlives a failed poll");
         assertEquals(List.of(), routed);
-        repo.failing = false;
+        repo.addFailure = null;
         context.getRouteController().startRoute("pop");
         await(() -> routed.size() == 2, "both routed once the repository is back");
         assertEquals(List.of("first", "second"), routed);
-    }
-
-    /** A repository that throws while {@code failing} is set. */
-    static final class FailingRepository extends MemoryIdempotentRepository {
-        volatile boolean failing;
-
-        @Override
-        public boolean add(String key) {
-            if (failing) {
-                throw new IllegalStateException("repository down");
-            }
-            return super.add(key);
-        }
     }
 }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FaultyProxy;
+import dev.pop3raw.testing.ScriptedLogin;
+import dev.pop3raw.testing.ScriptedMailbox;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -37,12 +39,10 @@ import dev.pop3raw.testing.ScriptedPop3Server;
  * exchange and deletes nothing; maxMessageSize still bounds what is really received; no spool file outlives its
  * exchange.
  */
-class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
-
-    private static final String CAPA = "+OK\r\nUSER\r\nUIDL\r\nPIPELINING\r\n.\r\n";
+class Pop3RawStreamDownloadTest extends Pop3RawCamelTestSupport {
 
     private final Path spool = Path.of("target/stream-download-spool").toAbsolutePath();
-    private StubPop3Server stub;
+    private ScriptedMailbox stub;
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
@@ -52,7 +52,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = new StubPop3Server();
+        stub = ScriptedMailbox.start();
     }
 
     @AfterEach
@@ -405,12 +405,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
         String part2 = raw.substring(cut);
         List<Long> gapMillis = new CopyOnWriteArrayList<>();
         List<byte[]> reads = new CopyOnWriteArrayList<>();
-        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> s
-                .greeting()
-                .expect("CAPA").send(CAPA)
-                .expect("USER alice").send("+OK\r\n")
-                .expect("PASS " + PASSWORD).send("+OK\r\n")
-                .expect("CAPA").send(CAPA)
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(s -> loggedIn(s)
                 .expect("UIDL", "LIST").send("+OK\r\n1 slow\r\n.\r\n+OK\r\n1 " + all.length + "\r\n.\r\n")
                 .expect("RETR 1").send("+OK\r\n" + stuffed(part1))
                 .pause(Duration.ofSeconds(3))
@@ -555,11 +550,7 @@ class Pop3RawStreamDownloadTest extends Pop3RawTestSupport {
 
     /** The script up to a logged-in session (USER/PASS, CAPA before and after). */
     private static ScriptedPop3Server.Script loggedIn(ScriptedPop3Server.Script s) {
-        return s.greeting()
-                .expect("CAPA").send(CAPA)
-                .expect("USER alice").send("+OK\r\n")
-                .expect("PASS " + PASSWORD).send("+OK\r\n")
-                .expect("CAPA").send(CAPA);
+        return ScriptedLogin.loggedIn(s, USER, PASSWORD, ScriptedLogin.CAPA_PIPELINING);
     }
 
     @Test

@@ -1,49 +1,38 @@
 package dev.pop3raw.camel;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.ExceptionHandler;
-import org.apache.camel.test.junit5.CamelTestSupport;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import dev.pop3raw.client.MessageInfo;
-import dev.pop3raw.client.Pop3Client;
-import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.testing.GreenMailMailbox;
 
-/** GreenMail on a free loopback port, a mailbox alice/s3cret-pw, helpers to deliver and to inspect. */
-abstract class Pop3RawTestSupport extends CamelTestSupport {
+/**
+ * {@link Pop3RawCamelTestSupport} with GreenMail on a free loopback port, started for every test: a mailbox
+ * alice/s3cret-pw, helpers to deliver and to inspect. Tests that talk only to a scripted server extend
+ * {@link Pop3RawCamelTestSupport}; a class with a single GreenMail test starts a {@link GreenMailMailbox} in it.
+ */
+abstract class Pop3RawTestSupport extends Pop3RawCamelTestSupport {
 
-    static final String USER = "alice";
-    static final String PASSWORD = "s3cret-pw";
-
+    protected GreenMailMailbox mailbox;
     protected GreenMail greenMail;
     protected GreenMailUser user;
     protected int port;
-    protected final RecordingExceptionHandler errors = new RecordingExceptionHandler();
 
     @Override
     protected void doPreSetup() throws Exception {
-        greenMail = new GreenMail(ServerSetupTest.POP3.dynamicPort());
-        greenMail.start();
-        user = greenMail.setUser("alice@localhost", USER, PASSWORD);
-        port = greenMail.getPop3().getPort();
+        mailbox = GreenMailMailbox.start(USER, PASSWORD);
+        greenMail = mailbox.greenMail();
+        user = mailbox.user();
+        port = mailbox.port();
     }
 
     @Override
     protected void doPostTearDown() throws Exception {
-        if (greenMail != null) {
-            greenMail.stop();
+        if (mailbox != null) {
+            mailbox.close();
         }
     }
 
@@ -52,95 +41,17 @@ abstract class Pop3RawTestSupport extends CamelTestSupport {
         return uri(port, options);
     }
 
-    static String uri(int port, String options) {
-        return "pop3raw:127.0.0.1:" + port + "?username=" + USER + "&password=RAW(" + PASSWORD + ")"
-                + "&initialDelay=0&delay=150&readTimeout=5000&connectTimeout=5000"
-                + (options.isEmpty() ? "" : "&" + options);
-    }
-
     void deliver(String raw) {
-        user.deliver(GreenMailUtil.newMimeMessage(raw));
-    }
-
-    /** Stream caching that spools bodies above 16 KiB to {@code directory}, as the large-message tests need. */
-    static CamelContext spoolingAbove16KiB(CamelContext camel, java.nio.file.Path directory) {
-        camel.getStreamCachingStrategy().setSpoolEnabled(true);
-        camel.getStreamCachingStrategy().setSpoolThreshold(16 * 1024);
-        camel.getStreamCachingStrategy().setSpoolDirectory(directory.toFile());
-        return camel;
-    }
-
-    /** How many files {@code directory} holds now; 0 when it does not exist (not created yet, or removed). */
-    static long filesIn(java.nio.file.Path directory) {
-        try (var files = java.nio.file.Files.list(directory.toAbsolutePath())) {
-            return files.count();
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-    }
-
-    static String mail(String subject, String body) {
-        return "From: Bob <bob@example.com>\r\nTo: alice@localhost\r\nSubject: " + subject
-                + "\r\nMessage-ID: <" + Math.abs(subject.hashCode()) + "@example.com>\r\n\r\n" + body + "\r\n";
+        mailbox.deliver(raw);
     }
 
     /** What the server lists now (a separate session with the client library). */
     List<MessageInfo> listing() throws IOException {
-        try (Pop3Client client = Pop3Client.connect("127.0.0.1", port, Pop3ClientOptions.defaults())) {
-            client.login(USER, PASSWORD);
-            List<MessageInfo> listing = client.listing();
-            client.quit();
-            return listing;
-        }
+        return mailbox.listing();
     }
 
     /** The message as the server holds it (RETR through the client library, nothing deleted). */
     byte[] retrieveRaw(int number) throws IOException {
-        try (Pop3Client client = Pop3Client.connect("127.0.0.1", port, Pop3ClientOptions.defaults())) {
-            client.login(USER, PASSWORD);
-            byte[] raw = client.retr(number);
-            client.quit();
-            return raw;
-        }
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.currentTimeMillis() + 30_000; // generous: CI machines can be slow
-        while (System.currentTimeMillis() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("timed out waiting for: " + what);
-    }
-
-    static void awaitQuietly(BooleanSupplier condition) throws InterruptedException {
-        long end = System.currentTimeMillis() + 30_000; // generous: CI machines can be slow
-        while (System.currentTimeMillis() < end && !condition.getAsBoolean()) {
-            Thread.sleep(50);
-        }
-    }
-
-    /** An ExceptionHandler that records what the consumer reports. */
-    static final class RecordingExceptionHandler implements ExceptionHandler {
-        final List<String> messages = new CopyOnWriteArrayList<>();
-        final List<Throwable> failures = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void handleException(Throwable exception) {
-            handleException(null, null, exception);
-        }
-
-        @Override
-        public void handleException(String message, Throwable exception) {
-            handleException(message, null, exception);
-        }
-
-        @Override
-        public void handleException(String message, Exchange exchange, Throwable exception) {
-            messages.add(String.valueOf(message));
-            failures.add(exception);
-        }
+        return mailbox.retrieveRaw(number);
     }
 }

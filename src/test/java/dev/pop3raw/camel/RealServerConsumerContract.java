@@ -163,7 +163,7 @@ abstract class RealServerConsumerContract {
         List<String> first = new CopyOnWriteArrayList<>();
         Map<String, byte[]> bodies = new ConcurrentHashMap<>();
         try (CamelContext context = context(user, port, options, repository, first, bodies)) {
-            Pop3RawTestSupport.await(() -> first.size() >= MESSAGES, "20 exchanges from " + server.product());
+            Pop3RawCamelTestSupport.await(() -> first.size() >= MESSAGES, "20 exchanges from " + server.product());
             context.getRouteController().stopRoute("pop");
             Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
             assertEquals(0, endpoint.getPollFailures(), endpoint.getLastError());
@@ -180,7 +180,7 @@ abstract class RealServerConsumerContract {
         try (CamelContext context = context(user, port, options, repository, second, new ConcurrentHashMap<>())) {
             Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
             // polls counts a poll when it starts: the second one has started once the first (a session) is over
-            Pop3RawTestSupport.await(() -> endpoint.getPolls() >= 2, "a second session");
+            Pop3RawCamelTestSupport.await(() -> endpoint.getPolls() >= 2, "a second session");
             context.getRouteController().stopRoute("pop");
             assertEquals(0, endpoint.getPollFailures(), endpoint.getLastError());
             assertTrue(endpoint.getSkippedBusy() < endpoint.getPolls(), "the first poll logged in");

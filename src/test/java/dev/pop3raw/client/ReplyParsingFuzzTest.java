@@ -8,102 +8,50 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import dev.pop3raw.testing.ScriptedPop3Server;
+
 /**
  * Fuzz targets for what the client makes of server replies: (c) CAPA and the listing commands, driven through
- * a real {@link Pop3Client} over loopback against a fake server that sends the fuzzed bytes and then closes
- * its side, and (e) {@link ResponseCode#parse}. Seeds: {@code src/test/resources/dev/pop3raw/client/
+ * a real {@link Pop3Client} over loopback against a {@link ScriptedPop3Server} that answers each command with the
+ * next of the fuzzed replies and then closes its side, and (e) {@link ResponseCode#parse}. Seeds: {@code src/test/resources/dev/pop3raw/client/
  * ReplyParsingFuzzTestInputs/<method>/}.
  */
 class ReplyParsingFuzzTest {
 
-    private static ServerSocket listener;
-    private static ExecutorService serverSide;
-
-    @BeforeAll
-    static void listen() throws IOException {
-        listener = new ServerSocket();
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        serverSide = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz-fake-pop3");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        serverSide.shutdownNow();
-        listener.close();
-    }
-
     /**
-     * Accepts one connection, sends the greeting, and then answers each command line of the client with the next
-     * reply cut from {@code replies}: one line, or, for CAPA, LIST and UIDL with a {@code +OK} status, the lines up to
-     * and including a lone dot. Once {@code replies} is used up it half-closes, and it reads whatever the client sends
-     * until it closes. Answering in step matters: bytes sent before the command they answer make the client end the
-     * session before it parses anything ("octets nobody asked for"), which would leave the parsers unreached.
+     * A scripted server for one session: it sends the greeting, and then answers each command line of the client with
+     * the next reply cut from {@code replies}: one line, or, for CAPA, LIST and UIDL with a {@code +OK} status, the
+     * lines up to and including a lone dot. Once {@code replies} is used up it half-closes, and it reads whatever the
+     * client sends until it closes. Answering in step matters: bytes sent before the command they answer make the client
+     * end the session before it parses anything ("octets nobody asked for"), which would leave the parsers unreached.
      */
-    private static Future<Boolean> serve(byte[] replies) {
-        return serverSide.submit(() -> {
-            try (Socket s = listener.accept()) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                InputStream in = s.getInputStream();
-                out.write(GREETING);
-                out.flush();
-                int pos = 0;
-                String command;
-                while (pos < replies.length && (command = readCommand(in)) != null) {
-                    String keyword = command.toUpperCase(Locale.ROOT);
-                    boolean multiLine = keyword.equals("CAPA") || keyword.equals("LIST") || keyword.equals("UIDL");
-                    int end = replyEnd(replies, pos, multiLine);
-                    out.write(replies, pos, end - pos);
-                    out.flush();
-                    pos = end;
-                }
-                s.shutdownOutput();
-                byte[] sink = new byte[4096];
-                while (in.read(sink) >= 0) {
-                    // drain the client's commands
-                }
-                return true; // the client closed its socket
+    private static ScriptedPop3Server serve(byte[] replies) {
+        return ScriptedPop3Server.builder().readTimeout(Duration.ofSeconds(10)).session(script -> {
+            script.sendBytes(GREETING);
+            if (replies.length == 0) {
+                script.halfClose();
+                return;
             }
-        });
-    }
-
-    /** A command line of the client without its line end; null at EOF. */
-    private static String readCommand(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                return line.toString().strip();
-            }
-            line.append((char) b);
-        }
-        return null;
+            int[] pos = {0};
+            script.converse(command -> {
+                String keyword = command.strip().toUpperCase(Locale.ROOT);
+                boolean multiLine = keyword.equals("CAPA") || keyword.equals("LIST") || keyword.equals("UIDL");
+                int end = replyEnd(replies, pos[0], multiLine);
+                ScriptedPop3Server.Reply reply = ScriptedPop3Server.Reply
+                        .bytes(java.util.Arrays.copyOfRange(replies, pos[0], end));
+                pos[0] = end;
+                return pos[0] < replies.length ? reply : reply.thenHalfClose();
+            });
+        }).start();
     }
 
     /** Where the reply starting at {@code from} ends (exclusive): after its first line, or after a lone-dot line. */
@@ -154,20 +102,20 @@ class ReplyParsingFuzzTest {
         byte[] replies = java.util.Arrays.copyOfRange(input, lf + 1, input.length);
 
         // the only connection is to our own fake server (Jazzer's SSRF detector would flag it otherwise)
-        int port = listener.getLocalPort();
-        try (SilentCloseable allowed = BugDetectors.allowNetworkConnections((h, p) -> p == port)) {
-            session(replies, ops, maxEntries);
+        try (ScriptedPop3Server server = serve(replies);
+                SilentCloseable allowed = BugDetectors.allowNetworkConnections((h, p) -> p == server.port())) {
+            session(server, replies, ops, maxEntries);
         }
     }
 
-    private static void session(byte[] replies, int[] ops, int maxEntries) throws Exception {
+    private static void session(ScriptedPop3Server server, byte[] replies, int[] ops, int maxEntries)
+            throws Exception {
         String sent = new String(replies, StandardCharsets.ISO_8859_1);
-        Future<Boolean> server = serve(replies);
         Pop3ClientOptions options = Pop3ClientOptions.builder().tlsMode(TlsMode.NONE)
                 .readTimeout(Duration.ofSeconds(5)).maxLineLength(512).maxListingEntries(maxEntries).build();
         Pop3Client pop = null;
         try {
-            pop = Pop3Client.connect(listener.getInetAddress().getHostAddress(), listener.getLocalPort(), options);
+            pop = Pop3Client.connect(server.host(), server.port(), options);
             exercise(pop.capabilities());
             for (int op : ops) {
                 if (pop.isClosed()) {
@@ -201,7 +149,7 @@ class ReplyParsingFuzzTest {
                 pop.close();
             }
         }
-        assertTrue(server.get(10, TimeUnit.SECONDS), "the client closed its socket");
+        assertTrue(server.awaitClientClosed(Duration.ofSeconds(10)), "the client closed its socket");
     }
 
     /** The failures that mean a reply could not be framed, and nothing else (not a malformed line in it). */

@@ -52,7 +52,11 @@ import javax.net.ssl.SSLSocket;
  * <ul>
  *   <li>Listens on {@code 127.0.0.1}, ephemeral port. Connection <i>k</i> (in accept order) plays script <i>k</i>; each
  *       session runs on its own daemon thread. A connection beyond the scripted ones is closed at once and reported as a
- *       failure by {@link #awaitScriptDone}.</li>
+ *       failure by {@link #awaitScriptDone}, unless {@link Builder#everyConnection} gives a script for every further
+ *       connection (a server that stays up for a consumer polling again and again).</li>
+ *   <li>{@link Script#converse} answers command by command with a {@link Responder}: for a server with state (a
+ *       mailbox shared by the sessions, {@link ScriptedMailbox}) or one whose answers are data (a fuzz target).
+ *       {@link Session#commands()} gives the command lines a session received, for server-side assertions.</li>
  *   <li>{@code expect*} steps wait at most the read timeout (default 5 s, {@link Builder#readTimeout}) for the client.
  *       Lines must end in CRLF; a bare LF, a different line, EOF or the timeout is a <b>mismatch</b>: the first one is
  *       recorded, the session's socket is closed and the script stops. {@link #awaitScriptDone} throws an
@@ -80,7 +84,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
     private static final Duration CLOSE_JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final ServerSocket serverSocket;
-    private final List<Session> sessions;
+    private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final Consumer<Script> everyConnection;
     private final SSLContext implicitTls;
     private final Duration readTimeout;
     private final Charset charset;
@@ -95,13 +100,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
         this.implicitTls = builder.implicitTls;
         this.readTimeout = builder.readTimeout;
         this.charset = builder.charset;
-        List<Session> list = new ArrayList<>();
+        this.everyConnection = builder.everyConnection;
         for (Consumer<Script> definition : builder.scripts) {
-            Script script = new Script(charset);
-            definition.accept(script);
-            list.add(new Session(list.size(), script.steps));
+            sessions.add(newSession(sessions.size(), definition));
         }
-        this.sessions = List.copyOf(list);
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -109,6 +111,12 @@ public final class ScriptedPop3Server implements AutoCloseable {
         acceptor.setDaemon(true);
         threads.add(acceptor);
         acceptor.start();
+    }
+
+    private Session newSession(int index, Consumer<Script> definition) {
+        Script script = new Script(charset);
+        definition.accept(script);
+        return new Session(index, script.steps);
     }
 
     // ------------------------------------------------------------------------------------------------- construction
@@ -125,6 +133,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
     /** Server options and the scripts, one per expected connection, in accept order. */
     public static final class Builder {
         private final List<Consumer<Script>> scripts = new ArrayList<>();
+        private Consumer<Script> everyConnection;
         private SSLContext implicitTls;
         private Duration readTimeout = Duration.ofSeconds(5);
         private Charset charset = StandardCharsets.UTF_8;
@@ -146,6 +155,17 @@ public final class ScriptedPop3Server implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 session(script);
             }
+            return this;
+        }
+
+        /**
+         * Every connection after the scripted ones (all connections, when there are none) plays {@code script}, with no
+         * limit. The script is built when the connection is accepted, so {@code script} may set up state of its own per
+         * connection (a {@link Responder} for {@link Script#converse}, the time of the accept). The sessions run
+         * concurrently, each on its own thread, as the others do.
+         */
+        public Builder everyConnection(Consumer<Script> script) {
+            this.everyConnection = Objects.requireNonNull(script);
             return this;
         }
 
@@ -171,8 +191,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
         }
 
         public ScriptedPop3Server start() {
-            if (scripts.isEmpty()) {
-                throw new IllegalStateException("no script: call session(...) or acceptConnections(...)");
+            if (scripts.isEmpty() && everyConnection == null) {
+                throw new IllegalStateException(
+                        "no script: call session(...), acceptConnections(...) or everyConnection(...)");
             }
             try {
                 return new ScriptedPop3Server(this);
@@ -345,6 +366,25 @@ public final class ScriptedPop3Server implements AutoCloseable {
         }
 
         /**
+         * Answers the client command by command until the client closes the connection (the script is then done) or a
+         * {@link Reply} ends it: each CRLF-terminated line the client sends (without its CRLF) is given to
+         * {@code responder}, and its reply is sent. Waiting longer than the read timeout for the next command is a
+         * mismatch; the client closing between commands is not.
+         */
+        public void converse(Responder responder) {
+            Objects.requireNonNull(responder);
+            end("converse", session -> session.converse(responder));
+        }
+
+        /**
+         * Shuts down the server's sending side (FIN; the client reads EOF) and reads, recording, whatever the client still
+         * sends until it closes. Plain connections only.
+         */
+        public void halfClose() {
+            end("halfClose", Session::halfClose);
+        }
+
+        /**
          * The client must close the connection (EOF or reset) within the read timeout, sending nothing more; then the
          * server closes its side.
          */
@@ -375,6 +415,62 @@ public final class ScriptedPop3Server implements AutoCloseable {
     }
 
     private record Step(String description, Action action, boolean terminal) {
+    }
+
+    /** The answers of {@link Script#converse}: one {@link Reply} per command line the client sends. */
+    @FunctionalInterface
+    public interface Responder {
+        /** The reply to {@code command}, a line the client sent, without its CRLF. */
+        Reply answer(String command) throws IOException;
+    }
+
+    /** What {@link Script#converse} sends in reply to one command, and whether the conversation goes on. */
+    public static final class Reply {
+        private enum Then {
+            CONTINUE, HANG_UP, HALF_CLOSE
+        }
+
+        private final byte[] bytes;
+        private final Then then;
+
+        private Reply(byte[] bytes, Then then) {
+            this.bytes = bytes;
+            this.then = then;
+        }
+
+        /** Sends {@code bytes} exactly (raw: any framing, any garbage); the conversation goes on. */
+        public static Reply bytes(byte[] bytes) {
+            return new Reply(bytes.clone(), Then.CONTINUE);
+        }
+
+        /** Sends {@code text} (UTF-8) exactly; no CRLF is added. */
+        public static Reply text(String text) {
+            return new Reply(text.getBytes(StandardCharsets.UTF_8), Then.CONTINUE);
+        }
+
+        /** Sends each line followed by CRLF. */
+        public static Reply lines(String... lines) {
+            StringBuilder text = new StringBuilder();
+            for (String line : lines) {
+                text.append(line).append("\r\n");
+            }
+            return text(text.toString());
+        }
+
+        /** Sends nothing and closes the connection: a server that cuts the session at this command. */
+        public static Reply hangUp() {
+            return new Reply(new byte[0], Then.HANG_UP);
+        }
+
+        /** After sending this reply, closes the connection (as {@link Script#hangUp()}). */
+        public Reply thenHangUp() {
+            return new Reply(bytes, Then.HANG_UP);
+        }
+
+        /** After sending this reply, shuts down the sending side (as {@link Script#halfClose()}). */
+        public Reply thenHalfClose() {
+            return new Reply(bytes, Then.HALF_CLOSE);
+        }
     }
 
     @FunctionalInterface
@@ -445,6 +541,16 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
         public String receivedText() {
             return new String(received(), charset);
+        }
+
+        /**
+         * The command lines the client sent on this connection so far (complete CRLF-terminated lines, without the CRLF,
+         * in order; an unterminated last line is left out): what a server-side assertion counts.
+         */
+        public List<String> commands() {
+            String text = receivedText();
+            int end = text.lastIndexOf("\r\n");
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\r\n", -1));
         }
 
         /** What the client sent after the last step (the session keeps reading until the client closes). */
@@ -627,6 +733,11 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
         /** One CRLF-terminated line without its CRLF. */
         private byte[] readLine() throws IOException, ScriptMismatch {
+            return readLine(false);
+        }
+
+        /** As {@link #readLine()}; with {@code eofOk}, null when the client closed before sending anything more. */
+        private byte[] readLine(boolean eofOk) throws IOException, ScriptMismatch {
             long deadline = System.nanoTime() + readTimeout.toNanos();
             int scanned = pos;
             while (true) {
@@ -646,6 +757,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
                 int pending = lim - pos;
                 try {
                     if (fill(remainingMillis(deadline)) < 0) {
+                        if (eofOk && pending == 0) {
+                            return null;
+                        }
                         throw mismatch(pending == 0
                                 ? "client closed the connection"
                                 : "client closed the connection after an unterminated line "
@@ -729,6 +843,34 @@ public final class ScriptedPop3Server implements AutoCloseable {
             socket.close();
         }
 
+        private void converse(Responder responder) throws Exception {
+            byte[] line;
+            while ((line = readLine(true)) != null) {
+                Reply reply = responder.answer(text(line));
+                if (reply.bytes.length > 0) {
+                    write(reply.bytes);
+                }
+                switch (reply.then) {
+                    case HANG_UP -> {
+                        hangUp();
+                        return;
+                    }
+                    case HALF_CLOSE -> {
+                        halfClose();
+                        return;
+                    }
+                    default -> {
+                        // next command
+                    }
+                }
+            }
+        }
+
+        private void halfClose() throws IOException {
+            socket.shutdownOutput();
+            drainUntilClientCloses();
+        }
+
         private void reset() throws IOException {
             raw.setSoLinger(true, 0);
             raw.close();
@@ -793,6 +935,22 @@ public final class ScriptedPop3Server implements AutoCloseable {
                 return; // closed
             }
             int number = accepted++;
+            if (number >= sessions.size() && everyConnection != null) {
+                try {
+                    sessions.add(newSession(number, everyConnection));
+                } catch (RuntimeException e) {
+                    String failure = "connection #" + (number + 1) + ": its script failed to build: " + e;
+                    unexpectedConnections.add(failure);
+                    synchronized (monitor) {
+                        if (firstFailure == null) {
+                            firstFailure = failure;
+                        }
+                        monitor.notifyAll();
+                    }
+                    closeQuietly(socket);
+                    continue;
+                }
+            }
             if (number >= sessions.size()) {
                 String failure = "unexpected connection #" + (number + 1) + ": only " + sessions.size() + " scripted";
                 unexpectedConnections.add(failure);
@@ -902,8 +1060,21 @@ public final class ScriptedPop3Server implements AutoCloseable {
         return sessions.get(index);
     }
 
+    /** The sessions so far (a snapshot: with {@link Builder#everyConnection} more may follow). */
     public List<Session> sessions() {
-        return sessions;
+        return List.copyOf(sessions);
+    }
+
+    /**
+     * A loopback port nothing listens on: bound, then released at once (for "connection refused"). Another process
+     * could take it meanwhile, as with any such port.
+     */
+    public static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind a loopback port", e);
+        }
     }
 
     /** Number of connections accepted so far, unexpected ones included. */

@@ -65,6 +65,80 @@ class ScriptedPop3ServerTest {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ conversing
+
+    @Test
+    void converseAnswersCommandByCommandRecordsTheCommandsAndEndsWhenTheClientCloses() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start(script -> script.greeting()
+                .converse(command -> command.equals("STAT")
+                        ? ScriptedPop3Server.Reply.lines("+OK 1 42")
+                        : ScriptedPop3Server.Reply.bytes(new byte[]{'-', 'E', 'R', 'R', 0, '\r', '\n'})))) {
+            try (Client client = new Client(server)) {
+                client.readLine();
+                client.write("STAT\r\n");
+                assertEquals("+OK 1 42\r\n", client.readLine());
+                client.write("NOOP\r\n");
+                assertEquals("-ERR\0\r\n", client.readLine());
+            }
+            server.awaitScriptDone(WAIT);
+            assertEquals(java.util.List.of("STAT", "NOOP"), server.session(0).commands());
+            assertTrue(server.clientClosed());
+            assertTrue(server.mismatch().isEmpty());
+        }
+    }
+
+    @Test
+    void aReplyCanCutTheConnectionOrHalfCloseIt() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.builder()
+                .session(script -> script.greeting().converse(command -> command.equals("RETR 1")
+                        ? ScriptedPop3Server.Reply.text("+OK\r\npart").thenHangUp()
+                        : ScriptedPop3Server.Reply.lines("+OK")))
+                .session(script -> script.greeting()
+                        .converse(command -> ScriptedPop3Server.Reply.lines("+OK bye").thenHalfClose()))
+                .start()) {
+            try (Client client = new Client(server)) {
+                client.readLine();
+                client.write("NOOP\r\nRETR 1\r\n");
+                assertEquals("+OK\r\n+OK\r\npart", new String(client.readToEof(), US_ASCII));
+            }
+            try (Client client = new Client(server)) {
+                client.readLine();
+                client.write("QUIT\r\n");
+                assertEquals("+OK bye\r\n", new String(client.readToEof(), US_ASCII), "EOF after the reply");
+                client.write("late\r\n"); // the server still reads, until the client closes
+            }
+            server.awaitScriptDone(WAIT);
+            assertEquals(java.util.List.of("NOOP", "RETR 1"), server.session(0).commands());
+            assertEquals(java.util.List.of("QUIT", "late"), server.session(1).commands());
+            assertTrue(server.session(1).clientClosed(), "the half-closed session read on until the client closed");
+        }
+    }
+
+    @Test
+    void everyConnectionBuildsAFreshScriptForEachConnectionWithoutLimit() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        try (ScriptedPop3Server server = ScriptedPop3Server.builder()
+                .session(script -> script.send("+OK first\r\n").hangUp())
+                .everyConnection(script -> script.send("+OK " + built.incrementAndGet() + "\r\n").hangUp())
+                .start()) {
+            for (String expected : java.util.List.of("+OK first", "+OK 1", "+OK 2", "+OK 3")) {
+                try (Client client = new Client(server)) {
+                    assertEquals(expected + "\r\n", client.readLine());
+                }
+            }
+            server.awaitScriptDone(WAIT);
+            assertEquals(4, server.connectionCount());
+            assertEquals(3, built.get());
+            assertTrue(server.mismatch().isEmpty(), server.mismatch().toString());
+        }
+    }
+
+    @Test
+    void anUnusedPortRefusesConnections() {
+        int port = ScriptedPop3Server.unusedPort();
+        assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
     @Test
     void pipelinedCommandsArrivingInOneWriteAreMatchedLineByLine() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start(script -> script

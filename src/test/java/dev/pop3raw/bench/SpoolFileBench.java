@@ -1,4 +1,4 @@
-package dev.pop3raw.camel;
+package dev.pop3raw.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,13 +16,15 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultExchange;
 
+import dev.pop3raw.camel.MessageSpoolAccess;
+
 /**
  * A benchmark program, not a unit test: the cost of spooling, side by side in one JVM, of Camel's {@link
  * CachedOutputStream} (a new temporary file per message, deleted when its exchange completes) and of the poll's
- * {@link MessageSpool} (files written over message after message, deleted when the poll ends). A pass spools
+ * {@code MessageSpool} (files written over message after message, deleted when the poll ends). A pass spools
  * {@code spoolbench.messages} messages of {@code spoolbench.mib} MiB each in 64 KiB writes, reads each back whole in
  * 64 KiB reads and completes its exchange, as the consumer and a route that reads the body do; the two alternate
- * which runs first. It lives beside the package-private classes it measures.
+ * which runs first. It reaches the package-private spool through {@link MessageSpoolAccess}.
  * <p>
  * {@code mvn -q -B test-compile exec:java@spoolbench [-Dspoolbench.mib=50 -Dspoolbench.messages=3
  * -Dspoolbench.passes=9 -Dspoolbench.dir=/tmp]}
@@ -101,14 +103,14 @@ public final class SpoolFileBench {
     private static long messageSpool(CamelContext camel, Path dir, int messages, long size, byte[] data)
             throws IOException {
         long start = System.nanoTime();
-        try (MessageSpool spool = new MessageSpool()) {
+        try (MessageSpoolAccess spool = MessageSpoolAccess.open()) {
             for (int m = 0; m < messages; m++) {
                 Exchange exchange = new DefaultExchange(camel);
-                MessageSpool.Lease lease = spool.lease(exchange, dir.toFile());
+                MessageSpoolAccess.Message lease = spool.lease(exchange, dir.toFile());
                 for (long at = 0; at < size; at += CHUNK) {
                     lease.append(data, 0, CHUNK);
                 }
-                readWhole(new SpooledMessageBody(lease), size);
+                readWhole(lease.body(), size);
                 complete(exchange);
             }
         }
