@@ -1,7 +1,12 @@
 package dev.pop3raw.camel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -10,6 +15,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+
+import dev.pop3raw.testing.GreenMailMailbox;
 
 /**
  * The base of the consumer tests that bring their own server (a {@link dev.pop3raw.testing.ScriptedPop3Server}, a
@@ -22,6 +32,30 @@ abstract class Pop3RawCamelTestSupport extends CamelTestSupport {
     static final String PASSWORD = "s3cret-pw";
 
     protected final RecordingExceptionHandler errors = new RecordingExceptionHandler();
+    private int greenMailStartsBefore;
+
+    /**
+     * Whether tests of this class may start GreenMail. The tests that bring their own server must not pay for one they
+     * never use: every test checks that no GreenMail was started while it ran, unless its class allows it here or the
+     * test is marked {@link UsesGreenMail}.
+     */
+    protected boolean mayStartGreenMail() {
+        return false;
+    }
+
+    @BeforeEach
+    void countGreenMailStarts() {
+        greenMailStartsBefore = GreenMailMailbox.starts();
+    }
+
+    @AfterEach
+    void noGreenMailUnlessAllowed(TestInfo test) {
+        boolean marked = test.getTestMethod().map(m -> m.isAnnotationPresent(UsesGreenMail.class)).orElse(false);
+        if (!mayStartGreenMail() && !marked) {
+            assertEquals(greenMailStartsBefore, GreenMailMailbox.starts(),
+                    getClass().getSimpleName() + " brings its own server but started GreenMail");
+        }
+    }
 
     static String uri(int port, String options) {
         return "pop3raw:127.0.0.1:" + port + "?username=" + USER + "&password=RAW(" + PASSWORD + ")"
@@ -67,6 +101,12 @@ abstract class Pop3RawCamelTestSupport extends CamelTestSupport {
         while (System.currentTimeMillis() < end && !condition.getAsBoolean()) {
             Thread.sleep(50);
         }
+    }
+
+    /** Marks a test of a class on its own server that also talks to GreenMail (and so may start one). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface UsesGreenMail {
     }
 
     /** An ExceptionHandler that records what the consumer reports. */

@@ -64,6 +64,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @UsesGreenMail
     void jmxAttributesCountWhatHappened() throws Exception {
         try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
             jmxAttributesCountWhatHappened(greenMail);
@@ -203,6 +204,7 @@ class Pop3RawOperationsTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
+    @UsesGreenMail
     void thePasswordIsMaskedAndNeverLogged() throws Exception {
         try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
             thePasswordIsMaskedAndNeverLogged(greenMail);

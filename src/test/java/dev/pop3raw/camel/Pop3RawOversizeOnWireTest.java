@@ -254,6 +254,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
      */
     @ParameterizedTest
     @EnumSource(value = OversizeAction.class, names = {"SKIP", "DELETE"})
+    @UsesGreenMail
     void greenMailListsTheBigMessageShortAndItIsRetrievedOnce(OversizeAction action) throws Exception {
         try (GreenMailMailbox greenMail = GreenMailMailbox.start(USER, PASSWORD)) {
             greenMailListsTheBigMessageShortAndItIsRetrievedOnce(action, greenMail);

@@ -16,6 +16,11 @@ import dev.pop3raw.testing.GreenMailMailbox;
  */
 abstract class Pop3RawTestSupport extends Pop3RawCamelTestSupport {
 
+    @Override
+    protected boolean mayStartGreenMail() {
+        return true;
+    }
+
     protected GreenMailMailbox mailbox;
     protected GreenMail greenMail;
     protected GreenMailUser user;
