@@ -300,7 +300,7 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * The OAuth client secret. Google needs it; a Microsoft public client (mobile and desktop app registration) has
-     * none; the client_credentials grant always needs it. Masked in the endpoint URI and never logged.
+     * none; the client_credentials grant always needs it.
      */
     public void setOauth2ClientSecret(String oauth2ClientSecret) {
         this.oauth2ClientSecret = oauth2ClientSecret;
@@ -312,8 +312,7 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * The refresh token obtained once with the user's consent; it selects the refresh-token grant. When
-     * oauth2RefreshTokenFile holds a token (saved after the provider rotated it), that one is used instead. Masked
-     * in the endpoint URI and never logged.
+     * oauth2RefreshTokenFile holds a token (saved after the provider rotated it), that one is used instead.
      */
     public void setOauth2RefreshToken(String oauth2RefreshToken) {
         this.oauth2RefreshToken = oauth2RefreshToken;
