@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -68,14 +69,19 @@ public final class TokenEndpoint {
         HttpResponse<String> response;
         try {
             response = client().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw new TokenEndpointException("could not connect to the token endpoint " + uri + " within "
+                                             + connectTimeout, null, null, 0);
         } catch (HttpTimeoutException e) {
             throw new TokenEndpointException("the token endpoint " + uri + " did not answer within " + requestTimeout,
                     null, null, 0);
+        } catch (IOException e) {
+            // the JDK's own messages are often bare (a ConnectException without text); they never hold the body
+            throw new IOException("cannot reach the token endpoint " + uri + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking the token endpoint " + uri + " for a token", e);
         }
-        // the JDK's exceptions name the URI and the cause, not the request body: safe to pass on as they are
         if (response.statusCode() / 100 != 2) {
             throw refusal(response, secrets);
         }

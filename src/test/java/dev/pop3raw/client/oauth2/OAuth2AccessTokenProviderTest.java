@@ -229,6 +229,21 @@ class OAuth2AccessTokenProviderTest {
     }
 
     @Test
+    void anUnreachableTokenEndpointIsNamedInTheError() throws Exception {
+        String closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = "http://127.0.0.1:" + s.getLocalPort() + "/token"; // nothing listens once it is closed
+        }
+        OAuth2AccessTokenProvider provider = new OAuth2AccessTokenProvider(new RefreshTokenGrant(
+                new TokenEndpoint(URI.create(closed), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                new ClientCredentials(CLIENT_ID, CLIENT_SECRET), REFRESH_TOKEN, null, null), clock);
+        IOException e = assertThrows(IOException.class, () -> provider.accessToken(USER, false));
+        assertTrue(e.getMessage().startsWith("cannot reach the token endpoint " + closed + ": java.net.ConnectException"),
+                e.getMessage());
+        assertFalse(trace(e).contains(REFRESH_TOKEN) || trace(e).contains(CLIENT_SECRET), trace(e));
+    }
+
+    @Test
     void anHttpTokenEndpointIsRefusedUnlessItIsLoopback() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TokenEndpoint(
                 URI.create("http://login.example.com/token"), Duration.ofSeconds(1), Duration.ofSeconds(1)));
