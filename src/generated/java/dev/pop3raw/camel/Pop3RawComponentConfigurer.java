@@ -65,6 +65,26 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "oauth2clientid":
+        case "oauth2ClientId": getOrCreateConfiguration(target).setOauth2ClientId(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": getOrCreateConfiguration(target).setOauth2ClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2grant":
+        case "oauth2Grant": getOrCreateConfiguration(target).setOauth2Grant(property(camelContext, dev.pop3raw.camel.OAuth2Grant.class, value)); return true;
+        case "oauth2provider":
+        case "oauth2Provider": getOrCreateConfiguration(target).setOauth2Provider(property(camelContext, dev.pop3raw.camel.OAuth2Provider.class, value)); return true;
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": getOrCreateConfiguration(target).setOauth2RefreshToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": getOrCreateConfiguration(target).setOauth2RefreshTokenFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": getOrCreateConfiguration(target).setOauth2RefreshTokenStore(property(camelContext, dev.pop3raw.client.oauth2.RefreshTokenStore.class, value)); return true;
+        case "oauth2scope":
+        case "oauth2Scope": getOrCreateConfiguration(target).setOauth2Scope(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2tenant":
+        case "oauth2Tenant": getOrCreateConfiguration(target).setOauth2Tenant(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": getOrCreateConfiguration(target).setOauth2TokenEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "oversizeaction":
         case "oversizeAction": getOrCreateConfiguration(target).setOversizeAction(property(camelContext, dev.pop3raw.camel.OversizeAction.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -123,6 +143,26 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "oauth2clientid":
+        case "oauth2ClientId": return java.lang.String.class;
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": return java.lang.String.class;
+        case "oauth2grant":
+        case "oauth2Grant": return dev.pop3raw.camel.OAuth2Grant.class;
+        case "oauth2provider":
+        case "oauth2Provider": return dev.pop3raw.camel.OAuth2Provider.class;
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": return java.lang.String.class;
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": return java.lang.String.class;
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": return dev.pop3raw.client.oauth2.RefreshTokenStore.class;
+        case "oauth2scope":
+        case "oauth2Scope": return java.lang.String.class;
+        case "oauth2tenant":
+        case "oauth2Tenant": return java.lang.String.class;
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": return java.lang.String.class;
         case "oversizeaction":
         case "oversizeAction": return dev.pop3raw.camel.OversizeAction.class;
         case "password": return java.lang.String.class;
@@ -182,6 +222,26 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
+        case "oauth2clientid":
+        case "oauth2ClientId": return getOrCreateConfiguration(target).getOauth2ClientId();
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": return getOrCreateConfiguration(target).getOauth2ClientSecret();
+        case "oauth2grant":
+        case "oauth2Grant": return getOrCreateConfiguration(target).getOauth2Grant();
+        case "oauth2provider":
+        case "oauth2Provider": return getOrCreateConfiguration(target).getOauth2Provider();
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": return getOrCreateConfiguration(target).getOauth2RefreshToken();
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": return getOrCreateConfiguration(target).getOauth2RefreshTokenFile();
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": return getOrCreateConfiguration(target).getOauth2RefreshTokenStore();
+        case "oauth2scope":
+        case "oauth2Scope": return getOrCreateConfiguration(target).getOauth2Scope();
+        case "oauth2tenant":
+        case "oauth2Tenant": return getOrCreateConfiguration(target).getOauth2Tenant();
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": return getOrCreateConfiguration(target).getOauth2TokenEndpoint();
         case "oversizeaction":
         case "oversizeAction": return getOrCreateConfiguration(target).getOversizeAction();
         case "password": return getOrCreateConfiguration(target).getPassword();

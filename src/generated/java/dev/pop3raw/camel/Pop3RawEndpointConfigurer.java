@@ -65,6 +65,26 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "oauth2clientid":
+        case "oauth2ClientId": target.getConfiguration().setOauth2ClientId(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": target.getConfiguration().setOauth2ClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2grant":
+        case "oauth2Grant": target.getConfiguration().setOauth2Grant(property(camelContext, dev.pop3raw.camel.OAuth2Grant.class, value)); return true;
+        case "oauth2provider":
+        case "oauth2Provider": target.getConfiguration().setOauth2Provider(property(camelContext, dev.pop3raw.camel.OAuth2Provider.class, value)); return true;
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": target.getConfiguration().setOauth2RefreshToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": target.getConfiguration().setOauth2RefreshTokenFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": target.getConfiguration().setOauth2RefreshTokenStore(property(camelContext, dev.pop3raw.client.oauth2.RefreshTokenStore.class, value)); return true;
+        case "oauth2scope":
+        case "oauth2Scope": target.getConfiguration().setOauth2Scope(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2tenant":
+        case "oauth2Tenant": target.getConfiguration().setOauth2Tenant(property(camelContext, java.lang.String.class, value)); return true;
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": target.getConfiguration().setOauth2TokenEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "oversizeaction":
         case "oversizeAction": target.getConfiguration().setOversizeAction(property(camelContext, dev.pop3raw.camel.OversizeAction.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -149,6 +169,26 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "oauth2clientid":
+        case "oauth2ClientId": return java.lang.String.class;
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": return java.lang.String.class;
+        case "oauth2grant":
+        case "oauth2Grant": return dev.pop3raw.camel.OAuth2Grant.class;
+        case "oauth2provider":
+        case "oauth2Provider": return dev.pop3raw.camel.OAuth2Provider.class;
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": return java.lang.String.class;
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": return java.lang.String.class;
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": return dev.pop3raw.client.oauth2.RefreshTokenStore.class;
+        case "oauth2scope":
+        case "oauth2Scope": return java.lang.String.class;
+        case "oauth2tenant":
+        case "oauth2Tenant": return java.lang.String.class;
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": return java.lang.String.class;
         case "oversizeaction":
         case "oversizeAction": return dev.pop3raw.camel.OversizeAction.class;
         case "password": return java.lang.String.class;
@@ -234,6 +274,26 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
+        case "oauth2clientid":
+        case "oauth2ClientId": return target.getConfiguration().getOauth2ClientId();
+        case "oauth2clientsecret":
+        case "oauth2ClientSecret": return target.getConfiguration().getOauth2ClientSecret();
+        case "oauth2grant":
+        case "oauth2Grant": return target.getConfiguration().getOauth2Grant();
+        case "oauth2provider":
+        case "oauth2Provider": return target.getConfiguration().getOauth2Provider();
+        case "oauth2refreshtoken":
+        case "oauth2RefreshToken": return target.getConfiguration().getOauth2RefreshToken();
+        case "oauth2refreshtokenfile":
+        case "oauth2RefreshTokenFile": return target.getConfiguration().getOauth2RefreshTokenFile();
+        case "oauth2refreshtokenstore":
+        case "oauth2RefreshTokenStore": return target.getConfiguration().getOauth2RefreshTokenStore();
+        case "oauth2scope":
+        case "oauth2Scope": return target.getConfiguration().getOauth2Scope();
+        case "oauth2tenant":
+        case "oauth2Tenant": return target.getConfiguration().getOauth2Tenant();
+        case "oauth2tokenendpoint":
+        case "oauth2TokenEndpoint": return target.getConfiguration().getOauth2TokenEndpoint();
         case "oversizeaction":
         case "oversizeAction": return target.getConfiguration().getOversizeAction();
         case "password": return target.getConfiguration().getPassword();

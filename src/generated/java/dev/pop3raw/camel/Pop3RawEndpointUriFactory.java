@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(55);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -49,6 +49,16 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("initialDelay");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
+        props.add("oauth2ClientId");
+        props.add("oauth2ClientSecret");
+        props.add("oauth2Grant");
+        props.add("oauth2Provider");
+        props.add("oauth2RefreshToken");
+        props.add("oauth2RefreshTokenFile");
+        props.add("oauth2RefreshTokenStore");
+        props.add("oauth2Scope");
+        props.add("oauth2Tenant");
+        props.add("oauth2TokenEndpoint");
         props.add("oversizeAction");
         props.add("password");
         props.add("pipelineWindow");
@@ -71,7 +81,9 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("useFixedDelay");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(1);
+        Set<String> secretProps = new HashSet<>(3);
+        secretProps.add("oauth2ClientSecret");
+        secretProps.add("oauth2RefreshToken");
         secretProps.add("password");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();

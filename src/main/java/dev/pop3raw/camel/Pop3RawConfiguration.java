@@ -9,6 +9,7 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.jsse.SSLContextParameters;
 
 import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.oauth2.RefreshTokenStore;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
 
 /**
@@ -49,6 +50,27 @@ public class Pop3RawConfiguration implements Cloneable {
     private AccessTokenProvider accessTokenProvider;
     @UriParam(label = "security", defaultValue = "false")
     private boolean allowCleartextAuth;
+
+    @UriParam(label = "security", enums = "google,microsoft,custom")
+    private OAuth2Provider oauth2Provider;
+    @UriParam(label = "security", defaultValue = "common")
+    private String oauth2Tenant = "common";
+    @UriParam(label = "security")
+    private String oauth2TokenEndpoint;
+    @UriParam(label = "security")
+    private String oauth2ClientId;
+    @UriParam(label = "security", secret = true)
+    private String oauth2ClientSecret;
+    @UriParam(label = "security", secret = true)
+    private String oauth2RefreshToken;
+    @UriParam(label = "security")
+    private String oauth2Scope;
+    @UriParam(label = "security", defaultValue = "auto", enums = "auto,refresh_token,client_credentials")
+    private OAuth2Grant oauth2Grant = OAuth2Grant.AUTO;
+    @UriParam(label = "security")
+    private String oauth2RefreshTokenFile;
+    @UriParam(label = "security,advanced")
+    private RefreshTokenStore oauth2RefreshTokenStore;
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean delete;
@@ -204,7 +226,8 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * Supplies OAuth 2.0 access tokens for XOAUTH2 and OAUTHBEARER (a bean implementing
-     * dev.pop3raw.client.sasl.AccessTokenProvider). Tokens are never logged.
+     * dev.pop3raw.client.sasl.AccessTokenProvider). Tokens are never logged. Not needed with the oauth2 options
+     * (oauth2Provider, oauth2ClientId, ...), which build one; when set, it wins over them.
      */
     public void setAccessTokenProvider(AccessTokenProvider accessTokenProvider) {
         this.accessTokenProvider = accessTokenProvider;
@@ -220,6 +243,139 @@ public class Pop3RawConfiguration implements Cloneable {
      */
     public void setAllowCleartextAuth(boolean allowCleartextAuth) {
         this.allowCleartextAuth = allowCleartextAuth;
+    }
+
+    public OAuth2Provider getOauth2Provider() {
+        return oauth2Provider;
+    }
+
+    /**
+     * Gets access tokens for XOAUTH2 / OAUTHBEARER from this identity provider, so that no accessTokenProvider bean
+     * is needed: google (token endpoint https://oauth2.googleapis.com/token, refresh-token grant), microsoft
+     * (https://login.microsoftonline.com/{oauth2Tenant}/oauth2/v2.0/token; scope POP.AccessAsUser.All with a refresh
+     * token, https://outlook.office365.com/.default with client credentials) or custom (oauth2TokenEndpoint). Needs
+     * oauth2ClientId. An accessTokenProvider bean, when set, wins over all oauth2 options.
+     */
+    public void setOauth2Provider(OAuth2Provider oauth2Provider) {
+        this.oauth2Provider = oauth2Provider;
+    }
+
+    public String getOauth2Tenant() {
+        return oauth2Tenant;
+    }
+
+    /**
+     * With oauth2Provider=microsoft: the Entra ID tenant (its id or a domain such as contoso.onmicrosoft.com).
+     * common (the default) suits the refresh-token grant of a multi-tenant or personal-account app; the
+     * client_credentials grant needs the tenant itself.
+     */
+    public void setOauth2Tenant(String oauth2Tenant) {
+        this.oauth2Tenant = oauth2Tenant;
+    }
+
+    public String getOauth2TokenEndpoint() {
+        return oauth2TokenEndpoint;
+    }
+
+    /**
+     * The OAuth 2.0 token endpoint URL (https; http only to loopback). Required with oauth2Provider=custom; with
+     * google or microsoft it replaces the provider's endpoint (a proxy, a sovereign cloud). The requests use
+     * connectTimeout and readTimeout.
+     */
+    public void setOauth2TokenEndpoint(String oauth2TokenEndpoint) {
+        this.oauth2TokenEndpoint = oauth2TokenEndpoint;
+    }
+
+    public String getOauth2ClientId() {
+        return oauth2ClientId;
+    }
+
+    /** The OAuth client id (Google: the OAuth client's id; Microsoft: the app registration's application id). */
+    public void setOauth2ClientId(String oauth2ClientId) {
+        this.oauth2ClientId = oauth2ClientId;
+    }
+
+    public String getOauth2ClientSecret() {
+        return oauth2ClientSecret;
+    }
+
+    /**
+     * The OAuth client secret. Google needs it; a Microsoft public client (mobile and desktop app registration) has
+     * none; the client_credentials grant always needs it.
+     */
+    public void setOauth2ClientSecret(String oauth2ClientSecret) {
+        this.oauth2ClientSecret = oauth2ClientSecret;
+    }
+
+    public String getOauth2RefreshToken() {
+        return oauth2RefreshToken;
+    }
+
+    /**
+     * The refresh token obtained once with the user's consent; it selects the refresh-token grant. When
+     * oauth2RefreshTokenFile holds a token (saved after the provider rotated it), that one is used instead.
+     */
+    public void setOauth2RefreshToken(String oauth2RefreshToken) {
+        this.oauth2RefreshToken = oauth2RefreshToken;
+    }
+
+    public String getOauth2Scope() {
+        return oauth2Scope;
+    }
+
+    /**
+     * The scope asked for, space separated. By default: none for google (a refresh keeps the scope granted, which must
+     * include https://mail.google.com/), https://outlook.office.com/POP.AccessAsUser.All offline_access for
+     * microsoft with a refresh token, https://outlook.office365.com/.default for microsoft with client credentials,
+     * none for custom.
+     */
+    public void setOauth2Scope(String oauth2Scope) {
+        this.oauth2Scope = oauth2Scope;
+    }
+
+    public OAuth2Grant getOauth2Grant() {
+        return oauth2Grant;
+    }
+
+    /**
+     * The OAuth 2.0 grant: refresh_token, client_credentials, or auto (refresh_token when oauth2RefreshToken,
+     * oauth2RefreshTokenFile or oauth2RefreshTokenStore is set, otherwise client_credentials).
+     */
+    public void setOauth2Grant(OAuth2Grant oauth2Grant) {
+        this.oauth2Grant = oauth2Grant;
+    }
+
+    public String getOauth2RefreshTokenFile() {
+        return oauth2RefreshTokenFile;
+    }
+
+    /**
+     * A file that keeps the newest refresh token across restarts. Microsoft rotates refresh tokens: each new one is
+     * written there (atomically, readable by the owner only where the file system has POSIX permissions), and a token
+     * found there at start wins over oauth2RefreshToken. Without it (and without oauth2RefreshTokenStore) a rotated
+     * token is kept in memory only.
+     */
+    public void setOauth2RefreshTokenFile(String oauth2RefreshTokenFile) {
+        this.oauth2RefreshTokenFile = oauth2RefreshTokenFile;
+    }
+
+    public RefreshTokenStore getOauth2RefreshTokenStore() {
+        return oauth2RefreshTokenStore;
+    }
+
+    /**
+     * Where the refresh token is kept across restarts when a file will not do (a vault, a database): a bean
+     * implementing dev.pop3raw.client.oauth2.RefreshTokenStore. Not together with oauth2RefreshTokenFile.
+     */
+    public void setOauth2RefreshTokenStore(RefreshTokenStore oauth2RefreshTokenStore) {
+        this.oauth2RefreshTokenStore = oauth2RefreshTokenStore;
+    }
+
+    /** Whether any option that asks for endpoint-built OAuth2 tokens is set (the defaulted ones do not count). */
+    boolean hasOAuth2Options() {
+        return oauth2Provider != null || oauth2TokenEndpoint != null || oauth2ClientId != null
+                || oauth2ClientSecret != null || oauth2RefreshToken != null || oauth2RefreshTokenFile != null
+                || oauth2RefreshTokenStore != null;
     }
 
     public boolean isDelete() {

@@ -241,7 +241,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
 
     /** One session, stage by stage: session, listing, selection, delivery, commit. */
     private void session(Poll poll) throws Exception {
-        try (Pop3Session session = Pop3Session.open(config, clientOptions, gate)) {
+        try (Pop3Session session = Pop3Session.open(config, endpoint.accessTokenProvider(), clientOptions, gate)) {
             if (session == null) {
                 return; // [IN-USE] or [LOGIN-DELAY]: the gate is closed for the delay
             }

@@ -16,8 +16,11 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.util.URISupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
 
 /**
  * Polls a POP3 maildrop: each poll is one POP3 session (connect, login, UIDL + LIST, pipelined RETR, DELE, QUIT),
@@ -27,6 +30,8 @@ import dev.pop3raw.client.Pop3ClientOptions;
         Category.MAIL}, headersClass = Pop3RawConstants.class)
 @ManagedResource(description = "Managed POP3 Raw endpoint")
 public class Pop3RawEndpoint extends ScheduledPollEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3RawEndpoint.class);
 
     /** The default poll interval: POP3 servers do not welcome a login every half second. */
     static final long DEFAULT_DELAY = 60_000;
@@ -39,6 +44,8 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     private long delay = DEFAULT_DELAY;
 
     private final Pop3RawStatistics statistics = new Pop3RawStatistics();
+    /** The accessTokenProvider bean, or the one built from the oauth2 options; null for a password login. */
+    private AccessTokenProvider tokenProvider;
 
     public Pop3RawEndpoint(String uri, Pop3RawComponent component, Pop3RawConfiguration configuration) {
         super(uri, component);
@@ -106,6 +113,25 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     protected void doInit() throws Exception {
         super.doInit();
         validate();
+        tokenProvider = resolveTokenProvider();
+    }
+
+    /** The bean wins: it is the way to anything the oauth2 options cannot say. */
+    private AccessTokenProvider resolveTokenProvider() {
+        Pop3RawConfiguration c = configuration;
+        if (c.getAccessTokenProvider() != null) {
+            if (c.hasOAuth2Options()) {
+                LOG.warn("pop3raw: {}: accessTokenProvider is set, the oauth2 options are ignored",
+                        mailbox().identity());
+            }
+            return c.getAccessTokenProvider();
+        }
+        return OAuth2Options.provider(c);
+    }
+
+    /** Where the consumer's logins get OAuth2 tokens; null when they use the password. */
+    public AccessTokenProvider accessTokenProvider() {
+        return tokenProvider;
     }
 
     /** Refuses configurations that cannot work, with a message that says what to change. */
@@ -117,9 +143,10 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         if (ObjectHelper.isEmpty(c.getUsername())) {
             throw new IllegalArgumentException("pop3raw: the username option is required");
         }
-        if (c.getPassword() == null && c.getAccessTokenProvider() == null) {
-            throw new IllegalArgumentException("pop3raw: set the password option, or accessTokenProvider for XOAUTH2 /"
-                    + " OAUTHBEARER");
+        if (c.getPassword() == null && c.getAccessTokenProvider() == null && !c.hasOAuth2Options()) {
+            throw new IllegalArgumentException("pop3raw: set the password option, or for XOAUTH2 / OAUTHBEARER the"
+                    + " oauth2 options (oauth2Provider, oauth2ClientId, ...) or an"
+                    + " accessTokenProvider");
         }
         if (!c.isDelete() && c.getIdempotentRepository() == null) {
             throw new IllegalArgumentException("pop3raw: set delete=true or an idempotentRepository (or both): with"

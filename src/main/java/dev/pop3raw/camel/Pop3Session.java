@@ -9,6 +9,7 @@ import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.Pop3ErrorResponseException;
 import dev.pop3raw.client.RetrievalBatch;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
 
 /**
  * The one owner of a poll's POP3 session, from connect and login to its end. The session ends in one of two ways:
@@ -33,7 +34,8 @@ final class Pop3Session implements AutoCloseable, DeletionLedger.Deleter {
      * Connects and logs in. Returns null when the server answered {@code [IN-USE]} or {@code [LOGIN-DELAY]}: the
      * {@code gate} then closes for the delay, and the poll is skipped quietly.
      */
-    static Pop3Session open(Pop3RawConfiguration config, Pop3ClientOptions options, BackOffGate gate)
+    static Pop3Session open(Pop3RawConfiguration config, AccessTokenProvider tokenProvider, Pop3ClientOptions options,
+            BackOffGate gate)
             throws IOException {
         Pop3Client client;
         try {
@@ -48,7 +50,7 @@ final class Pop3Session implements AutoCloseable, DeletionLedger.Deleter {
         Pop3Session session = null;
         try {
             try {
-                client.login(config.getUsername(), config.getPassword(), config.getAccessTokenProvider(),
+                client.login(config.getUsername(), config.getPassword(), tokenProvider,
                         config.getAuthMechanism());
             } catch (Pop3ErrorResponseException e) {
                 if (BackOffGate.isBusy(e)) {

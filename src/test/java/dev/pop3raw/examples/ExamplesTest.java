@@ -2,6 +2,7 @@ package dev.pop3raw.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -22,13 +23,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.pop3raw.camel.Pop3RawConfiguration;
 import dev.pop3raw.camel.Pop3RawEndpoint;
 import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.oauth2.OAuth2AccessTokenProvider;
 import dev.pop3raw.examples.demo.Demo;
 import dev.pop3raw.examples.demo.DemoMailbox;
 import dev.pop3raw.examples.demo.DemoMessages;
 import dev.pop3raw.examples.demo.ExampleRunner;
 import dev.pop3raw.examples.demo.ExampleRunner.Dsl;
 import dev.pop3raw.examples.demo.ExampleRunner.Mode;
-import dev.pop3raw.examples.oauth2.RefreshTokenAccessTokenProvider;
 
 /**
  * Runs the examples in examples/yaml and examples/java with camel-main against the demo mailbox, with only the
@@ -121,12 +122,13 @@ class ExamplesTest {
                 "file:examples/yaml/oauth2-microsoft365.camel.yaml,file:examples/yaml/oauth2-gmail.camel.yaml");
         main.addOverrideProperty("camel.main.auto-startup", "false"); // never connects: no network in tests
         main.addOverrideProperty("pop3.seen-file", tmp.resolve("seen.txt").toString());
+        main.addOverrideProperty("m365.refresh-token-file", tmp.resolve("m365-refresh-token").toString());
         main.start();
         try {
             assertOAuth2Route(main.getCamelContext().getRoute("microsoft365-mail"), "outlook.office365.com",
                     "https://login.microsoftonline.com/common/oauth2/v2.0/token");
             assertOAuth2Route(main.getCamelContext().getRoute("gmail-mail"), "pop.gmail.com",
-                    RefreshTokenAccessTokenProvider.GOOGLE_TOKEN_ENDPOINT);
+                    "https://oauth2.googleapis.com/token");
         } finally {
             main.stop();
         }
@@ -139,6 +141,7 @@ class ExamplesTest {
         main.addOverrideProperty("camel.main.routes-include-pattern", ExampleRunner.NO_YAML_ROUTES);
         main.addOverrideProperty("camel.main.auto-startup", "false");
         main.addOverrideProperty("pop3.seen-file", tmp.resolve("seen.txt").toString());
+        main.addOverrideProperty("m365.refresh-token-file", tmp.resolve("m365-refresh-token").toString());
         main.configure().addRoutesBuilder(new Microsoft365MailRoute());
         main.configure().addRoutesBuilder(new GmailMailRoute());
         main.start();
@@ -146,20 +149,26 @@ class ExamplesTest {
             assertOAuth2Route(main.getCamelContext().getRoute("microsoft365-mail-java"), "outlook.office365.com",
                     "https://login.microsoftonline.com/common/oauth2/v2.0/token");
             assertOAuth2Route(main.getCamelContext().getRoute("gmail-mail-java"), "pop.gmail.com",
-                    RefreshTokenAccessTokenProvider.GOOGLE_TOKEN_ENDPOINT);
+                    "https://oauth2.googleapis.com/token");
         } finally {
             main.stop();
         }
     }
 
+    /** The route's endpoint as configured, and the token provider its oauth2 options built (no bean). */
     private static void assertOAuth2Route(Route route, String host, String tokenEndpoint) {
-        Pop3RawConfiguration c = assertInstanceOf(Pop3RawEndpoint.class, route.getEndpoint()).getConfiguration();
+        Pop3RawEndpoint endpoint = assertInstanceOf(Pop3RawEndpoint.class, route.getEndpoint());
+        Pop3RawConfiguration c = endpoint.getConfiguration();
         assertEquals(host, c.getHost());
         assertEquals(995, c.effectivePort());
         assertEquals(TlsMode.IMPLICIT, c.getTls());
         assertEquals("XOAUTH2", c.getAuthMechanism());
-        assertEquals(tokenEndpoint,
-                assertInstanceOf(RefreshTokenAccessTokenProvider.class, c.getAccessTokenProvider()).getTokenEndpoint());
+        assertNull(c.getAccessTokenProvider());
+        OAuth2AccessTokenProvider tokens = assertInstanceOf(OAuth2AccessTokenProvider.class,
+                endpoint.accessTokenProvider());
+        assertTrue(
+                tokens.toString().startsWith("OAuth2AccessTokenProvider[refresh_token grant at " + tokenEndpoint + " "),
+                tokens.toString());
         assertTrue(c.getIdempotentRepository() != null && !c.isDelete());
     }
 
