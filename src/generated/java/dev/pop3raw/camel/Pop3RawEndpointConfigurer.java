@@ -78,7 +78,7 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "oauth2refreshtokenfile":
         case "oauth2RefreshTokenFile": target.getConfiguration().setOauth2RefreshTokenFile(property(camelContext, java.lang.String.class, value)); return true;
         case "oauth2refreshtokenstore":
-        case "oauth2RefreshTokenStore": target.getConfiguration().setOauth2RefreshTokenStore(property(camelContext, dev.pop3raw.client.oauth2.RefreshTokenStore.class, value)); return true;
+        case "oauth2RefreshTokenStore": target.getConfiguration().setOauth2RefreshTokenStore(property(camelContext, dev.pop3raw.oauth2.RefreshTokenStore.class, value)); return true;
         case "oauth2scope":
         case "oauth2Scope": target.getConfiguration().setOauth2Scope(property(camelContext, java.lang.String.class, value)); return true;
         case "oauth2tenant":
@@ -182,7 +182,7 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "oauth2refreshtokenfile":
         case "oauth2RefreshTokenFile": return java.lang.String.class;
         case "oauth2refreshtokenstore":
-        case "oauth2RefreshTokenStore": return dev.pop3raw.client.oauth2.RefreshTokenStore.class;
+        case "oauth2RefreshTokenStore": return dev.pop3raw.oauth2.RefreshTokenStore.class;
         case "oauth2scope":
         case "oauth2Scope": return java.lang.String.class;
         case "oauth2tenant":

@@ -7,15 +7,15 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.pop3raw.client.oauth2.ClientCredentials;
-import dev.pop3raw.client.oauth2.ClientCredentialsGrant;
-import dev.pop3raw.client.oauth2.FileRefreshTokenStore;
-import dev.pop3raw.client.oauth2.OAuth2AccessTokenProvider;
-import dev.pop3raw.client.oauth2.RefreshTokenGrant;
-import dev.pop3raw.client.oauth2.RefreshTokenStore;
-import dev.pop3raw.client.oauth2.TokenEndpoint;
-import dev.pop3raw.client.oauth2.TokenGrant;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
+import dev.pop3raw.oauth2.ClientCredentials;
+import dev.pop3raw.oauth2.ClientCredentialsGrant;
+import dev.pop3raw.oauth2.FileRefreshTokenStore;
+import dev.pop3raw.oauth2.OAuth2AccessTokenProvider;
+import dev.pop3raw.oauth2.RefreshTokenGrant;
+import dev.pop3raw.oauth2.RefreshTokenStore;
+import dev.pop3raw.oauth2.TokenEndpoint;
+import dev.pop3raw.oauth2.TokenGrant;
 
 /**
  * Turns the endpoint's oauth2 options into an {@link AccessTokenProvider}, so that a route configured only by URI

@@ -9,8 +9,8 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.jsse.SSLContextParameters;
 
 import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.client.oauth2.RefreshTokenStore;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
+import dev.pop3raw.oauth2.RefreshTokenStore;
 
 /**
  * The options of a {@code pop3raw:} endpoint. Set on the component, they are the defaults of every endpoint.
@@ -365,7 +365,7 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * Where the refresh token is kept across restarts when a file will not do (a vault, a database): a bean
-     * implementing dev.pop3raw.client.oauth2.RefreshTokenStore. Not together with oauth2RefreshTokenFile.
+     * implementing dev.pop3raw.oauth2.RefreshTokenStore. Not together with oauth2RefreshTokenFile.
      */
     public void setOauth2RefreshTokenStore(RefreshTokenStore oauth2RefreshTokenStore) {
         this.oauth2RefreshTokenStore = oauth2RefreshTokenStore;

@@ -23,13 +23,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.pop3raw.camel.Pop3RawConfiguration;
 import dev.pop3raw.camel.Pop3RawEndpoint;
 import dev.pop3raw.client.TlsMode;
-import dev.pop3raw.client.oauth2.OAuth2AccessTokenProvider;
 import dev.pop3raw.examples.demo.Demo;
 import dev.pop3raw.examples.demo.DemoMailbox;
 import dev.pop3raw.examples.demo.DemoMessages;
 import dev.pop3raw.examples.demo.ExampleRunner;
 import dev.pop3raw.examples.demo.ExampleRunner.Dsl;
 import dev.pop3raw.examples.demo.ExampleRunner.Mode;
+import dev.pop3raw.oauth2.OAuth2AccessTokenProvider;
 
 /**
  * Runs the examples in examples/yaml and examples/java with camel-main against the demo mailbox, with only the

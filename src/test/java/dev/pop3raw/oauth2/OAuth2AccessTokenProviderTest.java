@@ -1,4 +1,4 @@
-package dev.pop3raw.client.oauth2;
+package dev.pop3raw.oauth2;
 
 import static dev.pop3raw.testing.FakeTokenEndpoint.error;
 import static dev.pop3raw.testing.FakeTokenEndpoint.token;

@@ -1,4 +1,4 @@
-package dev.pop3raw.client.oauth2;
+package dev.pop3raw.oauth2;
 
 import java.util.Objects;
 
