@@ -161,8 +161,7 @@ public final class Pop3Client implements Closeable {
 
     private void attachStreams() throws IOException {
         if (input == null) {
-            input = new Pop3Input(socket.getInputStream());
-            input.maxLineNanos = options.readTimeout().toNanos();
+            input = new Pop3Input(socket.getInputStream(), options.readTimeout().toNanos());
         } else {
             int discarded = input.replaceStream(socket.getInputStream());
             if (discarded > 0) {
@@ -792,17 +791,12 @@ public final class Pop3Client implements Closeable {
      * mean the server answered something twice (or sent a line of its own), and the reply read next would
      * belong to an earlier command. Cheap to check, so checked; bytes still in flight are not caught.
      */
-    private void requireInStep(String display) throws Pop3MalformedResponseException {
+    private void requireInStep(String display) throws IOException {
         if (input == null) {
             return;
         }
-        if (input.skipStrayLf && input.buffered() > 0 && input.buf[input.pos] == '\n') {
-            input.pos++;
-            input.skipStrayLf = false;
-        }
-        if (input.buffered() > 0) {
-            int n = Math.min(input.buffered(), 80);
-            String unsolicited = new String(input.buf, input.pos, n, StandardCharsets.UTF_8).strip();
+        String unsolicited = input.unsolicited();
+        if (unsolicited != null) {
             throw broken(new Pop3MalformedResponseException("the server sent " + input.buffered()
                     + " octets nobody asked for before " + display
                     + " (out of step; e.g. two replies to one command): "
@@ -871,8 +865,7 @@ public final class Pop3Client implements Closeable {
     }
 
     MessageDataInputStream openDataStream() {
-        openData = new MessageDataInputStream(input, () -> {
-        }, this::dataFailure);
+        openData = new MessageDataInputStream(input, this::dataFailure);
         return openData;
     }
 
