@@ -1,8 +1,6 @@
 package dev.pop3raw.camel;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -15,11 +13,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.pop3raw.client.ByteScan;
-
 /**
- * Reads the header block at the start of a raw message (bounded in size) and decodes the few fields the
- * consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
+ * Collects the header block at the start of a raw message as it is copied (bounded in size, see {@link Collector})
+ * and decodes the few fields the consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
  * charset, and raw UTF-8 (RFC 6532) with an ISO-8859-1 fallback for bytes that are not UTF-8. Nothing here
  * throws on malformed input: an undecodable word is left as written.
  */
@@ -33,22 +29,14 @@ final class HeaderDecoder {
     private HeaderDecoder() {
     }
 
-    /**
-     * Reads the header block (up to the first empty line, at most {@link #MAX_HEADER_BYTES}) and returns the
-     * first occurrence of each wanted field, unfolded and decoded, keyed by the lower-case field name.
-     */
-    static Map<String, String> read(InputStream in, Set<String> wanted) throws IOException {
-        return parse(readHeaderBlock(in), new Fields(wanted));
-    }
-
     /** {@link #parse(byte[], Fields)} for a set of lower-case field names. */
     static Map<String, String> parse(byte[] block, Set<String> wanted) {
         return parse(block, new Fields(wanted));
     }
 
     /**
-     * {@link #read(InputStream, Set)} for a header block already collected (see {@link Collector}). Works on the
-     * octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
+     * The first occurrence of each wanted field of a header block (see {@link Collector}), unfolded and decoded, keyed
+     * by the lower-case field name. Works on the octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
      * decoded (the others, Received and DKIM lines mostly, cost one scan).
      */
     static Map<String, String> parse(byte[] block, Fields wanted) {
@@ -66,7 +54,7 @@ final class HeaderDecoder {
             while (fieldEnd < length && (block[fieldEnd] == ' ' || block[fieldEnd] == '\t')) {
                 fieldEnd = lineEnd(block, fieldEnd, length);
             }
-            int colon = ByteScan.indexOf(block, (byte) ':', pos, lineEnd);
+            int colon = find(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
                 String name = wanted.match(block, pos, colon);
                 if (name != null && !result.containsKey(name)) {
@@ -158,8 +146,21 @@ final class HeaderDecoder {
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
     private static int lineEnd(byte[] b, int from, int length) {
-        int lf = ByteScan.indexOf(b, (byte) '\n', from, length);
+        int lf = find(b, (byte) '\n', from, length);
         return lf < 0 ? length : lf + 1;
+    }
+
+    /**
+     * The index of the first {@code value} in {@code b[from, to)}, or -1. A plain loop: only the header block is
+     * searched, a few kilobytes once per message (at most {@link #MAX_HEADER_BYTES}); the word-at-a-time search stays
+     * with the client's message data stream, through which every octet passes.
+     */
+    private static int find(byte[] b, byte value, int from, int to) {
+        int i = from;
+        while (i < to && b[i] != value) {
+            i++;
+        }
+        return i < to ? i : -1;
     }
 
     /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
@@ -178,8 +179,8 @@ final class HeaderDecoder {
 
     /**
      * Collects the header block from the bytes of a message as they are copied (so the message need not be read
-     * twice): everything up to the first empty line, at most {@link #MAX_HEADER_BYTES}, exactly the bytes
-     * {@link #read(InputStream, Set)} would take.
+     * twice): everything before the LF that ends the first empty line (CRLF or bare LF), at most
+     * {@link #MAX_HEADER_BYTES}.
      */
     static final class Collector {
         private byte[] bytes = new byte[1024];
@@ -198,7 +199,7 @@ final class HeaderDecoder {
             }
             int end = off + len;
             int take = len;
-            int i = ByteScan.indexOf(b, (byte) '\n', off, end);
+            int i = find(b, (byte) '\n', off, end);
             while (i >= 0) {
                 int p = at(b, off, i - 1);
                 if (p == '\n' || p == '\r' && at(b, off, i - 2) == '\n') {
@@ -206,10 +207,10 @@ final class HeaderDecoder {
                     complete = true;
                     break;
                 }
-                i = ByteScan.indexOf(b, (byte) '\n', i + 1, end);
+                i = find(b, (byte) '\n', i + 1, end);
             }
             if (size + take > MAX_HEADER_BYTES) {
-                take = MAX_HEADER_BYTES - size; // the block is cut at the bound, as the stream reader cuts it
+                take = MAX_HEADER_BYTES - size; // the block is cut at the bound
                 complete = true;
             }
             if (take == 0) {
@@ -233,11 +234,6 @@ final class HeaderDecoder {
             return complete;
         }
 
-        /** A copy of the block collected so far. */
-        byte[] block() {
-            return java.util.Arrays.copyOf(bytes, size);
-        }
-
         /** {@link HeaderDecoder#parse(byte[], Fields)} of the block collected so far, without copying it. */
         Map<String, String> fields(Fields wanted) {
             return parse(bytes, size, wanted);
@@ -250,22 +246,6 @@ final class HeaderDecoder {
             beforePrevious = -1;
             complete = false;
         }
-    }
-
-    static byte[] readHeaderBlock(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        int previous = -1;
-        int beforePrevious = -1;
-        int b;
-        while (out.size() < MAX_HEADER_BYTES && (b = in.read()) != -1) {
-            if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
-                break;
-            }
-            out.write(b);
-            beforePrevious = previous;
-            previous = b;
-        }
-        return out.toByteArray();
     }
 
     private static boolean isAscii(byte[] bytes) {
