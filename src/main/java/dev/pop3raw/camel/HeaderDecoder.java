@@ -1,8 +1,6 @@
 package dev.pop3raw.camel;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -18,8 +16,8 @@ import java.util.regex.Pattern;
 import dev.pop3raw.client.ByteScan;
 
 /**
- * Reads the header block at the start of a raw message (bounded in size) and decodes the few fields the
- * consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
+ * Collects the header block at the start of a raw message as it is copied (bounded in size, see {@link Collector})
+ * and decodes the few fields the consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
  * charset, and raw UTF-8 (RFC 6532) with an ISO-8859-1 fallback for bytes that are not UTF-8. Nothing here
  * throws on malformed input: an undecodable word is left as written.
  */
@@ -33,22 +31,14 @@ final class HeaderDecoder {
     private HeaderDecoder() {
     }
 
-    /**
-     * Reads the header block (up to the first empty line, at most {@link #MAX_HEADER_BYTES}) and returns the
-     * first occurrence of each wanted field, unfolded and decoded, keyed by the lower-case field name.
-     */
-    static Map<String, String> read(InputStream in, Set<String> wanted) throws IOException {
-        return parse(readHeaderBlock(in), new Fields(wanted));
-    }
-
     /** {@link #parse(byte[], Fields)} for a set of lower-case field names. */
     static Map<String, String> parse(byte[] block, Set<String> wanted) {
         return parse(block, new Fields(wanted));
     }
 
     /**
-     * {@link #read(InputStream, Set)} for a header block already collected (see {@link Collector}). Works on the
-     * octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
+     * The first occurrence of each wanted field of a header block (see {@link Collector}), unfolded and decoded, keyed
+     * by the lower-case field name. Works on the octets: a field's name is compared before anything is decoded, and only the wanted fields are unfolded and
      * decoded (the others, Received and DKIM lines mostly, cost one scan).
      */
     static Map<String, String> parse(byte[] block, Fields wanted) {
@@ -178,8 +168,8 @@ final class HeaderDecoder {
 
     /**
      * Collects the header block from the bytes of a message as they are copied (so the message need not be read
-     * twice): everything up to the first empty line, at most {@link #MAX_HEADER_BYTES}, exactly the bytes
-     * {@link #read(InputStream, Set)} would take.
+     * twice): everything before the LF that ends the first empty line (CRLF or bare LF), at most
+     * {@link #MAX_HEADER_BYTES}.
      */
     static final class Collector {
         private byte[] bytes = new byte[1024];
@@ -209,7 +199,7 @@ final class HeaderDecoder {
                 i = ByteScan.indexOf(b, (byte) '\n', i + 1, end);
             }
             if (size + take > MAX_HEADER_BYTES) {
-                take = MAX_HEADER_BYTES - size; // the block is cut at the bound, as the stream reader cuts it
+                take = MAX_HEADER_BYTES - size; // the block is cut at the bound
                 complete = true;
             }
             if (take == 0) {
@@ -233,11 +223,6 @@ final class HeaderDecoder {
             return complete;
         }
 
-        /** A copy of the block collected so far. */
-        byte[] block() {
-            return java.util.Arrays.copyOf(bytes, size);
-        }
-
         /** {@link HeaderDecoder#parse(byte[], Fields)} of the block collected so far, without copying it. */
         Map<String, String> fields(Fields wanted) {
             return parse(bytes, size, wanted);
@@ -250,22 +235,6 @@ final class HeaderDecoder {
             beforePrevious = -1;
             complete = false;
         }
-    }
-
-    static byte[] readHeaderBlock(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        int previous = -1;
-        int beforePrevious = -1;
-        int b;
-        while (out.size() < MAX_HEADER_BYTES && (b = in.read()) != -1) {
-            if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
-                break;
-            }
-            out.write(b);
-            beforePrevious = previous;
-            previous = b;
-        }
-        return out.toByteArray();
     }
 
     private static boolean isAscii(byte[] bytes) {

@@ -1,16 +1,60 @@
 package dev.pop3raw.client;
 
 /**
- * Reads one line of a LIST or UIDL listing (or the text of a single-line {@code LIST n} / {@code UIDL n} reply).
- * Never throws: a malformed line becomes an entry whose {@link MessageInfo#problem()} says what was wrong, so that it
- * affects only the message it describes. A line whose message number is unusable cannot be attributed to any message:
- * it comes back with number 0 ({@link #isAttributable}) and a problem that quotes it.
+ * Reads one line of a LIST or UIDL listing, and the text of the single-line {@code STAT}, {@code LIST n} and
+ * {@code UIDL n} replies.
+ * <p>
+ * A listing line never throws: a malformed line becomes an entry whose {@link MessageInfo#problem()} says what was
+ * wrong, so that it affects only the message it describes. A line whose message number is unusable cannot be
+ * attributed to any message: it comes back with number 0 ({@link #isAttributable}) and a problem that quotes it. A
+ * malformed single-line reply fails its call only ({@link Pop3MalformedResponseException}): the session stays in step.
  * <p>
  * Lines are read in place, without trimmed copies: a listing can have 100,000 lines.
  */
 final class ListingLines {
 
     private ListingLines() {
+    }
+
+    /** The text of a {@code STAT} reply, {@code count size}. */
+    static MailboxStatus statReply(String text) throws Pop3MalformedResponseException {
+        String[] words = text.strip().split("[ \t]+");
+        long count = digits(words[0], 0, words[0].length(), Integer.MAX_VALUE);
+        long size = words.length < 2 ? -1 : digits(words[1], 0, words[1].length(), Long.MAX_VALUE);
+        if (count < 0 || size < 0) {
+            throw new Pop3MalformedResponseException(
+                    "STAT reply is not 'count size' (two non-negative decimal numbers): "
+                            + Printable.quote(text));
+        }
+        return new MailboxStatus((int) count, size);
+    }
+
+    /** The text of a {@code LIST n} reply, {@code n size}, as the entry of message {@code number}. */
+    static MessageInfo listReply(int number, String text) throws Pop3MalformedResponseException {
+        return requireWellFormed("LIST " + number, number, text, sizeLine(text));
+    }
+
+    /** The text of a {@code UIDL n} reply, {@code n unique-id}, as the entry of message {@code number}. */
+    static MessageInfo uidlReply(int number, String text) throws Pop3MalformedResponseException {
+        return requireWellFormed("UIDL " + number, number, text, uidlLine(text));
+    }
+
+    /** The entry of a single-line LIST n / UIDL n reply, or a failure of this call (not of the session). */
+    private static MessageInfo requireWellFormed(String display, int number, String text, MessageInfo parsed)
+            throws Pop3MalformedResponseException {
+        if (!isAttributable(parsed)) {
+            throw new Pop3MalformedResponseException("reply to " + display + " does not start with a message number: "
+                    + Printable.quote(text));
+        }
+        if (parsed.number() != number) {
+            throw new Pop3MalformedResponseException("reply to " + display + " is about message " + parsed.number()
+                    + ": " + Printable.quote(text));
+        }
+        if (parsed.hasProblem()) {
+            throw new Pop3MalformedResponseException(
+                    "reply to " + display + " is malformed (" + parsed.problem() + ")");
+        }
+        return parsed;
     }
 
     /** A LIST line, {@code number size [more fields]} (RFC 1939 allows more fields after the size). */

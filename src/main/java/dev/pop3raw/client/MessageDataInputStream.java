@@ -2,6 +2,7 @@ package dev.pop3raw.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.UnaryOperator;
 
 /**
  * The data of one multi-line reply (RETR, TOP), as the message was before the server byte-stuffed it:
@@ -17,25 +18,23 @@ import java.io.InputStream;
 final class MessageDataInputStream extends InputStream {
 
     private final Pop3Input input;
-    private final Runnable onEnd;
-    private final java.util.function.UnaryOperator<IOException> onFailure;
+    private final UnaryOperator<IOException> onFailure;
     private boolean atLineStart = true;
     private boolean ended;
     private long count;
     /** The buffer of {@link #read()} (a byte-at-a-time reader must not allocate per byte). */
     private final byte[] single = new byte[1];
 
-    MessageDataInputStream(Pop3Input input, Runnable onEnd) {
-        this(input, onEnd, e -> e);
+    MessageDataInputStream(Pop3Input input) {
+        this(input, e -> e);
     }
 
     /**
      * @param onFailure maps a failure to read (EOF, timeout, network error) to the exception to throw; the
      *                  session uses it to close itself, since it is out of step after such a failure
      */
-    MessageDataInputStream(Pop3Input input, Runnable onEnd, java.util.function.UnaryOperator<IOException> onFailure) {
+    MessageDataInputStream(Pop3Input input, UnaryOperator<IOException> onFailure) {
         this.input = input;
-        this.onEnd = onEnd;
         this.onFailure = onFailure;
     }
 
@@ -65,14 +64,15 @@ final class MessageDataInputStream extends InputStream {
         }
         int copied = 0;
         while (copied < len && !ended) {
-            if (input.pos == input.lim) {
+            if (input.buffered() == 0) {
                 if (copied > 0) {
                     break; // hand over what we have rather than block for more
                 }
                 fill(1);
             }
-            if (atLineStart && input.buf[input.pos] == '.') {
-                if (atTerminatorOrStuffing()) {
+            byte[] buf = input.buffer();
+            if (atLineStart && buf[input.position()] == '.') {
+                if (atTerminatorOrStuffing(buf)) {
                     continue;
                 }
             }
@@ -80,9 +80,8 @@ final class MessageDataInputStream extends InputStream {
             // a dot needs handling (stuffing or the terminator), so the scan looks for dots, not line ends. Base64
             // lines hold no dot at all, and a dot inside a line costs one look at the byte before it. The byte at
             // start is data even when it is a dot (a line-start dot was dealt with above).
-            int start = input.pos;
-            int max = Math.min(input.lim, start + (len - copied));
-            byte[] buf = input.buf;
+            int start = input.position();
+            int max = Math.min(input.limit(), start + (len - copied));
             int i = max;
             for (int from = start + 1; from < max;) {
                 int dot = ByteScan.indexOf(buf, (byte) '.', from, max);
@@ -97,8 +96,8 @@ final class MessageDataInputStream extends InputStream {
             }
             atLineStart = i < max || buf[i - 1] == '\n';
             int n = i - start;
-            System.arraycopy(input.buf, start, b, off + copied, n);
-            input.pos = i;
+            System.arraycopy(buf, start, b, off + copied, n);
+            input.skip(n);
             copied += n;
         }
         count += copied;
@@ -109,29 +108,22 @@ final class MessageDataInputStream extends InputStream {
      * At a line start with a dot: decides between terminator (ends the stream), stuffing (drops the dot) and
      * an unstuffed dot line (keeps it). Returns true when the caller should loop again.
      */
-    private boolean atTerminatorOrStuffing() throws IOException {
+    private boolean atTerminatorOrStuffing(byte[] buf) throws IOException {
         fill(2);
-        byte next = input.buf[input.pos + 1];
+        byte next = buf[input.position() + 1];
         if (next == '\n') {
-            input.pos += 2;
-            end();
+            input.skip(2);
+            ended = true;
             return true;
         }
         if (next == '\r') {
-            input.pos += 2;
-            // CRLF normally follows; a server that sends ".\r" alone must not make us wait for an LF
-            if (input.pos < input.lim) {
-                if (input.buf[input.pos] == '\n') {
-                    input.pos++;
-                }
-            } else {
-                input.skipStrayLf = true;
-            }
-            end();
+            input.skip(2);
+            ended = true;
+            input.terminatedByCr();
             return true;
         }
         if (next == '.') {
-            input.pos++; // the stuffing dot
+            input.skip(1); // the stuffing dot
         }
         atLineStart = false;
         return false;
@@ -143,11 +135,6 @@ final class MessageDataInputStream extends InputStream {
             throw new Pop3ConnectionClosedException(
                     "connection closed by the server in the middle of message data, after " + count + " octets");
         }
-    }
-
-    private void end() {
-        ended = true;
-        onEnd.run();
     }
 
     /** Whether the terminating line has been read. */
@@ -162,7 +149,7 @@ final class MessageDataInputStream extends InputStream {
 
     @Override
     public int available() {
-        return ended ? 0 : Math.max(0, input.lim - input.pos - 3);
+        return ended ? 0 : Math.max(0, input.buffered() - 3);
     }
 
     @Override

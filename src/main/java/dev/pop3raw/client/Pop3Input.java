@@ -7,30 +7,36 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The server-to-client byte stream of one session, with its own buffer so that status lines, listing lines
- * and message data are all cut from the same bytes without copying twice.
+ * and message data are all cut from the same bytes without copying twice. This class is the only one that moves
+ * through the buffer or fills it; the stray LF after a {@code .\r} terminator is dealt with here alone.
  * <p>
  * Status and listing lines are bounded ({@link #readLine}); message data is not bounded per line (real
- * HTML mail has lines of megabytes) and is read through {@link MessageDataInputStream}, which scans this
- * buffer directly.
+ * HTML mail has lines of megabytes) and is read through {@link MessageDataInputStream}, which scans
+ * {@link #buffer()} between {@link #position()} and {@link #limit()} and moves on with {@link #skip(int)}.
  */
 final class Pop3Input {
 
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private InputStream in;
-    final byte[] buf = new byte[BUFFER_SIZE];
-    int pos;
-    int lim;
+    private final byte[] buf = new byte[BUFFER_SIZE];
+    private int pos;
+    private int lim;
     /** Set when a message ended with a bare {@code .\r}: a stray LF may still arrive and belongs to nothing. */
-    boolean skipStrayLf;
+    private boolean strayLfPending;
     /**
      * The longest time one line may take to arrive in full, in nanoseconds. The socket's read timeout bounds
      * each read; this bounds a server that trickles a line a byte at a time, each within the read timeout.
      */
-    long maxLineNanos = Long.MAX_VALUE;
+    private final long maxLineNanos;
 
     Pop3Input(InputStream in) {
+        this(in, Long.MAX_VALUE);
+    }
+
+    Pop3Input(InputStream in, long maxLineNanos) {
         this.in = in;
+        this.maxLineNanos = maxLineNanos;
     }
 
     /** Switches to a new underlying stream (after STLS); returns how many buffered bytes were thrown away. */
@@ -38,7 +44,7 @@ final class Pop3Input {
         int discarded = lim - pos;
         pos = 0;
         lim = 0;
-        skipStrayLf = false;
+        strayLfPending = false;
         this.in = newIn;
         return discarded;
     }
@@ -46,6 +52,64 @@ final class Pop3Input {
     /** Bytes already received but not yet consumed. */
     int buffered() {
         return lim - pos;
+    }
+
+    /** The buffer; the bytes not yet consumed are those from {@link #position()} to {@link #limit()}. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    int limit() {
+        return lim;
+    }
+
+    /** Consumes {@code n} buffered bytes (at most {@link #buffered()}). */
+    void skip(int n) {
+        pos += n;
+    }
+
+    /**
+     * A message ended with {@code .\r}. CRLF normally follows; a server that sends {@code .\r} alone must not make the
+     * reader wait for an LF, so the LF is taken now if it is buffered, and otherwise skipped when it arrives first.
+     */
+    void terminatedByCr() throws IOException {
+        strayLfPending = true;
+        dropStrayLf(false);
+    }
+
+    /**
+     * The stray-LF rule: the byte after a {@code .\r} terminator is dropped when it is an LF. With {@code wait}, the
+     * byte is waited for (a line is due anyway); without, the rule stays pending until a byte is buffered.
+     */
+    private void dropStrayLf(boolean wait) throws IOException {
+        if (!strayLfPending || !wait && pos == lim) {
+            return;
+        }
+        strayLfPending = false;
+        if ((pos < lim || ensure(1)) && buf[pos] == '\n') {
+            pos++;
+        }
+    }
+
+    /** Whether a {@code .\r} terminator may still be followed by an LF that belongs to nothing. */
+    boolean strayLfPending() {
+        return strayLfPending;
+    }
+
+    /**
+     * What the server sent that no command asked for (bytes already buffered, the stray LF of a {@code .\r} terminator
+     * aside), as text of at most 80 octets; null when nothing is waiting.
+     */
+    String unsolicited() throws IOException {
+        dropStrayLf(false);
+        if (pos == lim) {
+            return null;
+        }
+        return new String(buf, pos, Math.min(lim - pos, 80), StandardCharsets.UTF_8).strip();
     }
 
     /**
@@ -81,12 +145,7 @@ final class Pop3Input {
      */
     String readLine(int maxLength) throws IOException {
         long start = System.nanoTime();
-        if (skipStrayLf) {
-            skipStrayLf = false;
-            if (ensure(1) && buf[pos] == '\n') {
-                pos++;
-            }
-        }
+        dropStrayLf(true);
         int scanned = 0;
         while (true) {
             for (int i = pos + scanned; i < lim; i++) {

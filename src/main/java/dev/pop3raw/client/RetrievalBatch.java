@@ -17,15 +17,15 @@ import java.util.NoSuchElementException;
  */
 public final class RetrievalBatch implements Closeable {
 
-    private final Pop3Client client;
+    private final Pop3Wire wire;
     private final List<Integer> numbers;
     private final int window;
+    /** How many of {@link #numbers} were asked for, and how many of their replies were read. */
     private int sent;
     private int received;
-    private MessageDataInputStream current;
 
-    RetrievalBatch(Pop3Client client, List<Integer> numbers, int window) {
-        this.client = client;
+    RetrievalBatch(Pop3Wire wire, List<Integer> numbers, int window) {
+        this.wire = wire;
         this.numbers = List.copyOf(numbers);
         this.window = window;
     }
@@ -40,16 +40,15 @@ public final class RetrievalBatch implements Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException("all " + numbers.size() + " messages of the batch were returned");
         }
-        finishCurrent();
+        wire.finishOpenData();
         topUp();
         int number = numbers.get(received++);
         String display = "RETR " + number;
-        String reply = client.readReply(display);
+        String reply = wire.readPipelinedReply(display);
         if (StatusLine.isErr(reply)) {
             return new RetrievedMessage(number, null, new Pop3ErrorResponseException(display, reply));
         }
-        current = client.openDataStream();
-        return new RetrievedMessage(number, current, null);
+        return new RetrievedMessage(number, wire.openPipelinedData(), null);
     }
 
     /**
@@ -64,22 +63,9 @@ public final class RetrievalBatch implements Closeable {
         }
         while (sent < target) {
             int number = numbers.get(sent++);
-            client.writeLine("RETR " + number, "RETR " + number);
+            wire.writePipelined("RETR " + number, "RETR " + number);
         }
-        client.flush();
-    }
-
-    private void finishCurrent() throws IOException {
-        if (current != null) {
-            MessageDataInputStream data = current;
-            current = null;
-            data.close();
-        }
-    }
-
-    /** Whether replies to sent commands are still to be read. */
-    boolean inFlight() {
-        return received < sent;
+        wire.flush();
     }
 
     /**
@@ -90,36 +76,21 @@ public final class RetrievalBatch implements Closeable {
      * @return true when the session is ready for more commands; false when it is closed (now or before)
      */
     public boolean close(long maxOctets) throws IOException {
-        if (client.isClosed()) {
+        if (wire.isClosed()) {
             return false;
         }
         byte[] sink = new byte[8192];
-        MessageDataInputStream data = current;
-        current = null;
-        if (!discard(data, maxOctets, sink)) {
+        if (!wire.discardPipelinedData(maxOctets, sink)) {
             return false;
         }
         while (received < sent) {
             int number = numbers.get(received++);
-            if (StatusLine.isOk(client.readReply("RETR " + number))
-                    && !discard(client.openDataStream(), maxOctets, sink)) {
-                return false;
+            if (StatusLine.isOk(wire.readPipelinedReply("RETR " + number))) {
+                wire.openPipelinedData();
+                if (!wire.discardPipelinedData(maxOctets, sink)) {
+                    return false;
+                }
             }
-        }
-        return true;
-    }
-
-    /** Reads the rest of a reply's data; more than {@code maxOctets} (when above 0) closes the session instead. */
-    private boolean discard(MessageDataInputStream data, long maxOctets, byte[] sink) throws IOException {
-        if (data == null) {
-            return true;
-        }
-        while (!data.ended()) {
-            if (maxOctets > 0 && data.count() > maxOctets) {
-                client.close();
-                return false;
-            }
-            data.read(sink, 0, sink.length);
         }
         return true;
     }

@@ -34,7 +34,7 @@ class HeaderDecoderTest {
     void readsOnlyTheHeaderBlockUnfolded() throws Exception {
         String raw = "Subject: first\r\n part\r\nFrom: =?UTF-8?B?SsO2cmc=?= <j@example.com>\r\nX-Other: x\r\n"
                 + "Subject: second\r\n\r\nSubject: in the body\r\n";
-        Map<String, String> h = HeaderDecoder.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)),
+        Map<String, String> h = HeaderBlocks.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)),
                 Set.of("subject", "from", "to"));
         assertEquals("first part", h.get("subject"));
         assertEquals("Jörg <j@example.com>", h.get("from"));
@@ -92,15 +92,15 @@ class HeaderDecoderTest {
     @Test
     void rawEightBitHeadersAreUtf8OrLatin1() throws Exception {
         byte[] utf8 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.UTF_8);
-        assertEquals("Grüße", HeaderDecoder.read(new ByteArrayInputStream(utf8), Set.of("subject")).get("subject"));
+        assertEquals("Grüße", HeaderBlocks.read(new ByteArrayInputStream(utf8), Set.of("subject")).get("subject"));
         byte[] latin1 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals("Grüße", HeaderDecoder.read(new ByteArrayInputStream(latin1), Set.of("subject")).get("subject"));
+        assertEquals("Grüße", HeaderBlocks.read(new ByteArrayInputStream(latin1), Set.of("subject")).get("subject"));
     }
 
     @Test
     void headerBlockIsBounded() throws Exception {
         byte[] huge = ("Subject: " + "a".repeat(200_000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        String subject = HeaderDecoder.read(new ByteArrayInputStream(huge), Set.of("subject")).get("subject");
+        String subject = HeaderBlocks.read(new ByteArrayInputStream(huge), Set.of("subject")).get("subject");
         assertEquals(HeaderDecoder.MAX_HEADER_BYTES - "Subject: ".length(), subject.length());
     }
 
@@ -122,15 +122,16 @@ class HeaderDecoderTest {
         HeaderDecoder.Collector c = new HeaderDecoder.Collector(); // one for all, as the consumer has
         for (String m : messages) {
             byte[] bytes = m.getBytes(StandardCharsets.UTF_8);
-            Map<String, String> expected = HeaderDecoder.read(new ByteArrayInputStream(bytes), wanted);
+            Map<String, String> expected = HeaderBlocks.read(new ByteArrayInputStream(bytes), wanted);
             for (int chunk : new int[]{1, 3, 7, 8192}) {
                 c.reset();
                 for (int off = 0; off < bytes.length && !c.complete(); off += chunk) {
                     c.feed(bytes, off, Math.min(chunk, bytes.length - off));
                 }
                 String what = m.substring(0, Math.min(20, m.length())) + " in chunks of " + chunk;
-                assertArrayEquals(HeaderDecoder.readHeaderBlock(new ByteArrayInputStream(bytes)), c.block(), what);
-                assertEquals(expected, HeaderDecoder.parse(c.block(), wanted), what);
+                assertArrayEquals(HeaderBlocks.readHeaderBlock(new ByteArrayInputStream(bytes)),
+                        HeaderBlocks.collected(c), what);
+                assertEquals(expected, HeaderDecoder.parse(HeaderBlocks.collected(c), wanted), what);
                 assertEquals(expected, c.fields(new HeaderDecoder.Fields(wanted)), what);
             }
         }

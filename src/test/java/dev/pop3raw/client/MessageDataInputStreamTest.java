@@ -25,8 +25,7 @@ class MessageDataInputStreamTest {
     /** Reads one message off {@code wire} in chunks of {@code chunk} bytes; returns it and what is left. */
     private static Result unstuff(String wire, int chunk) throws IOException {
         Pop3Input input = new Pop3Input(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
-        });
+        MessageDataInputStream data = new MessageDataInputStream(input);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[chunk];
         int n;
@@ -102,8 +101,7 @@ class MessageDataInputStreamTest {
                 return n;
             }
         });
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
-        });
+        MessageDataInputStream data = new MessageDataInputStream(input);
         assertEquals("a\r\n", new String(data.readAllBytes(), StandardCharsets.US_ASCII));
         assertEquals("+OK later", input.readLine(1000));
     }
@@ -139,8 +137,7 @@ class MessageDataInputStreamTest {
     void closingEarlyDrainsTheRestSoTheSessionStaysInStep() throws IOException {
         Pop3Input input = new Pop3Input(new ByteArrayInputStream(
                 "line1\r\nline2\r\n..\r\n.\r\n+OK next\r\n".getBytes(StandardCharsets.US_ASCII)));
-        MessageDataInputStream data = new MessageDataInputStream(input, () -> {
-        });
+        MessageDataInputStream data = new MessageDataInputStream(input);
         assertEquals('l', data.read());
         data.close();
         assertEquals("+OK next", input.readLine(1000));

@@ -149,33 +149,9 @@ public final class ScramSha256Mechanism implements SaslMechanism {
                 || !attrs[2].startsWith("i=")) {
             throw fail("malformed SCRAM server-first message: " + SaslBytes.printable(serverFirst, 200));
         }
-        String nonce = attrs[0].substring(2);
-        // The server must extend our nonce; anything else is a replay or a message from another exchange.
-        if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
-            throw fail("SCRAM server nonce does not extend the client nonce");
-        }
-        if (!validNonce(nonce)) {
-            throw fail("SCRAM server nonce contains a character outside printable ASCII or a comma");
-        }
-        byte[] salt;
-        try {
-            salt = Base64.getDecoder().decode(attrs[1].substring(2));
-        } catch (IllegalArgumentException e) {
-            throw fail("SCRAM server salt is not valid base64");
-        }
-        if (salt.length == 0) {
-            throw fail("SCRAM server sent an empty salt");
-        }
-        int iterations;
-        try {
-            iterations = Integer.parseInt(attrs[2].substring(2));
-        } catch (NumberFormatException e) {
-            iterations = -1;
-        }
-        if (iterations < 1 || iterations > MAX_ITERATIONS) {
-            throw fail("SCRAM iteration count must be 1.." + MAX_ITERATIONS + ", server sent "
-                    + SaslBytes.printable(attrs[2].substring(2), 20));
-        }
+        String nonce = serverNonce(attrs[0].substring(2));
+        byte[] salt = salt(attrs[1].substring(2));
+        int iterations = iterations(attrs[2].substring(2));
 
         String clientFinalWithoutProof = "c=" + Base64.getEncoder().encodeToString(SaslBytes.utf8(GS2_HEADER))
                 + ",r=" + nonce;
@@ -191,6 +167,45 @@ public final class ScramSha256Mechanism implements SaslMechanism {
 
         state = State.CLIENT_FINAL_SENT;
         return SaslBytes.utf8(clientFinalWithoutProof + ",p=" + Base64.getEncoder().encodeToString(clientProof));
+    }
+
+    /** The combined nonce of the server-first message, checked before anything is derived from it. */
+    private String serverNonce(String nonce) throws IOException {
+        // The server must extend our nonce; anything else is a replay or a message from another exchange.
+        if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
+            throw fail("SCRAM server nonce does not extend the client nonce");
+        }
+        if (!validNonce(nonce)) {
+            throw fail("SCRAM server nonce contains a character outside printable ASCII or a comma");
+        }
+        return nonce;
+    }
+
+    private byte[] salt(String base64) throws IOException {
+        byte[] salt;
+        try {
+            salt = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw fail("SCRAM server salt is not valid base64");
+        }
+        if (salt.length == 0) {
+            throw fail("SCRAM server sent an empty salt");
+        }
+        return salt;
+    }
+
+    private int iterations(String decimal) throws IOException {
+        int iterations;
+        try {
+            iterations = Integer.parseInt(decimal);
+        } catch (NumberFormatException e) {
+            iterations = -1;
+        }
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            throw fail("SCRAM iteration count must be 1.." + MAX_ITERATIONS + ", server sent "
+                    + SaslBytes.printable(decimal, 20));
+        }
+        return iterations;
     }
 
     private void verifyServerFinal(String serverFinal) throws IOException {
