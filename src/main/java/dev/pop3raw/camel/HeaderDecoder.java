@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.pop3raw.client.ByteScan;
-
 /**
  * Collects the header block at the start of a raw message as it is copied (bounded in size, see {@link Collector})
  * and decodes the few fields the consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
@@ -56,7 +54,7 @@ final class HeaderDecoder {
             while (fieldEnd < length && (block[fieldEnd] == ' ' || block[fieldEnd] == '\t')) {
                 fieldEnd = lineEnd(block, fieldEnd, length);
             }
-            int colon = ByteScan.indexOf(block, (byte) ':', pos, lineEnd);
+            int colon = find(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
                 String name = wanted.match(block, pos, colon);
                 if (name != null && !result.containsKey(name)) {
@@ -148,8 +146,21 @@ final class HeaderDecoder {
 
     /** The index just after the LF that ends the line starting at {@code from}, or the length of the block. */
     private static int lineEnd(byte[] b, int from, int length) {
-        int lf = ByteScan.indexOf(b, (byte) '\n', from, length);
+        int lf = find(b, (byte) '\n', from, length);
         return lf < 0 ? length : lf + 1;
+    }
+
+    /**
+     * The index of the first {@code value} in {@code b[from, to)}, or -1. A plain loop: only the header block is
+     * searched, a few kilobytes once per message (at most {@link #MAX_HEADER_BYTES}); the word-at-a-time search stays
+     * with the client's message data stream, through which every octet passes.
+     */
+    private static int find(byte[] b, byte value, int from, int to) {
+        int i = from;
+        while (i < to && b[i] != value) {
+            i++;
+        }
+        return i < to ? i : -1;
     }
 
     /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
@@ -188,7 +199,7 @@ final class HeaderDecoder {
             }
             int end = off + len;
             int take = len;
-            int i = ByteScan.indexOf(b, (byte) '\n', off, end);
+            int i = find(b, (byte) '\n', off, end);
             while (i >= 0) {
                 int p = at(b, off, i - 1);
                 if (p == '\n' || p == '\r' && at(b, off, i - 2) == '\n') {
@@ -196,7 +207,7 @@ final class HeaderDecoder {
                     complete = true;
                     break;
                 }
-                i = ByteScan.indexOf(b, (byte) '\n', i + 1, end);
+                i = find(b, (byte) '\n', i + 1, end);
             }
             if (size + take > MAX_HEADER_BYTES) {
                 take = MAX_HEADER_BYTES - size; // the block is cut at the bound

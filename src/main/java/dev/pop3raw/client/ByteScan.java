@@ -6,13 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Finds a byte in an array eight bytes at a time. Every octet of every message goes through such a search (for the
- * dots that start lines, for line ends in header blocks), and a JVM running the client compiler only, as a small
+ * dots that start lines, in {@link MessageDataInputStream}), and a JVM running the client compiler only, as a small
  * consumer host may, runs a plain byte loop at about a third of this speed.
- * <p>
- * Public only because the component's header decoder (dev.pop3raw.camel) searches the header block with it too: a
- * plain loop there costs the consumer about 1.4 microseconds a message under the client compiler. Not client API.
  */
-public final class ByteScan {
+final class ByteScan {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -27,7 +24,7 @@ public final class ByteScan {
      * first zero byte in little-endian order. Two words per step while nothing is found: under the client compiler
      * the halved loop overhead is most of the cost.
      */
-    public static int indexOf(byte[] b, byte value, int from, int to) {
+    static int indexOf(byte[] b, byte value, int from, int to) {
         long pattern = (value & 0xFFL) * ONES;
         int i = from;
         for (; i + 16 <= to; i += 16) {
