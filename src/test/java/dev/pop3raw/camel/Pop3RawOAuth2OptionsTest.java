@@ -73,7 +73,7 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
             context.getPropertiesComponent().addInitialProperty("m365.client-secret", CLIENT_SECRET);
             context.getPropertiesComponent().addInitialProperty("m365.refresh-token", REFRESH_TOKEN);
             MockEndpoint out = getMockEndpoint("mock:out");
-            out.expectedBodiesReceived(MESSAGE);
+            out.expectedBodiesReceived(List.of(MESSAGE)); // the List form: the String... overload is new in Camel 4.22
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
