@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -20,6 +22,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,6 +84,34 @@ class KameletSourceTest {
         // the Camel this project runs on (see the POM)
         assertEquals(System.getProperty("camel.expectedVersion"), camelVersion.get());
         awaitEmpty();
+    }
+
+    @Test
+    void withAnIdempotentRepositoryTheMailStaysAndIsConsumedOnce() throws Exception {
+        deliverAll();
+        int port = mail.getPop3().getPort();
+        List<String> uidls = new CopyOnWriteArrayList<>();
+
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("seenMail", MemoryIdempotentRepository.memoryIdempotentRepository());
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // the optional Kamelet property idempotentRepository, instead of delete
+                    from("kamelet:pop3raw-source?host=127.0.0.1&port=" + port + "&tls=none&username=alice"
+                            + "&password=RAW(" + PASSWORD + ")&idempotentRepository=#seenMail&delay=100")
+                            .process(e -> uidls.add(e.getMessage().getHeader("CamelPop3RawUidl", String.class)));
+                }
+            });
+            camel.start();
+            await(() -> uidls.size() >= SUBJECTS.size());
+            // several more polls: nothing is consumed twice
+            Thread.sleep(1000);
+        }
+
+        assertEquals(SUBJECTS.size(), uidls.size(), uidls.toString());
+        assertEquals(SUBJECTS.size(), Set.copyOf(uidls).size(), uidls.toString());
+        assertEquals(SUBJECTS.size(), mail.getReceivedMessages().length, "the mail stays on the server");
     }
 
     @Test
