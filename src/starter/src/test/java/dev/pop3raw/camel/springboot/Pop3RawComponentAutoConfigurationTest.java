@@ -84,6 +84,19 @@ class Pop3RawComponentAutoConfigurationTest {
         }
     }
 
+    @Nested
+    @SpringBootTest(classes = App.class, properties = { "camel.component.pop3raw.username=alice",
+            "camel.component.pop3raw.enabled=false" })
+    class Disabled {
+        @Autowired
+        CamelContext camel;
+
+        @Test
+        void theAutoConfigurationStepsAside() {
+            assertNull(componentConfiguration(camel).getUsername());
+        }
+    }
+
     /**
      * Why the starter exists: camel-spring-boot itself does not apply camel.component.NAME.* to a component; only the
      * component's starter does. Without this auto-configuration the property is silently ignored.
