@@ -1,0 +1,472 @@
+package dev.pop3raw.camel.springboot;
+
+import java.time.Duration;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.pop3raw.camel.ClaimMode;
+import dev.pop3raw.camel.OversizeAction;
+import dev.pop3raw.camel.Pop3RawConfiguration;
+import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.client.sasl.AccessTokenProvider;
+
+/**
+ * The {@code pop3raw} component's options as Spring Boot properties, {@code camel.component.pop3raw.*}: the defaults
+ * of every {@code pop3raw:} endpoint. An option left unset (null) keeps the component's default. The options and their
+ * descriptions follow the component's metadata (META-INF/dev/pop3raw/camel/pop3raw.json in the component jar);
+ * StarterOptionsTest fails when the component gains an option this class lacks.
+ */
+@ConfigurationProperties(prefix = "camel.component.pop3raw")
+public class Pop3RawComponentConfiguration extends ComponentConfigurationPropertiesCommon {
+
+    /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
+     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
+     * a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party component
+     * allows Camel to be alerted if an exception was thrown. Some components handle this internally only, and
+     * therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to hook
+     * into the 3rd party component and make this possible for future releases. By default the consumer will use the
+     * org.apache.camel.spi.ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR level and
+     * ignored. Default: false.
+     */
+    private Boolean bridgeErrorHandler;
+
+    /**
+     * Deletes each message from the server once its exchange completed successfully (DELE, committed by QUIT). A
+     * failed exchange never deletes: the message is offered again at the next poll. Either delete=true or an
+     * idempotentRepository (or both) is required. Default: false.
+     */
+    private Boolean delete;
+
+    /**
+     * Remembers the messages already processed, keyed by mailbox identity (user name, host, port) and UIDL, so that a
+     * message in the repository is not retrieved again. The key is added once the message was processed. With a
+     * repository shared by several consumers, a lease (see claims) keeps the others away while the message is
+     * processed. Use a persistent repository: an in-memory one forgets everything at restart and the whole mailbox is
+     * consumed again. A bean reference: #beanName.
+     */
+    private IdempotentRepository idempotentRepository;
+
+    /**
+     * The largest message retrieved, in octets as the server lists them (LIST); a larger message is handled per
+     * oversizeAction without being retrieved. It also bounds the octets really received: a message that turns out
+     * larger than its LIST size said stops the retrieval and its session is dropped without deleting anything; the
+     * consumer then remembers the message (in memory), handles it per oversizeAction without retrieving it again, and
+     * opens a fresh session in the same poll to commit the deletions and go on with the other messages. 0 means no
+     * limit (then a server that sends a message without end fills the stream cache's disk). Default: 0.
+     */
+    private Long maxMessageSize;
+
+    /**
+     * The most messages retrieved in one poll (one POP3 session); 0 or less means no limit. Default: 0.
+     */
+    private Integer maxMessagesPerPoll;
+
+    /**
+     * What to do with a message larger than maxMessageSize: skip (leave it on the server, warn once), fail (leave it
+     * and report an error through the consumer's exception handler at every poll), delete (delete it unread). Default:
+     * skip.
+     */
+    private OversizeAction oversizeAction;
+
+    /**
+     * With an idempotent repository: whether a message is claimed in the repository while it is routed, to keep other
+     * consumers sharing the repository away. auto (default): none for Camel's memory and file repositories (they
+     * cannot be shared between JVMs), leases for any other (JDBC, Redis...). lease: a lease renewed while the route
+     * runs (see claimTimeout), for consumers in several JVMs sharing one repository. none: only this consumer reads
+     * the mailbox with this repository (also when a leader election makes sure of it); a message costs two repository
+     * operations, a lookup and the processed key. Default: auto.
+     */
+    private ClaimMode claims;
+
+    /**
+     * With claims=lease: the lease period, in milliseconds (default 15 seconds). The consumer renews the lease on a
+     * message every period while the route runs, so a route may take any time; a consumer that dies (a crash, a kill)
+     * renews no more, and its message is taken by any consumer sharing the repository one to two periods later. Keep
+     * the clocks of the consumers in sync to well within it, and keep the JVM from pausing (GC) for longer. Default:
+     * 15000.
+     * Spring Boot duration syntax: 30s, 5m, or a number of milliseconds.
+     */
+    private Duration claimTimeout;
+
+    /**
+     * How many UIDLs the consumer remembers as known to the idempotent repository (confirmed by this consumer, or
+     * found in the repository), so that a poll of a mailbox already seen asks the repository only about new messages
+     * instead of making one query per listed message. Only UIDLs the server still lists are kept. 0 disables the cache
+     * (every listed message is looked up at every poll). A key removed from the repository by someone else is not
+     * noticed while its UIDL is cached: see confirmedKeyCacheTtl. Default: 1000000.
+     */
+    private Integer confirmedKeyCacheSize;
+
+    /**
+     * After how long a UIDL in the confirmed-key cache is checked against the idempotent repository again, in
+     * milliseconds; 0 (the default) means never while the consumer runs. Set it when processed keys may be removed
+     * from the repository by someone else (an operator who wants a message consumed again) and this consumer should
+     * notice. Default: 0.
+     * Spring Boot duration syntax: 30s, 5m, or a number of milliseconds.
+     */
+    private Duration confirmedKeyCacheTtl;
+
+    /**
+     * How long to wait before connecting again after the server answered IN-USE (the maildrop is locked) or LOGIN-
+     * DELAY without announcing the delay in CAPA, in milliseconds. An announced LOGIN-DELAY is always honoured.
+     * Default: 60000.
+     * Spring Boot duration syntax: 30s, 5m, or a number of milliseconds.
+     */
+    private Duration inUseDelay;
+
+    /**
+     * The most octets of a message held in the heap when the context's stream caching does not spool to disk (Camel's
+     * default): a longer message is written to a spool file while it is received, and the route reads it from there.
+     * The files go to the stream caching spool directory when the context has one, else to a directory of the
+     * component in java.io.tmpdir (readable by the JVM's user only, removed when the component stops). When the
+     * context spools (streamCachingSpoolEnabled=true), its own rules decide instead (streamCachingSpoolThreshold,
+     * default 128 KiB); when it does not but streamCachingSpoolThreshold was changed, that threshold is used unless
+     * this option is set. 0 or less keeps every message whole in the heap (not recommended: a large message can
+     * exhaust it). Also bounds what streamDownload keeps of a message in the heap. Default: 1048576.
+     */
+    private Long spoolThreshold;
+
+    /**
+     * Routes a message that does not fit in the first 64 KiB while it still arrives: the route reads it from the
+     * connection (every byte also goes to the stream cache, so it can be read again), instead of waiting until it is
+     * whole in the cache. Receiving and routing then overlap, which pays for large messages. The exchange has no
+     * CamelPop3RawSize header (the size is not known when it starts); a connection lost in the middle fails the
+     * exchange, and the message is offered again. A message is routed before the next one is read, so when the server
+     * refuses a RETR after the last streamed message, no exchange of the poll has CamelBatchComplete=true. Default:
+     * false.
+     */
+    private Boolean streamDownload;
+
+    /**
+     * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
+     * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
+     * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
+     * factories, AWS Clients, etc. Default: true.
+     */
+    private Boolean autowiredEnabled;
+
+    /**
+     * Component-wide defaults for the endpoint options A bean reference: #beanName.
+     */
+    private Pop3RawConfiguration configuration;
+
+    /**
+     * How long to wait for the TCP connection and the TLS handshake, in milliseconds. Must be positive. Default:
+     * 10000.
+     * Spring Boot duration syntax: 30s, 5m, or a number of milliseconds.
+     */
+    private Duration connectTimeout;
+
+    /**
+     * The POP3 client's debug output (logger dev.pop3raw.client): 0 quiet, 1 one line per command, 2 every line on the
+     * wire. Passwords and tokens are always redacted. Default: 0.
+     */
+    private Integer debugLevel;
+
+    /**
+     * How many RETR commands are kept in flight when pipelining (1 to 1000). Default: 32.
+     */
+    private Integer pipelineWindow;
+
+    /**
+     * Sends several commands without waiting for each reply (RFC 2449 PIPELINING) when the server offers it. Default:
+     * true.
+     */
+    private Boolean pipelining;
+
+    /**
+     * How long to wait for any single read from the server, in milliseconds. Must be positive. Default: 60000.
+     * Spring Boot duration syntax: 30s, 5m, or a number of milliseconds.
+     */
+    private Duration readTimeout;
+
+    /**
+     * Used for enabling or disabling all consumer based health checks from this component Default: true.
+     */
+    private Boolean healthCheckConsumerEnabled;
+
+    /**
+     * Used for enabling or disabling all producer based health checks from this component. Notice: Camel has by
+     * default disabled all producer based health-checks. You can turn on producer checks globally by setting
+     * camel.health.producersEnabled=true. Default: true.
+     */
+    private Boolean healthCheckProducerEnabled;
+
+    /**
+     * Supplies OAuth 2.0 access tokens for XOAUTH2 and OAUTHBEARER (a bean implementing
+     * dev.pop3raw.client.sasl.AccessTokenProvider). Tokens are never logged. A bean reference: #beanName.
+     */
+    private AccessTokenProvider accessTokenProvider;
+
+    /**
+     * Allows a password or token to be sent over an unencrypted connection to a host that is not loopback. Off by
+     * default: without TLS the login is refused. Default: false.
+     */
+    private Boolean allowCleartextAuth;
+
+    /**
+     * How to log in: auto (the strongest method the server offers for the credentials given), USER (USER/PASS), APOP,
+     * or a SASL mechanism name such as PLAIN, LOGIN, CRAM-MD5, CRAM-SHA1, CRAM-SHA256, SCRAM-SHA-256, XOAUTH2 or
+     * OAUTHBEARER. Default: auto.
+     */
+    private String authMechanism;
+
+    /**
+     * The password. Masked in the endpoint URI and never logged.
+     */
+    private String password;
+
+    /**
+     * The TLS configuration (trust store, key store, protocols) for implicit TLS and STLS. By default the JVM's trust
+     * store is used and the server certificate and host name are checked. A bean reference: #beanName.
+     */
+    private SSLContextParameters sslContextParameters;
+
+    /**
+     * How the session is protected by TLS: auto (implicit TLS on port 995, otherwise STLS when the server offers it),
+     * none (plain; credentials cross in clear only to loopback or with allowCleartextAuth), starttls (STLS is
+     * required: the poll fails if the server does not offer it), or implicit (TLS from the first byte). Default: auto.
+     */
+    private TlsMode tls;
+
+    /**
+     * The mailbox user name. With host and port it forms the mailbox identity that namespaces idempotent keys.
+     */
+    private String username;
+
+    public Boolean getBridgeErrorHandler() {
+        return bridgeErrorHandler;
+    }
+
+    public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
+        this.bridgeErrorHandler = bridgeErrorHandler;
+    }
+
+    public Boolean getDelete() {
+        return delete;
+    }
+
+    public void setDelete(Boolean delete) {
+        this.delete = delete;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+    }
+
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(Long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMaxMessagesPerPoll() {
+        return maxMessagesPerPoll;
+    }
+
+    public void setMaxMessagesPerPoll(Integer maxMessagesPerPoll) {
+        this.maxMessagesPerPoll = maxMessagesPerPoll;
+    }
+
+    public OversizeAction getOversizeAction() {
+        return oversizeAction;
+    }
+
+    public void setOversizeAction(OversizeAction oversizeAction) {
+        this.oversizeAction = oversizeAction;
+    }
+
+    public ClaimMode getClaims() {
+        return claims;
+    }
+
+    public void setClaims(ClaimMode claims) {
+        this.claims = claims;
+    }
+
+    public Duration getClaimTimeout() {
+        return claimTimeout;
+    }
+
+    public void setClaimTimeout(Duration claimTimeout) {
+        this.claimTimeout = claimTimeout;
+    }
+
+    public Integer getConfirmedKeyCacheSize() {
+        return confirmedKeyCacheSize;
+    }
+
+    public void setConfirmedKeyCacheSize(Integer confirmedKeyCacheSize) {
+        this.confirmedKeyCacheSize = confirmedKeyCacheSize;
+    }
+
+    public Duration getConfirmedKeyCacheTtl() {
+        return confirmedKeyCacheTtl;
+    }
+
+    public void setConfirmedKeyCacheTtl(Duration confirmedKeyCacheTtl) {
+        this.confirmedKeyCacheTtl = confirmedKeyCacheTtl;
+    }
+
+    public Duration getInUseDelay() {
+        return inUseDelay;
+    }
+
+    public void setInUseDelay(Duration inUseDelay) {
+        this.inUseDelay = inUseDelay;
+    }
+
+    public Long getSpoolThreshold() {
+        return spoolThreshold;
+    }
+
+    public void setSpoolThreshold(Long spoolThreshold) {
+        this.spoolThreshold = spoolThreshold;
+    }
+
+    public Boolean getStreamDownload() {
+        return streamDownload;
+    }
+
+    public void setStreamDownload(Boolean streamDownload) {
+        this.streamDownload = streamDownload;
+    }
+
+    public Boolean getAutowiredEnabled() {
+        return autowiredEnabled;
+    }
+
+    public void setAutowiredEnabled(Boolean autowiredEnabled) {
+        this.autowiredEnabled = autowiredEnabled;
+    }
+
+    public Pop3RawConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(Pop3RawConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Integer getDebugLevel() {
+        return debugLevel;
+    }
+
+    public void setDebugLevel(Integer debugLevel) {
+        this.debugLevel = debugLevel;
+    }
+
+    public Integer getPipelineWindow() {
+        return pipelineWindow;
+    }
+
+    public void setPipelineWindow(Integer pipelineWindow) {
+        this.pipelineWindow = pipelineWindow;
+    }
+
+    public Boolean getPipelining() {
+        return pipelining;
+    }
+
+    public void setPipelining(Boolean pipelining) {
+        this.pipelining = pipelining;
+    }
+
+    public Duration getReadTimeout() {
+        return readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    public Boolean getHealthCheckConsumerEnabled() {
+        return healthCheckConsumerEnabled;
+    }
+
+    public void setHealthCheckConsumerEnabled(Boolean healthCheckConsumerEnabled) {
+        this.healthCheckConsumerEnabled = healthCheckConsumerEnabled;
+    }
+
+    public Boolean getHealthCheckProducerEnabled() {
+        return healthCheckProducerEnabled;
+    }
+
+    public void setHealthCheckProducerEnabled(Boolean healthCheckProducerEnabled) {
+        this.healthCheckProducerEnabled = healthCheckProducerEnabled;
+    }
+
+    public AccessTokenProvider getAccessTokenProvider() {
+        return accessTokenProvider;
+    }
+
+    public void setAccessTokenProvider(AccessTokenProvider accessTokenProvider) {
+        this.accessTokenProvider = accessTokenProvider;
+    }
+
+    public Boolean getAllowCleartextAuth() {
+        return allowCleartextAuth;
+    }
+
+    public void setAllowCleartextAuth(Boolean allowCleartextAuth) {
+        this.allowCleartextAuth = allowCleartextAuth;
+    }
+
+    public String getAuthMechanism() {
+        return authMechanism;
+    }
+
+    public void setAuthMechanism(String authMechanism) {
+        this.authMechanism = authMechanism;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public TlsMode getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsMode tls) {
+        this.tls = tls;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+}
