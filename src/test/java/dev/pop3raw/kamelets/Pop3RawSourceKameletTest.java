@@ -89,7 +89,8 @@ class Pop3RawSourceKameletTest {
         assertNotNull(definition.get("description"));
         assertEquals("object", definition.get("type"));
         Map<String, Object> properties = map(definition, "properties");
-        assertEquals(List.of("host", "username", "password"), definition.get("required"));
+        // a password or OAuth2: neither is required on its own
+        assertEquals(List.of("host", "username"), definition.get("required"));
         assertTrue(properties.keySet().containsAll((List<?>) definition.get("required")));
         for (String name : properties.keySet()) {
             Map<String, Object> property = map(properties, name);
@@ -97,7 +98,9 @@ class Pop3RawSourceKameletTest {
                 assertNotNull(property.get(key), name + "." + key);
             }
         }
-        assertEquals("password", map(properties, "password").get("format"));
+        for (String secret : List.of("password", "oauth2ClientSecret", "oauth2RefreshToken")) {
+            assertEquals("password", map(properties, secret).get("format"), secret + " is shown masked");
+        }
         assertTrue(((List<?>) map(properties, "password").get("x-descriptors"))
                 .contains("urn:alm:descriptor:com.tectonic.ui:password"));
     }

@@ -8,10 +8,13 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.pop3raw.camel.ClaimMode;
+import dev.pop3raw.camel.OAuth2Grant;
+import dev.pop3raw.camel.OAuth2Provider;
 import dev.pop3raw.camel.OversizeAction;
 import dev.pop3raw.camel.Pop3RawConfiguration;
 import dev.pop3raw.client.TlsMode;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
+import dev.pop3raw.oauth2.RefreshTokenStore;
 
 /**
  * The {@code pop3raw} component's options as Spring Boot properties, {@code camel.component.pop3raw.*}: the defaults
@@ -237,6 +240,75 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
      * The mailbox user name. With host and port it forms the mailbox identity that namespaces idempotent keys.
      */
     private String username;
+
+    /**
+     * The OAuth client id (Google: the OAuth client's id; Microsoft: the app registration's application id).
+     */
+    private String oauth2ClientId;
+
+    /**
+     * The OAuth client secret. Google needs it; a Microsoft public client (mobile and desktop app registration) has
+     * none; the client_credentials grant always needs it.
+     */
+    private String oauth2ClientSecret;
+
+    /**
+     * The OAuth 2.0 grant: refresh_token, client_credentials, or auto (refresh_token when oauth2RefreshToken,
+     * oauth2RefreshTokenFile or oauth2RefreshTokenStore is set, otherwise client_credentials). Default: auto.
+     */
+    private OAuth2Grant oauth2Grant;
+
+    /**
+     * Gets access tokens for XOAUTH2 / OAUTHBEARER from this identity provider, so that no accessTokenProvider bean is
+     * needed: google (token endpoint https://oauth2.googleapis.com/token, refresh-token grant), microsoft
+     * (https://login.microsoftonline.com/{oauth2Tenant}/oauth2/v2.0/token; scope POP.AccessAsUser.All with a refresh
+     * token, https://outlook.office365.com/.default with client credentials) or custom (oauth2TokenEndpoint). Needs
+     * oauth2ClientId. An accessTokenProvider bean, when set, wins over all oauth2 options.
+     */
+    private OAuth2Provider oauth2Provider;
+
+    /**
+     * The refresh token obtained once with the user's consent; it selects the refresh-token grant. When
+     * oauth2RefreshTokenFile holds a token (saved after the provider rotated it), that one is used instead.
+     */
+    private String oauth2RefreshToken;
+
+    /**
+     * A file that keeps the newest refresh token across restarts. Microsoft rotates refresh tokens: each new one is
+     * written there (atomically, readable by the owner only where the file system has POSIX permissions), and a token
+     * found there at start wins over oauth2RefreshToken. Without it (and without oauth2RefreshTokenStore) a rotated
+     * token is kept in memory only.
+     */
+    private String oauth2RefreshTokenFile;
+
+    /**
+     * The scope asked for, space separated. By default: none for google (a refresh keeps the scope granted, which must
+     * include https://mail.google.com/), https://outlook.office.com/POP.AccessAsUser.All offline_access for microsoft
+     * with a refresh token, https://outlook.office365.com/.default for microsoft with client credentials, none for
+     * custom.
+     */
+    private String oauth2Scope;
+
+    /**
+     * With oauth2Provider=microsoft: the Entra ID tenant (its id or a domain such as contoso.onmicrosoft.com). common
+     * (the default) suits the refresh-token grant of a multi-tenant or personal-account app; the client_credentials
+     * grant needs the tenant itself. Default: common.
+     */
+    private String oauth2Tenant;
+
+    /**
+     * The OAuth 2.0 token endpoint URL (https; http only to loopback). Required with oauth2Provider=custom; with google
+     * or microsoft it replaces the provider's endpoint (a proxy, a sovereign cloud). The requests use connectTimeout
+     * and readTimeout.
+     */
+    private String oauth2TokenEndpoint;
+
+    /**
+     * Where the refresh token is kept across restarts when a file will not do (a vault, a database): a bean
+     * implementing dev.pop3raw.oauth2.RefreshTokenStore. Not together with oauth2RefreshTokenFile. A bean reference:
+     * #beanName.
+     */
+    private RefreshTokenStore oauth2RefreshTokenStore;
 
     public Boolean getBridgeErrorHandler() {
         return bridgeErrorHandler;
@@ -468,5 +540,85 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
 
     public void setUsername(String username) {
         this.username = username;
+    }
+
+    public String getOauth2ClientId() {
+        return oauth2ClientId;
+    }
+
+    public void setOauth2ClientId(String oauth2ClientId) {
+        this.oauth2ClientId = oauth2ClientId;
+    }
+
+    public String getOauth2ClientSecret() {
+        return oauth2ClientSecret;
+    }
+
+    public void setOauth2ClientSecret(String oauth2ClientSecret) {
+        this.oauth2ClientSecret = oauth2ClientSecret;
+    }
+
+    public OAuth2Grant getOauth2Grant() {
+        return oauth2Grant;
+    }
+
+    public void setOauth2Grant(OAuth2Grant oauth2Grant) {
+        this.oauth2Grant = oauth2Grant;
+    }
+
+    public OAuth2Provider getOauth2Provider() {
+        return oauth2Provider;
+    }
+
+    public void setOauth2Provider(OAuth2Provider oauth2Provider) {
+        this.oauth2Provider = oauth2Provider;
+    }
+
+    public String getOauth2RefreshToken() {
+        return oauth2RefreshToken;
+    }
+
+    public void setOauth2RefreshToken(String oauth2RefreshToken) {
+        this.oauth2RefreshToken = oauth2RefreshToken;
+    }
+
+    public String getOauth2RefreshTokenFile() {
+        return oauth2RefreshTokenFile;
+    }
+
+    public void setOauth2RefreshTokenFile(String oauth2RefreshTokenFile) {
+        this.oauth2RefreshTokenFile = oauth2RefreshTokenFile;
+    }
+
+    public String getOauth2Scope() {
+        return oauth2Scope;
+    }
+
+    public void setOauth2Scope(String oauth2Scope) {
+        this.oauth2Scope = oauth2Scope;
+    }
+
+    public String getOauth2Tenant() {
+        return oauth2Tenant;
+    }
+
+    public void setOauth2Tenant(String oauth2Tenant) {
+        this.oauth2Tenant = oauth2Tenant;
+    }
+
+    public String getOauth2TokenEndpoint() {
+        return oauth2TokenEndpoint;
+    }
+
+    public void setOauth2TokenEndpoint(String oauth2TokenEndpoint) {
+        this.oauth2TokenEndpoint = oauth2TokenEndpoint;
+    }
+
+    public RefreshTokenStore getOauth2RefreshTokenStore() {
+        return oauth2RefreshTokenStore;
+    }
+
+    public void setOauth2RefreshTokenStore(RefreshTokenStore oauth2RefreshTokenStore) {
+        this.oauth2RefreshTokenStore = oauth2RefreshTokenStore;
     }
 }
