@@ -85,6 +85,10 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private MessageReceiver receiver;
     private ExchangeOutcome.Recorder outcomes;
     private volatile boolean readyForced;
+    /** What the current (or last) poll did, for its summary line; polling thread only. */
+    private PollReport report;
+    /** How often a long poll writes a progress line (tests shorten it). */
+    long progressIntervalNanos = PollReport.DEFAULT_PROGRESS_INTERVAL_NANOS;
 
     public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -163,16 +167,22 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         if (!gate.admits(now)) {
             return 0;
         }
+        report = new PollReport(mailbox, stats, progressIntervalNanos);
+        Throwable failure = null;
         try {
             int delivered = sessions();
             stats.lastError = "";
             return delivered;
         } catch (Exception e) {
+            failure = e;
             stats.pollFailures.incrementAndGet();
             stats.lastError = String.valueOf(e.getMessage());
             throw e;
         } catch (Error e) {
+            failure = e;
             throw pollEndedInError(e);
+        } finally {
+            report.summarize(LOG, failure);
         }
     }
 
@@ -249,7 +259,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             Listing listing = session.listing();
             Map<String, MessageInfo> listed = selection.listed(listing, listing.skippedLines());
             DeletionLedger.SessionDeletions deletions = ledger.openSession(listed);
-            List<MessageInfo> selected = selection.select(listed, deletions, poll.routed);
+            // the summary line counts the listing and selection of the poll's first session
+            PollReport counting = report.listed < 0 ? report : null;
+            if (counting != null) {
+                counting.listed = listing.size();
+                counting.invalidUidl = listing.size() - listed.size();
+            }
+            List<MessageInfo> selected = selection.select(listed, deletions, poll.routed, counting);
             try {
                 if (!selected.isEmpty()) {
                     deliver(session, deletions, selected, poll);
@@ -307,6 +323,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             if (claims != null) {
                 claim = claim(exchange, uidl);
                 if (claim == null) {
+                    report.claimedElsewhere++;
                     continue;
                 }
             }
@@ -314,6 +331,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             exchange.getExchangeExtension().addOnCompletion(outcomes.outcome(d.deletions, uidl, claim, d.octets));
             route(exchange, uidl);
             routed++;
+            report.retrieved++;
+            report.retrievedOctets += Math.max(0, d.octets.octets());
+            report.routed(LOG);
         }
         return routed;
     }
