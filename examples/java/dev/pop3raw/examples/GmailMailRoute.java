@@ -22,7 +22,7 @@ public class GmailMailRoute extends RouteBuilder {
                 + "&oauth2Provider=google&oauth2ClientId={{gmail.client-id}}&oauth2ClientSecret={{gmail.client-secret}}"
                 + "&oauth2RefreshToken={{gmail.refresh-token}}&idempotentRepository=#gmailSeenMail")
                 .routeId("gmail-mail-java")
-                .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
+                .to("file:{{mail.output}}?fileName=${header.CamelPop3RawMailbox}/${exchangeId}.eml")
                 .log("${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets  ${header.CamelPop3RawSubject}");
     }
 }

@@ -29,7 +29,7 @@ public class MailToFilesIdempotentRoute extends RouteBuilder {
                 + "&idempotentRepository=#seenMail"
                 + "&delay={{pop3.delay}}&initialDelay=0")
                 .routeId("mail-to-files-idempotent-java")
-                .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
+                .to("file:{{mail.output}}?fileName=${header.CamelPop3RawMailbox}/${exchangeId}.eml")
                 .log(LoggingLevel.INFO, "pop3raw.example", ExampleLog.LINE);
     }
 }

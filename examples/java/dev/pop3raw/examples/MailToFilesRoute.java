@@ -4,7 +4,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Delete mode, Java DSL: each message is written to {@code <uidl>.eml}, and only once that worked is it deleted
+ * Delete mode, Java DSL: each message is written to {@code <mailbox>/<uidl>.eml}, and only once that worked is it deleted
  * from the server (DELE, committed by QUIT at the end of the poll). A message whose route fails stays on the
  * server and is offered again at the next poll.
  * <p>
@@ -21,7 +21,7 @@ public class MailToFilesRoute extends RouteBuilder {
                 + "&delay={{pop3.delay}}&initialDelay=0")
                 .routeId("mail-to-files-java")
                 // the exchange id is the message's UIDL, stable across sessions
-                .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
+                .to("file:{{mail.output}}?fileName=${header.CamelPop3RawMailbox}/${exchangeId}.eml")
                 .log(LoggingLevel.INFO, "pop3raw.example", ExampleLog.LINE);
     }
 }

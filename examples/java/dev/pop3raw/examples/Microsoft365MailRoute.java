@@ -24,7 +24,7 @@ public class Microsoft365MailRoute extends RouteBuilder {
                 + "&oauth2RefreshToken={{m365.refresh-token}}&oauth2RefreshTokenFile={{m365.refresh-token-file}}"
                 + "&idempotentRepository=#m365SeenMail")
                 .routeId("microsoft365-mail-java")
-                .to("file:{{mail.output}}?fileName=${exchangeId}.eml")
+                .to("file:{{mail.output}}?fileName=${header.CamelPop3RawMailbox}/${exchangeId}.eml")
                 .log("${header.CamelPop3RawUidl}  ${header.CamelPop3RawSize} octets  ${header.CamelPop3RawSubject}");
     }
 }

@@ -19,7 +19,7 @@ import dev.pop3raw.examples.demo.ExampleRunner.Mode;
  * <p>
  * Without a server configured it starts an in-process POP3 server (GreenMail) filled with {@link DemoMessages},
  * runs the example route (examples/yaml/mail-to-files.camel.yaml) over it with camel-main, and exits once every
- * demo message was written to {@code target/demo-mail/<uidl>.eml} and deleted from the mailbox. It exits with a
+ * demo message was written to {@code target/demo-mail/<mailbox>/<uidl>.eml} and deleted from the mailbox. It exits with a
  * failure when that does not happen within {@code demo.timeout} seconds.
  * <p>
  * Settings, each a system property ({@code -Dname=value}) or the environment variable in brackets:
@@ -91,7 +91,7 @@ public final class Demo {
                             endpoint.getLastError().isEmpty() ? "none" : endpoint.getLastError());
                     return 1;
                 }
-                say("Done: %d/%d demo messages written to %s/<uidl>.eml; %s", files.size(), expected, output,
+                say("Done: %d/%d demo messages written to %s/<mailbox>/<uidl>.eml; %s", files.size(), expected, output,
                         mode == Mode.DELETE
                                 ? mailbox.messageCount() + " left in the mailbox"
                                 : "all still in the mailbox, remembered in " + output.resolve("seen-uidls.txt"));

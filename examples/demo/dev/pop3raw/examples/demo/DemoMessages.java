@@ -42,7 +42,7 @@ public final class DemoMessages {
                 + "Hello,\r\n"
                 + "\r\n"
                 + "this message was delivered to an in-process POP3 server. The example route\r\n"
-                + "polled it, wrote it unchanged to <uidl>.eml and deleted it from the server.\r\n";
+                + "polled it, wrote it unchanged to <mailbox>/<uidl>.eml and deleted it from the server.\r\n";
     }
 
     private static String invoice() {

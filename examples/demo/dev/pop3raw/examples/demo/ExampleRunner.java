@@ -96,7 +96,7 @@ public final class ExampleRunner implements AutoCloseable {
         return output;
     }
 
-    /** The .eml files in the output folder, sorted by name. */
+    /** The .eml files in the output folder's mailbox folders (the examples write {@code <mailbox>/<uidl>.eml}). */
     public List<Path> writtenFiles() {
         return emlFiles(output);
     }
@@ -105,8 +105,9 @@ public final class ExampleRunner implements AutoCloseable {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".eml")).sorted().toList();
+        try (Stream<Path> files = Files.walk(folder, 2)) {
+            return files.filter(p -> folder.relativize(p).getNameCount() == 2)
+                    .filter(p -> p.getFileName().toString().endsWith(".eml")).sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + folder, e);
         }

@@ -57,6 +57,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "hostnameverification":
+        case "hostnameVerification": getOrCreateConfiguration(target).setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "inusedelay":
@@ -88,9 +90,15 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "oversizeaction":
         case "oversizeAction": getOrCreateConfiguration(target).setOversizeAction(property(camelContext, dev.pop3raw.camel.OversizeAction.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": getOrCreateConfiguration(target).setPinnedCertificateSha256(property(camelContext, java.lang.String.class, value)); return true;
         case "pipelinewindow":
         case "pipelineWindow": getOrCreateConfiguration(target).setPipelineWindow(property(camelContext, int.class, value)); return true;
         case "pipelining": getOrCreateConfiguration(target).setPipelining(property(camelContext, boolean.class, value)); return true;
+        case "proxyhost":
+        case "proxyHost": getOrCreateConfiguration(target).setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyport":
+        case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, int.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "spoolthreshold":
@@ -135,6 +143,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "hostnameverification":
+        case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "inusedelay":
@@ -166,9 +176,15 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "oversizeaction":
         case "oversizeAction": return dev.pop3raw.camel.OversizeAction.class;
         case "password": return java.lang.String.class;
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": return java.lang.String.class;
         case "pipelinewindow":
         case "pipelineWindow": return int.class;
         case "pipelining": return boolean.class;
+        case "proxyhost":
+        case "proxyHost": return java.lang.String.class;
+        case "proxyport":
+        case "proxyPort": return int.class;
         case "readtimeout":
         case "readTimeout": return long.class;
         case "spoolthreshold":
@@ -214,6 +230,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "hostnameverification":
+        case "hostnameVerification": return getOrCreateConfiguration(target).isHostnameVerification();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "inusedelay":
@@ -245,9 +263,15 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "oversizeaction":
         case "oversizeAction": return getOrCreateConfiguration(target).getOversizeAction();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": return getOrCreateConfiguration(target).getPinnedCertificateSha256();
         case "pipelinewindow":
         case "pipelineWindow": return getOrCreateConfiguration(target).getPipelineWindow();
         case "pipelining": return getOrCreateConfiguration(target).isPipelining();
+        case "proxyhost":
+        case "proxyHost": return getOrCreateConfiguration(target).getProxyHost();
+        case "proxyport":
+        case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
         case "spoolthreshold":

@@ -55,6 +55,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "hostnameverification":
+        case "hostnameVerification": target.getConfiguration().setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "inusedelay":
@@ -88,11 +90,17 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "oversizeaction":
         case "oversizeAction": target.getConfiguration().setOversizeAction(property(camelContext, dev.pop3raw.camel.OversizeAction.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": target.getConfiguration().setPinnedCertificateSha256(property(camelContext, java.lang.String.class, value)); return true;
         case "pipelinewindow":
         case "pipelineWindow": target.getConfiguration().setPipelineWindow(property(camelContext, int.class, value)); return true;
         case "pipelining": target.getConfiguration().setPipelining(property(camelContext, boolean.class, value)); return true;
         case "pollstrategy":
         case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
+        case "proxyhost":
+        case "proxyHost": target.getConfiguration().setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyport":
+        case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, int.class, value)); return true;
         case "readtimeout":
         case "readTimeout": target.getConfiguration().setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "repeatcount":
@@ -159,6 +167,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "greedy": return boolean.class;
+        case "hostnameverification":
+        case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "inusedelay":
@@ -192,11 +202,17 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "oversizeaction":
         case "oversizeAction": return dev.pop3raw.camel.OversizeAction.class;
         case "password": return java.lang.String.class;
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": return java.lang.String.class;
         case "pipelinewindow":
         case "pipelineWindow": return int.class;
         case "pipelining": return boolean.class;
         case "pollstrategy":
         case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
+        case "proxyhost":
+        case "proxyHost": return java.lang.String.class;
+        case "proxyport":
+        case "proxyPort": return int.class;
         case "readtimeout":
         case "readTimeout": return long.class;
         case "repeatcount":
@@ -264,6 +280,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "greedy": return target.isGreedy();
+        case "hostnameverification":
+        case "hostnameVerification": return target.getConfiguration().isHostnameVerification();
         case "idempotentrepository":
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "inusedelay":
@@ -297,11 +315,17 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "oversizeaction":
         case "oversizeAction": return target.getConfiguration().getOversizeAction();
         case "password": return target.getConfiguration().getPassword();
+        case "pinnedcertificatesha256":
+        case "pinnedCertificateSha256": return target.getConfiguration().getPinnedCertificateSha256();
         case "pipelinewindow":
         case "pipelineWindow": return target.getConfiguration().getPipelineWindow();
         case "pipelining": return target.getConfiguration().isPipelining();
         case "pollstrategy":
         case "pollStrategy": return target.getPollStrategy();
+        case "proxyhost":
+        case "proxyHost": return target.getConfiguration().getProxyHost();
+        case "proxyport":
+        case "proxyPort": return target.getConfiguration().getProxyPort();
         case "readtimeout":
         case "readTimeout": return target.getConfiguration().getReadTimeout();
         case "repeatcount":

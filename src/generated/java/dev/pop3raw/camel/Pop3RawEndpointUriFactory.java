@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(55);
+        Set<String> props = new HashSet<>(59);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -44,6 +44,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("exchangePattern");
         props.add("greedy");
         props.add("host");
+        props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("inUseDelay");
         props.add("initialDelay");
@@ -61,10 +62,13 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("oauth2TokenEndpoint");
         props.add("oversizeAction");
         props.add("password");
+        props.add("pinnedCertificateSha256");
         props.add("pipelineWindow");
         props.add("pipelining");
         props.add("pollStrategy");
         props.add("port");
+        props.add("proxyHost");
+        props.add("proxyPort");
         props.add("readTimeout");
         props.add("repeatCount");
         props.add("runLoggingLevel");

@@ -130,6 +130,11 @@ final class ExchangeOutcome implements Synchronization {
             this.octets = octets == null ? 0 : octets;
         }
 
+        /** The message's octets, -1 while not known (a streamed message not read to its end). */
+        synchronized long octets() {
+            return octets;
+        }
+
         synchronized void known(long octets) {
             this.octets = octets;
             countWhenBoth();

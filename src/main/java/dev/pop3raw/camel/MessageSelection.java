@@ -82,14 +82,37 @@ final class MessageSelection {
      */
     List<MessageInfo> select(
             Map<String, MessageInfo> listed, DeletionLedger.SessionDeletions deletions, int routedBefore) {
+        return select(listed, deletions, routedBefore, null);
+    }
+
+    /**
+     * As {@link #select(Map, DeletionLedger.SessionDeletions, int)}, counting into {@code report} (when not null)
+     * the messages in flight, new (not processed before) and left beyond maxMessagesPerPoll.
+     */
+    List<MessageInfo> select(Map<String, MessageInfo> listed, DeletionLedger.SessionDeletions deletions,
+            int routedBefore, PollReport report) {
         List<MessageInfo> selected = new ArrayList<>();
         for (MessageInfo m : listed.values()) {
-            if (inFlight(m)
-                    || oversizeFoundOnWire(m, deletions)
-                    || pendingDeletion(m, deletions)
-                    || knownProcessed(m, deletions)
-                    || oversizeByListedSize(m, deletions)
-                    || beyondMaxMessagesPerPoll(routedBefore + selected.size())) {
+            if (inFlight(m)) {
+                if (report != null) {
+                    report.inFlight++;
+                }
+                continue;
+            }
+            boolean onWire = oversizeFoundOnWire(m, deletions);
+            if (!onWire && (pendingDeletion(m, deletions) || knownProcessed(m, deletions))) {
+                continue;
+            }
+            if (report != null) {
+                report.fresh++;
+            }
+            if (onWire || oversizeByListedSize(m, deletions)) {
+                continue;
+            }
+            if (beyondMaxMessagesPerPoll(routedBefore + selected.size())) {
+                if (report != null) {
+                    report.beyondMax++;
+                }
                 continue;
             }
             selected.add(m);

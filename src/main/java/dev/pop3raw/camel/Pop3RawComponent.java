@@ -52,6 +52,17 @@ public class Pop3RawComponent extends HealthCheckComponent {
         if (ObjectHelper.isEmpty(rest)) {
             throw new IllegalArgumentException("pop3raw: the host is missing; use pop3raw:host[:port]");
         }
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            // pop3raw:user@host: the user part would become part of the host name; never echo a password (user:pw@)
+            String user = rest.substring(0, at);
+            int colon = user.indexOf(':');
+            String hint = colon >= 0
+                    ? "username=" + user.substring(0, colon) + " and the password option"
+                    : "username=" + user;
+            throw new IllegalArgumentException("pop3raw: no user name in front of the host: use pop3raw:"
+                    + rest.substring(at + 1) + "?" + hint);
+        }
         String host;
         String portText = null;
         if (rest.startsWith("[")) {

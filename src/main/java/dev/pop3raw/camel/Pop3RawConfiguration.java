@@ -34,6 +34,14 @@ public class Pop3RawConfiguration implements Cloneable {
     private TlsMode tls = TlsMode.AUTO;
     @UriParam(label = "security")
     private SSLContextParameters sslContextParameters;
+    @UriParam(label = "security", defaultValue = "true")
+    private boolean hostnameVerification = true;
+    @UriParam(label = "security")
+    private String pinnedCertificateSha256;
+    @UriParam(label = "proxy")
+    private String proxyHost;
+    @UriParam(label = "proxy", defaultValue = "1080")
+    private int proxyPort = 1080;
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
     private long connectTimeout = 10_000;
     @UriParam(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
@@ -44,7 +52,8 @@ public class Pop3RawConfiguration implements Cloneable {
     private String username;
     @UriParam(label = "security", secret = true)
     private String password;
-    @UriParam(label = "security", defaultValue = "auto")
+    @UriParam(label = "security", defaultValue = "auto", enums = "auto,USER,APOP,OAUTHBEARER,XOAUTH2,SCRAM-SHA-256,"
+            + "CRAM-SHA256,CRAM-SHA1,CRAM-MD5,PLAIN,LOGIN")
     private String authMechanism = "auto";
     @UriParam(label = "security")
     private AccessTokenProvider accessTokenProvider;
@@ -171,6 +180,56 @@ public class Pop3RawConfiguration implements Cloneable {
         this.sslContextParameters = sslContextParameters;
     }
 
+    public boolean isHostnameVerification() {
+        return hostnameVerification;
+    }
+
+    /**
+     * Whether the server certificate must name the host connected to (default true). WARNING: false accepts any
+     * certificate the trust store trusts, for any name, so anyone holding such a certificate (for a name of their
+     * own) can impersonate the server and receive the password. Turn it off only together with
+     * pinnedCertificateSha256, or on a test bench.
+     */
+    public void setHostnameVerification(boolean hostnameVerification) {
+        this.hostnameVerification = hostnameVerification;
+    }
+
+    public String getPinnedCertificateSha256() {
+        return pinnedCertificateSha256;
+    }
+
+    /**
+     * Pins the server certificate: the SHA-256 fingerprint of the server's own certificate (DER), in hex, colons
+     * and case ignored (as printed by openssl x509 -noout -fingerprint -sha256). After the TLS handshake the
+     * session is dropped, before logging in, unless the certificate has this fingerprint. The usual checks
+     * (trust store, host name) still apply; a pin replaced by a renewed certificate fails every poll until updated.
+     */
+    public void setPinnedCertificateSha256(String pinnedCertificateSha256) {
+        this.pinnedCertificateSha256 = pinnedCertificateSha256;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    /**
+     * Connects through this SOCKS proxy (SOCKS5, or SOCKS4 when the proxy offers only that). The proxy resolves the
+     * POP3 server's host name. Behind a proxy the server's address is unknown, so loopback is not exempt from the
+     * TLS requirement of allowCleartextAuth.
+     */
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public int getProxyPort() {
+        return proxyPort;
+    }
+
+    /** The SOCKS proxy's port (default 1080); used with proxyHost. */
+    public void setProxyPort(int proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
     public long getConnectTimeout() {
         return connectTimeout;
     }
@@ -213,8 +272,8 @@ public class Pop3RawConfiguration implements Cloneable {
 
     /**
      * How to log in: auto (the strongest method the server offers for the credentials given), USER (USER/PASS),
-     * APOP, or a SASL mechanism name such as PLAIN, LOGIN, CRAM-MD5, CRAM-SHA1, CRAM-SHA256, SCRAM-SHA-256, XOAUTH2
-     * or OAUTHBEARER.
+     * APOP, or a SASL mechanism: OAUTHBEARER, XOAUTH2, SCRAM-SHA-256, CRAM-SHA256, CRAM-SHA1, CRAM-MD5, PLAIN or
+     * LOGIN. Case does not matter. Any other value is refused when the route starts.
      */
     public void setAuthMechanism(String authMechanism) {
         this.authMechanism = authMechanism;

@@ -85,6 +85,12 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
     private MessageReceiver receiver;
     private ExchangeOutcome.Recorder outcomes;
     private volatile boolean readyForced;
+    /** Removes this consumer's Micrometer meters; a no-op without Micrometer or a MeterRegistry. */
+    private AutoCloseable meters;
+    /** What the current (or last) poll did, for its summary line; polling thread only. */
+    private PollReport report;
+    /** How often a long poll writes a progress line (tests shorten it). */
+    long progressIntervalNanos = PollReport.DEFAULT_PROGRESS_INTERVAL_NANOS;
 
     public Pop3RawConsumer(Pop3RawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -129,14 +135,44 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages, confirmedKeys,
                 listingProblems, claims, this::getExceptionHandler);
         receiver = new MessageReceiver(this, config, spoolPolicy, mailbox);
+        meters = MicrometerMetrics.bind(endpoint.getCamelContext(),
+                Map.of("mailbox", mailbox.identity(), "routeId", String.valueOf(getRouteId())), counters(), gauges());
         outcomes = new ExchangeOutcome.Recorder(stats, claims, confirmedKeys, ledger, config.isDelete(),
                 this::getExceptionHandler);
         super.doStart();
     }
 
+    /** The endpoint's counters by JMX attribute name: the Micrometer meters' names (pop3raw.Polls, ...). */
+    private Map<String, java.util.function.Supplier<Number>> counters() {
+        Map<String, java.util.function.Supplier<Number>> c = new java.util.LinkedHashMap<>();
+        c.put("Polls", stats.polls::get);
+        c.put("PollFailures", stats.pollFailures::get);
+        c.put("MessagesConsumed", stats.messagesConsumed::get);
+        c.put("BytesConsumed", stats.bytesConsumed::get);
+        c.put("MessagesFailed", stats.messagesFailed::get);
+        c.put("MessagesDeleted", stats.messagesDeleted::get);
+        c.put("RetrievalFailures", stats.retrievalFailures::get);
+        c.put("SkippedInvalidUidl", stats.skippedInvalidUidl::get);
+        c.put("SkippedOversize", stats.skippedOversize::get);
+        c.put("SkippedBusy", stats.skippedBusy::get);
+        return c;
+    }
+
+    /** The consumer's own managed attributes that are current values, not counts. */
+    private Map<String, java.util.function.Supplier<Number>> gauges() {
+        Map<String, java.util.function.Supplier<Number>> g = new java.util.LinkedHashMap<>();
+        g.put("InFlightCount", this::getInFlightCount);
+        g.put("PendingDeletionCount", this::getPendingDeletionCount);
+        return g;
+    }
+
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
         if (leaseRenewal != null) {
             // exchanges still running when the route stops lose their leases' renewal; their keys lapse as a crash's
             leaseRenewal.cancel(false);
@@ -163,16 +199,22 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         if (!gate.admits(now)) {
             return 0;
         }
+        report = new PollReport(mailbox, stats, progressIntervalNanos);
+        Throwable failure = null;
         try {
             int delivered = sessions();
             stats.lastError = "";
             return delivered;
         } catch (Exception e) {
+            failure = e;
             stats.pollFailures.incrementAndGet();
             stats.lastError = String.valueOf(e.getMessage());
             throw e;
         } catch (Error e) {
+            failure = e;
             throw pollEndedInError(e);
+        } finally {
+            report.summarize(LOG, failure);
         }
     }
 
@@ -249,7 +291,13 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             Listing listing = session.listing();
             Map<String, MessageInfo> listed = selection.listed(listing, listing.skippedLines());
             DeletionLedger.SessionDeletions deletions = ledger.openSession(listed);
-            List<MessageInfo> selected = selection.select(listed, deletions, poll.routed);
+            // the summary line counts the listing and selection of the poll's first session
+            PollReport counting = report.listed < 0 ? report : null;
+            if (counting != null) {
+                counting.listed = listing.size();
+                counting.invalidUidl = listing.size() - listed.size();
+            }
+            List<MessageInfo> selected = selection.select(listed, deletions, poll.routed, counting);
             try {
                 if (!selected.isEmpty()) {
                     deliver(session, deletions, selected, poll);
@@ -307,6 +355,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             if (claims != null) {
                 claim = claim(exchange, uidl);
                 if (claim == null) {
+                    report.claimedElsewhere++;
                     continue;
                 }
             }
@@ -314,6 +363,9 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             exchange.getExchangeExtension().addOnCompletion(outcomes.outcome(d.deletions, uidl, claim, d.octets));
             route(exchange, uidl);
             routed++;
+            report.retrieved++;
+            report.retrievedOctets += Math.max(0, d.octets.octets());
+            report.routed(LOG);
         }
         return routed;
     }

@@ -1,5 +1,7 @@
 package dev.pop3raw.camel;
 
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pop3raw.client.Pop3ClientOptions;
+import dev.pop3raw.client.TlsMode;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
 
 /**
@@ -170,8 +173,47 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         if (c.getTls() == null || c.getOversizeAction() == null || c.getClaims() == null) {
             throw new IllegalArgumentException("pop3raw: tls, oversizeAction and claims must not be empty");
         }
+        String mechanism = AuthMechanisms.canonical(c.getAuthMechanism());
+        validateCleartext(c, mechanism);
         // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
         clientOptions(null);
+    }
+
+    /**
+     * With tls=none nothing protects a password or token that crosses the wire as it is (USER/PASS, PLAIN, LOGIN,
+     * XOAUTH2, OAUTHBEARER, or auto, which falls back to them). The client refuses to send it at login, at every poll;
+     * this refuses the configuration at start instead. Loopback is exempt as in the client (not through a proxy,
+     * where the server's address is unknown), and so are the challenge-response mechanisms (APOP, CRAM-*, SCRAM).
+     */
+    private static void validateCleartext(Pop3RawConfiguration c, String mechanism) {
+        if (c.getTls() != TlsMode.NONE || c.isAllowCleartextAuth() || !AuthMechanisms.sendsSecret(mechanism)) {
+            return;
+        }
+        if (ObjectHelper.isEmpty(c.getProxyHost()) && isLoopback(c.getHost())) {
+            return;
+        }
+        String secret = c.getPassword() != null ? "password" : "access token";
+        throw new IllegalArgumentException("pop3raw: tls=none would send the " + secret + " in clear to "
+                + c.getHost() + (ObjectHelper.isEmpty(c.getProxyHost()) ? "" : " (through the proxy)")
+                + " with authMechanism=" + mechanism + ". Use tls=auto, starttls or implicit; or a"
+                + " challenge-response authMechanism (APOP, CRAM-MD5, CRAM-SHA1, CRAM-SHA256, SCRAM-SHA-256);"
+                + " or, on a network you trust, set allowCleartextAuth=true");
+    }
+
+    /** A loopback IP literal or {@code localhost}; a host name is not resolved here (that is the poll's business). */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        if (!h.isEmpty() && (Character.digit(h.charAt(0), 16) >= 0 || h.contains(":")) && h.matches("[0-9a-f:.]+")) {
+            try {
+                return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The POP3 client options for this endpoint; {@code sslContext} may be null (the JVM default). */
@@ -183,6 +225,9 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
                     .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
                     .readTimeout(Duration.ofMillis(c.getReadTimeout()))
                     .sslContext(sslContext)
+                    .hostnameVerification(c.isHostnameVerification())
+                    .pinnedCertificateSha256(c.getPinnedCertificateSha256())
+                    .proxy(proxy())
                     .allowCleartextAuth(c.isAllowCleartextAuth())
                     .pipelining(c.isPipelining())
                     .pipelineWindow(c.getPipelineWindow())
@@ -191,6 +236,19 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("pop3raw: " + e.getMessage(), e);
         }
+    }
+
+    /** The SOCKS proxy of proxyHost/proxyPort, or null; the proxy resolves the server's name (unresolved address). */
+    private Proxy proxy() {
+        Pop3RawConfiguration c = configuration;
+        if (ObjectHelper.isEmpty(c.getProxyHost())) {
+            return null;
+        }
+        if (c.getProxyPort() < 1 || c.getProxyPort() > 65535) {
+            throw new IllegalArgumentException("pop3raw: proxyPort must be between 1 and 65535, was "
+                    + c.getProxyPort());
+        }
+        return new Proxy(Proxy.Type.SOCKS, InetSocketAddress.createUnresolved(c.getProxyHost(), c.getProxyPort()));
     }
 
     /** The SSLContext from sslContextParameters, or null for the JVM default. */

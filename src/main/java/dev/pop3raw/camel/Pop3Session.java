@@ -8,6 +8,7 @@ import dev.pop3raw.client.Listing;
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.Pop3ErrorResponseException;
+import dev.pop3raw.client.Pop3SecurityException;
 import dev.pop3raw.client.RetrievalBatch;
 import dev.pop3raw.client.sasl.AccessTokenProvider;
 
@@ -40,6 +41,8 @@ final class Pop3Session implements AutoCloseable, DeletionLedger.Deleter {
         Pop3Client client;
         try {
             client = Pop3Client.connect(config.getHost(), config.getPort(), options);
+        } catch (Pop3SecurityException e) {
+            throw pinMismatch(config, e);
         } catch (Pop3ErrorResponseException e) {
             if (BackOffGate.isBusy(e)) {
                 gate.busy(e, null);
@@ -66,6 +69,17 @@ final class Pop3Session implements AutoCloseable, DeletionLedger.Deleter {
                 client.close(); // refused or failed: dropped
             }
         }
+    }
+
+    /** A certificate that does not match the pin: the message names the option to check. */
+    private static Pop3SecurityException pinMismatch(Pop3RawConfiguration config, Pop3SecurityException e) {
+        if (config.getPinnedCertificateSha256() == null || e.getMessage() == null
+                || !e.getMessage().contains("not the pinned")) {
+            return e;
+        }
+        return new Pop3SecurityException("pop3raw: the server certificate does not match pinnedCertificateSha256 ("
+                + e.getMessage() + "); if the server's certificate was renewed, update the option",
+                e);
     }
 
     Capabilities capabilities() {

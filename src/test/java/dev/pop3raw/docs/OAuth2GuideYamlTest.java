@@ -111,8 +111,11 @@ class OAuth2GuideYamlTest {
             assertEquals(List.of(form), tokens.requests());
             assertEquals(List.of(), tokens.problems());
         }
-        try (Stream<Path> files = Files.list(inbox)) {
-            List<Path> written = files.toList();
+        // the guide names files <mailbox>/<uidl>.eml (a UIDL is unique per mailbox only)
+        try (Stream<Path> files = Files.walk(inbox)) {
+            List<Path> written = files.filter(Files::isRegularFile).toList();
+            assertEquals(1, written.size(), written.toString());
+            assertEquals(inbox, written.get(0).getParent().getParent(), "in a folder per mailbox: " + written);
             assertEquals(1, written.size(), written.toString());
             assertEquals(MESSAGE, Files.readString(written.get(0), StandardCharsets.UTF_8));
         }

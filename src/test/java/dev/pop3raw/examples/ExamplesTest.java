@@ -69,6 +69,10 @@ class ExamplesTest {
             assertEquals(0, mailbox.messageCount());
             List<Path> files = run.writtenFiles();
             assertEquals(expected, files.size(), files.toString());
+            Path mailboxFolder = output.resolve(DemoMailbox.USER + "@127.0.0.1:" + mailbox.port());
+            for (Path file : files) {
+                assertEquals(mailboxFolder, file.getParent(), "one folder per mailbox: " + file);
+            }
             String all = concat(files);
             // dot-stuffing removed: the lines arrive as written
             assertTrue(all.contains("\r\n" + String.join("\r\n", DemoMessages.DOT_LINES) + "\r\n"), all);

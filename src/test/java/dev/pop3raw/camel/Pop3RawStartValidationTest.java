@@ -1,0 +1,130 @@
+package dev.pop3raw.camel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Configurations that cannot work are refused when the route is added to the running context, with a message naming
+ * the option to change: no poll runs, no connection is made (a listening socket on the endpoint's port sees none).
+ */
+class Pop3RawStartValidationTest extends Pop3RawCamelTestSupport {
+
+    private ServerSocket listener;
+
+    @BeforeEach
+    void listen() throws IOException {
+        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void stopListening() throws IOException {
+        listener.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MD5", "CRAM_MD5", "SCRAM-SHA-1", "NTLM", "GSSAPI"})
+    void anUnknownAuthMechanismFailsWhenTheRouteStarts(String mechanism) throws Exception {
+        String messages = refusedAtStart(uri(listener.getLocalPort(), "delete=true&authMechanism=" + mechanism));
+        assertTrue(messages.contains("authMechanism=" + mechanism + " is not supported"), messages);
+        assertTrue(messages.contains("CRAM-MD5") && messages.contains("SCRAM-SHA-256"),
+                "lists the values: " + messages);
+        assertFalse(messages.contains(PASSWORD), messages);
+        assertNoConnection();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "AUTO", "USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "cram-md5", "CRAM-SHA1",
+            "CRAM-SHA256", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"})
+    void theValuesUsersWriteStillStart(String mechanism) throws Exception {
+        addRoute("pop3raw:127.0.0.1:" + listener.getLocalPort() + "?username=alice&password=RAW(" + PASSWORD
+                + ")&delete=true&initialDelay=600000&authMechanism=" + mechanism);
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"authMechanism=auto", "authMechanism=USER", "authMechanism=PLAIN"})
+    void aPasswordInClearToAHostThatIsNotLoopbackFailsWhenTheRouteStarts(String option) throws Exception {
+        String messages = refusedAtStart("pop3raw:pop.example.com?username=alice&password=RAW(" + PASSWORD
+                + ")&tls=none&delete=true&" + option);
+        assertTrue(messages.contains("tls=none") && messages.contains("allowCleartextAuth"), messages);
+        assertFalse(messages.contains(PASSWORD), messages);
+    }
+
+    @org.junit.jupiter.api.Test
+    void behindAProxyLoopbackIsNotExempt() {
+        String messages = refusedAtStart(uri(listener.getLocalPort(), "tls=none&delete=true&proxyHost=127.0.0.1"));
+        assertTrue(messages.contains("through the proxy") && messages.contains("allowCleartextAuth"), messages);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"allowCleartextAuth=true", "authMechanism=CRAM-MD5", "authMechanism=APOP",
+            "authMechanism=SCRAM-SHA-256", "tls=starttls"})
+    void aPasswordThatNeverCrossesInClearStarts(String option) throws Exception {
+        String tls = option.startsWith("tls=") ? "" : "tls=none&";
+        addRoute("pop3raw:pop.example.com?username=alice&password=RAW(" + PASSWORD + ")&delete=true"
+                + "&initialDelay=600000&" + tls + option);
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "localhost", "[::1]"})
+    void loopbackIsExemptAsInTheClient(String host) throws Exception {
+        addRoute("pop3raw:" + host + ":" + listener.getLocalPort() + "?username=alice&password=RAW(" + PASSWORD
+                + ")&tls=none&delete=true&initialDelay=600000");
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice@pop.example.com", "alice@example.com@pop.example.com:995",
+            "alice:" + PASSWORD + "@pop.example.com"})
+    void aUserInTheAuthorityFailsWhenTheRouteStartsWithAHintToUseUsername(String authority) {
+        String messages = refusedAtStart("pop3raw:" + authority + "?password=RAW(" + PASSWORD + ")&delete=true");
+        String user = authority.substring(0, authority.lastIndexOf('@')).split(":")[0];
+        assertTrue(messages.contains("?username=" + user), messages);
+        assertTrue(messages.contains("no user name in front of the host"), messages);
+        // ours only: Camel core's "Failed to create route" quotes the route's URI as written
+        assertFalse(ours(messages).contains(PASSWORD), messages);
+    }
+
+    /** The component's own message: the innermost cause's. */
+    private static String ours(String messages) {
+        String[] chain = messages.split(" \\| ");
+        return chain[chain.length - 1];
+    }
+
+    private String refusedAtStart(String uri) {
+        Exception e = assertThrows(Exception.class, () -> addRoute(uri));
+        assertNull(context.getRoute("pop"), "the route was not added");
+        return CatalogValidationTest.rootMessages(e);
+    }
+
+    private void addRoute(String uri) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("pop").to("mock:out");
+            }
+        });
+    }
+
+    /** Nobody connected: the failure came before any poll. */
+    private void assertNoConnection() throws IOException {
+        listener.setSoTimeout(300);
+        assertThrows(SocketTimeoutException.class, listener::accept, "a poll connected");
+    }
+}
