@@ -64,8 +64,10 @@ class CamelRunDependencyTest {
         main.run();
 
         List<String> written;
-        try (Stream<Path> files = Files.list(output)) {
+        // the example writes one folder per mailbox (its fileName starts with the CamelPop3RawMailbox header)
+        try (Stream<Path> files = Files.walk(output).filter(Files::isRegularFile)) {
             written = files.map(file -> {
+                assertEquals("alice@127.0.0.1:" + mail.getPop3().getPort(), file.getParent().getFileName().toString());
                 try {
                     return Files.readString(file);
                 } catch (IOException e) {

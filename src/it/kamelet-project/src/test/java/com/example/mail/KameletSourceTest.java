@@ -136,8 +136,10 @@ class KameletSourceTest {
             await(() -> countFiles(output) >= SUBJECTS.size());
         }
 
-        try (Stream<Path> files = Files.list(output)) {
+        // one folder per mailbox (the route's fileName starts with the CamelPop3RawMailbox header)
+        try (Stream<Path> files = Files.walk(output).filter(Files::isRegularFile)) {
             List<String> written = files.map(file -> {
+                assertEquals("alice@127.0.0.1:" + mail.getPop3().getPort(), file.getParent().getFileName().toString());
                 try {
                     return Files.readString(file);
                 } catch (java.io.IOException e) {
@@ -153,7 +155,7 @@ class KameletSourceTest {
     }
 
     static long countFiles(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir).filter(Files::isRegularFile)) {
             return files.count();
         } catch (java.io.IOException e) {
             return 0;

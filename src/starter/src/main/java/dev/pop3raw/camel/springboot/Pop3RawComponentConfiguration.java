@@ -310,6 +310,34 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
      */
     private RefreshTokenStore oauth2RefreshTokenStore;
 
+    /**
+     * Connects through this SOCKS proxy (SOCKS5, or SOCKS4 when the proxy offers only that). The proxy resolves the
+     * POP3 server's host name. Behind a proxy the server's address is unknown, so loopback is not exempt from the TLS
+     * requirement of allowCleartextAuth.
+     */
+    private String proxyHost;
+
+    /**
+     * The SOCKS proxy's port (default 1080); used with proxyHost. Default: 1080.
+     */
+    private Integer proxyPort;
+
+    /**
+     * Whether the server certificate must name the host connected to (default true). WARNING: false accepts any
+     * certificate the trust store trusts, for any name, so anyone holding such a certificate (for a name of their own)
+     * can impersonate the server and receive the password. Turn it off only together with pinnedCertificateSha256, or
+     * on a test bench. Default: True.
+     */
+    private Boolean hostnameVerification;
+
+    /**
+     * Pins the server certificate: the SHA-256 fingerprint of the server's own certificate (DER), in hex, colons and
+     * case ignored (as printed by openssl x509 -noout -fingerprint -sha256). After the TLS handshake the session is
+     * dropped, before logging in, unless the certificate has this fingerprint. The usual checks (trust store, host
+     * name) still apply; a pin replaced by a renewed certificate fails every poll until updated.
+     */
+    private String pinnedCertificateSha256;
+
     public Boolean getBridgeErrorHandler() {
         return bridgeErrorHandler;
     }
@@ -620,5 +648,37 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
 
     public void setOauth2RefreshTokenStore(RefreshTokenStore oauth2RefreshTokenStore) {
         this.oauth2RefreshTokenStore = oauth2RefreshTokenStore;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public Integer getProxyPort() {
+        return proxyPort;
+    }
+
+    public void setProxyPort(Integer proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
+    public Boolean getHostnameVerification() {
+        return hostnameVerification;
+    }
+
+    public void setHostnameVerification(Boolean hostnameVerification) {
+        this.hostnameVerification = hostnameVerification;
+    }
+
+    public String getPinnedCertificateSha256() {
+        return pinnedCertificateSha256;
+    }
+
+    public void setPinnedCertificateSha256(String pinnedCertificateSha256) {
+        this.pinnedCertificateSha256 = pinnedCertificateSha256;
     }
 }
