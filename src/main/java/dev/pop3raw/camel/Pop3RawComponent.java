@@ -52,17 +52,7 @@ public class Pop3RawComponent extends HealthCheckComponent {
         if (ObjectHelper.isEmpty(rest)) {
             throw new IllegalArgumentException("pop3raw: the host is missing; use pop3raw:host[:port]");
         }
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            // pop3raw:user@host: the user part would become part of the host name; never echo a password (user:pw@)
-            String user = rest.substring(0, at);
-            int colon = user.indexOf(':');
-            String hint = colon >= 0
-                    ? "username=" + user.substring(0, colon) + " and the password option"
-                    : "username=" + user;
-            throw new IllegalArgumentException("pop3raw: no user name in front of the host: use pop3raw:"
-                    + rest.substring(at + 1) + "?" + hint);
-        }
+        refuseUserInAuthority(rest);
         String host;
         String portText = null;
         if (rest.startsWith("[")) {
@@ -87,17 +77,36 @@ public class Pop3RawComponent extends HealthCheckComponent {
         }
         config.setHost(host);
         if (portText != null) {
-            int port;
-            try {
-                port = Integer.parseInt(portText);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("pop3raw: the port must be a number, was '" + portText + "'");
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("pop3raw: the port must be between 1 and 65535, was " + port);
-            }
-            config.setPort(port);
+            config.setPort(port(portText));
         }
+    }
+
+    /** pop3raw:user@host: the user part would become part of the host name; never echo a password (user:pw@). */
+    private static void refuseUserInAuthority(String rest) {
+        int at = rest.lastIndexOf('@');
+        if (at < 0) {
+            return;
+        }
+        String user = rest.substring(0, at);
+        int colon = user.indexOf(':');
+        String hint = colon >= 0
+                ? "username=" + user.substring(0, colon) + " and the password option"
+                : "username=" + user;
+        throw new IllegalArgumentException("pop3raw: no user name in front of the host: use pop3raw:"
+                + rest.substring(at + 1) + "?" + hint);
+    }
+
+    private static int port(String portText) {
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("pop3raw: the port must be a number, was '" + portText + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("pop3raw: the port must be between 1 and 65535, was " + port);
+        }
+        return port;
     }
 
     /** The scheduler of lease renewals (claims=LEASE), shared by the component's consumers. */

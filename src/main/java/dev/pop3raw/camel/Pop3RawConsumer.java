@@ -136,34 +136,11 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
                 listingProblems, claims, this::getExceptionHandler);
         receiver = new MessageReceiver(this, config, spoolPolicy, mailbox);
         meters = MicrometerMetrics.bind(endpoint.getCamelContext(),
-                Map.of("mailbox", mailbox.identity(), "routeId", String.valueOf(getRouteId())), counters(), gauges());
+                Map.of("mailbox", mailbox.identity(), "routeId", String.valueOf(getRouteId())), stats.counters(),
+                Map.of("InFlightCount", this::getInFlightCount, "PendingDeletionCount", this::getPendingDeletionCount));
         outcomes = new ExchangeOutcome.Recorder(stats, claims, confirmedKeys, ledger, config.isDelete(),
                 this::getExceptionHandler);
         super.doStart();
-    }
-
-    /** The endpoint's counters by JMX attribute name: the Micrometer meters' names (pop3raw.Polls, ...). */
-    private Map<String, java.util.function.Supplier<Number>> counters() {
-        Map<String, java.util.function.Supplier<Number>> c = new java.util.LinkedHashMap<>();
-        c.put("Polls", stats.polls::get);
-        c.put("PollFailures", stats.pollFailures::get);
-        c.put("MessagesConsumed", stats.messagesConsumed::get);
-        c.put("BytesConsumed", stats.bytesConsumed::get);
-        c.put("MessagesFailed", stats.messagesFailed::get);
-        c.put("MessagesDeleted", stats.messagesDeleted::get);
-        c.put("RetrievalFailures", stats.retrievalFailures::get);
-        c.put("SkippedInvalidUidl", stats.skippedInvalidUidl::get);
-        c.put("SkippedOversize", stats.skippedOversize::get);
-        c.put("SkippedBusy", stats.skippedBusy::get);
-        return c;
-    }
-
-    /** The consumer's own managed attributes that are current values, not counts. */
-    private Map<String, java.util.function.Supplier<Number>> gauges() {
-        Map<String, java.util.function.Supplier<Number>> g = new java.util.LinkedHashMap<>();
-        g.put("InFlightCount", this::getInFlightCount);
-        g.put("PendingDeletionCount", this::getPendingDeletionCount);
-        return g;
     }
 
     @Override
