@@ -26,7 +26,7 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * promise (a session that ends without QUIT deletes nothing).
  */
 @DisplayName("Commit rules and poll failures GreenMail cannot show (docs/user-guide.adoc, the commit rules), on a ScriptedMailbox")
-class Pop3RawConsumerStubServerTest extends Pop3RawCamelTestSupport {
+class Pop3RawCommitRulesTest extends Pop3RawCamelTestSupport {
 
     private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
