@@ -80,7 +80,8 @@ class Pop3RawInitialBacklogTest extends Pop3RawCamelTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"delete=false", "delete=true", "delete=true&confirmedKeyCacheSize=0"})
+    @ValueSource(strings = {"delete=false", "delete=true", "delete=true&confirmedKeyCacheSize=0",
+            "delete=true&claims=lease"})
     @DisplayName("the first poll retrieves and deletes nothing; new mail only is routed (and deleted); a restart does not skip again")
     void theBacklogIsSkippedOnceAndNeverDeleted(String options) throws Exception {
         boolean delete = options.startsWith("delete=true");
@@ -122,7 +123,9 @@ class Pop3RawInitialBacklogTest extends Pop3RawCamelTestSupport {
             assertEquals(List.of("new1", "new2"), routed);
             assertEquals(1, lastSession("RETR", "TOP").size(), "new2 only");
             assertEquals(delete ? 1 : 0, lastSession("DELE").size(), "new2 only");
-            assertEquals(1, repo.calls().snapshot().get("add") - addsBefore, "only new2's processed key is added");
+            if (!options.contains("claims=lease")) { // a lease adds keys of its own
+                assertEquals(1, repo.calls().snapshot().get("add") - addsBefore, "only new2's processed key is added");
+            }
         } finally {
             context.getRouteController().stopRoute("pop");
         }
