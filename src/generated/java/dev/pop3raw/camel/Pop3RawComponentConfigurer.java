@@ -63,6 +63,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "inusedelay":
         case "inUseDelay": getOrCreateConfiguration(target).setInUseDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "initialbacklog":
+        case "initialBacklog": getOrCreateConfiguration(target).setInitialBacklog(property(camelContext, dev.pop3raw.camel.InitialBacklog.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
@@ -149,6 +151,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "inusedelay":
         case "inUseDelay": return long.class;
+        case "initialbacklog":
+        case "initialBacklog": return dev.pop3raw.camel.InitialBacklog.class;
         case "maxmessagesize":
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
@@ -236,6 +240,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "inusedelay":
         case "inUseDelay": return getOrCreateConfiguration(target).getInUseDelay();
+        case "initialbacklog":
+        case "initialBacklog": return getOrCreateConfiguration(target).getInitialBacklog();
         case "maxmessagesize":
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":

@@ -61,6 +61,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "inusedelay":
         case "inUseDelay": target.getConfiguration().setInUseDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "initialbacklog":
+        case "initialBacklog": target.getConfiguration().setInitialBacklog(property(camelContext, dev.pop3raw.camel.InitialBacklog.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "maxmessagesize":
@@ -173,6 +175,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "inusedelay":
         case "inUseDelay": return long.class;
+        case "initialbacklog":
+        case "initialBacklog": return dev.pop3raw.camel.InitialBacklog.class;
         case "initialdelay":
         case "initialDelay": return long.class;
         case "maxmessagesize":
@@ -286,6 +290,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "inusedelay":
         case "inUseDelay": return target.getConfiguration().getInUseDelay();
+        case "initialbacklog":
+        case "initialBacklog": return target.getConfiguration().getInitialBacklog();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
         case "maxmessagesize":

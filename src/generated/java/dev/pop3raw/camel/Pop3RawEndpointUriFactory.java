@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(59);
+        Set<String> props = new HashSet<>(60);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -47,6 +47,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("inUseDelay");
+        props.add("initialBacklog");
         props.add("initialDelay");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");

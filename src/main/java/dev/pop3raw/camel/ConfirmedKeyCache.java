@@ -28,8 +28,8 @@ final class ConfirmedKeyCache {
 
     private final int capacity;
     private final long revalidateAfterNanos;
-    /** UIDL to the System.nanoTime() it was cached at. */
-    private final LinkedHashMap<String, Long> entries;
+    /** UIDL to when it was cached and whether it is backlog skipped unread. */
+    private final LinkedHashMap<String, Entry> entries;
     /** System.nanoTime in production; a test's clock to age entries without sleeping. */
     private final LongSupplier nanoClock;
 
@@ -47,7 +47,7 @@ final class ConfirmedKeyCache {
         this.revalidateAfterNanos = revalidateAfterMillis <= 0 ? 0 : revalidateAfterMillis * 1_000_000;
         this.entries = new LinkedHashMap<>(Math.min(this.capacity, 1 << 16), 0.75f) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
                 return size() > ConfirmedKeyCache.this.capacity;
             }
         };
@@ -59,25 +59,45 @@ final class ConfirmedKeyCache {
 
     /** Whether the message is known to be processed; false means the repository must be asked. */
     synchronized boolean knownProcessed(String uidl) {
+        return current(uidl) != null;
+    }
+
+    /** Whether the message is known to be backlog skipped unread (never to be deleted); false when not cached. */
+    synchronized boolean knownBacklog(String uidl) {
+        Entry e = current(uidl);
+        return e != null && e.backlog;
+    }
+
+    private Entry current(String uidl) {
         if (capacity == 0) {
-            return false;
+            return null;
         }
-        Long since = entries.get(uidl);
-        if (since != null && revalidateAfterNanos > 0 && nanoClock.getAsLong() - since > revalidateAfterNanos) {
+        Entry e = entries.get(uidl);
+        if (e != null && revalidateAfterNanos > 0 && nanoClock.getAsLong() - e.since > revalidateAfterNanos) {
             entries.remove(uidl);
-            since = null;
+            e = null;
         }
-        return since != null;
+        return e;
     }
 
     /** This consumer recorded the message as processed after a successful exchange. */
     synchronized void confirmed(String uidl) {
-        put(uidl);
+        put(uidl, false);
     }
 
     /** The repository answered that it holds the message's processed key. */
     synchronized void foundPresent(String uidl) {
-        put(uidl);
+        put(uidl, false);
+    }
+
+    /** The repository answered that it holds the message's processed key (and its backlog key, if {@code backlog}). */
+    synchronized void foundPresent(String uidl, boolean backlog) {
+        put(uidl, backlog);
+    }
+
+    /** This consumer recorded the message as backlog, seen without being retrieved (initialBacklog=skip). */
+    synchronized void backlog(String uidl) {
+        put(uidl, true);
     }
 
     /** The exchange of this UIDL failed and its key was removed: never answer from the cache for it. */
@@ -105,11 +125,14 @@ final class ConfirmedKeyCache {
         return entries.size();
     }
 
-    private void put(String uidl) {
+    private void put(String uidl, boolean backlog) {
         if (capacity == 0) {
             return;
         }
         entries.remove(uidl); // re-inserted as the newest
-        entries.put(uidl, nanoClock.getAsLong());
+        entries.put(uidl, new Entry(nanoClock.getAsLong(), backlog));
+    }
+
+    private record Entry(long since, boolean backlog) {
     }
 }

@@ -34,6 +34,22 @@ public final class MailboxKey {
         return keyOf(uidl) + "#claim-" + period;
     }
 
+    /**
+     * {@code user@host:port/uidl#backlog}: written, before the processed key, for a message that initialBacklog=skip
+     * recorded as seen without retrieving it; it tells the consumer never to delete that message.
+     */
+    public String backlogKeyOf(String uidl) {
+        return keyOf(uidl) + "#backlog";
+    }
+
+    /**
+     * {@code user@host:port#initial-backlog-skipped}: written once initialBacklog=skip recorded the whole backlog of
+     * the mailbox; while it is in the repository the backlog is not skipped again. Not a message key (no {@code /}).
+     */
+    public String backlogSkippedMarker() {
+        return identity + "#initial-backlog-skipped";
+    }
+
     @Override
     public String toString() {
         return identity;

@@ -79,6 +79,31 @@ final class MessageClaims {
         return repository.contains(mailbox.keyOf(uidl));
     }
 
+    /** Whether initialBacklog=skip recorded the message as seen without retrieving it (its backlog key is there). */
+    boolean isBacklog(String uidl) {
+        return repository.contains(mailbox.backlogKeyOf(uidl));
+    }
+
+    /** Whether initialBacklog=skip has recorded the whole backlog of this mailbox (its marker is there). */
+    boolean backlogSkipped() {
+        return repository.contains(mailbox.backlogSkippedMarker());
+    }
+
+    /**
+     * Records a message of the backlog as seen without retrieving it: its backlog key first, then its processed key,
+     * so that a processed key written by the skip always has the backlog key that keeps it from being deleted. Only
+     * adds keys: it takes no lease and removes nothing.
+     */
+    void skipBacklog(String uidl) {
+        repository.add(mailbox.backlogKeyOf(uidl));
+        repository.add(mailbox.keyOf(uidl));
+    }
+
+    /** The whole listed backlog was recorded: the marker, last (a crash before it repeats the idempotent skip). */
+    void backlogDone() {
+        repository.add(mailbox.backlogSkippedMarker());
+    }
+
     /**
      * Claims a message for routing; null when another consumer holds it or processed it. Without claims it costs no
      * repository operation: the caller looked the message up at selection.

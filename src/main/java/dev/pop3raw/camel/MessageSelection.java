@@ -33,6 +33,8 @@ final class MessageSelection {
     /** Null without an idempotent repository. */
     private final MessageClaims claims;
     private final Supplier<ExceptionHandler> exceptionHandler;
+    /** initialBacklog=skip: whether this start of the consumer already found or wrote the mailbox's marker. */
+    private boolean backlogChecked;
 
     MessageSelection(Pop3RawConfiguration config, MailboxKey mailbox, Pop3RawStatistics stats, DeletionLedger ledger,
             OversizeMessages oversizeMessages, ConfirmedKeyCache confirmedKeys,
@@ -91,6 +93,7 @@ final class MessageSelection {
      */
     List<MessageInfo> select(Map<String, MessageInfo> listed, DeletionLedger.SessionDeletions deletions,
             int routedBefore, PollReport report) {
+        initialBacklog(listed);
         List<MessageInfo> selected = new ArrayList<>();
         for (MessageInfo m : listed.values()) {
             if (inFlight(m)) {
@@ -118,6 +121,41 @@ final class MessageSelection {
             selected.add(m);
         }
         return selected;
+    }
+
+    /**
+     * initialBacklog=skip, once per start of the consumer, before the per-message rules: when the repository has no
+     * marker for this mailbox yet, every listed message that this consumer is not routing or deleting is recorded as
+     * seen without being retrieved ({@link MessageClaims#skipBacklog}: its backlog key, then its processed key), and
+     * then the marker is added; a failure before the marker repeats the skip at the next poll (adding keys twice is
+     * harmless). The skipped messages enter the confirmed-key cache as backlog, so the rules below find them known
+     * ({@link #knownProcessed}) without asking the repository, and never mark them for deletion. Only keys are added:
+     * no lease is taken, so a message another consumer is routing right now is recorded as processed all the same.
+     *
+     * @return how many messages were recorded now (0 when the marker was there or the option is process)
+     */
+    int initialBacklog(Map<String, MessageInfo> listed) {
+        if (backlogChecked || claims == null || config.getInitialBacklog() != InitialBacklog.SKIP) {
+            return 0;
+        }
+        if (claims.backlogSkipped()) {
+            backlogChecked = true;
+            return 0;
+        }
+        int skipped = 0;
+        for (MessageInfo m : listed.values()) {
+            if (ledger.isInFlight(m.uidl()) || ledger.isPending(m.uidl())) {
+                continue; // this consumer's own work: its rules decide
+            }
+            claims.skipBacklog(m.uidl());
+            confirmedKeys.backlog(m.uidl());
+            skipped++;
+        }
+        claims.backlogDone();
+        backlogChecked = true;
+        LOG.info("pop3raw: initialBacklog=skip: {} messages of {} recorded as seen without being retrieved; only mail"
+                + " that arrives from now on is processed", skipped, mailbox);
+        return skipped;
     }
 
     /**
@@ -154,13 +192,14 @@ final class MessageSelection {
 
     /**
      * Its processed key is in the idempotent repository: never retrieved again. With delete, it is deleted: it was
-     * processed successfully before, but its deletion was not committed (lost QUIT, restart).
+     * processed successfully before, but its deletion was not committed (lost QUIT, restart); unless initialBacklog=skip
+     * recorded it unread (its backlog key is there): such a message is never deleted.
      */
     boolean knownProcessed(MessageInfo m, DeletionLedger.SessionDeletions deletions) {
         if (claims == null || !inRepository(m.uidl())) {
             return false;
         }
-        if (config.isDelete()) {
+        if (config.isDelete() && !confirmedKeys.knownBacklog(m.uidl()) && !backlogUncached(m.uidl())) {
             deletions.mark(m);
         }
         return true;
@@ -168,17 +207,27 @@ final class MessageSelection {
 
     /**
      * Whether the message's processed key is in the repository, answered from the confirmed-key cache when possible.
-     * Only processed keys are ever cached; a claim is another key and never makes a message look processed.
+     * Only processed keys are ever cached; a claim is another key and never makes a message look processed. With
+     * delete, a message found in the repository is also looked up for its backlog key (see {@link #knownProcessed}),
+     * and cached with the answer.
      */
     private boolean inRepository(String uidl) {
         if (confirmedKeys.knownProcessed(uidl)) {
             return true;
         }
         if (claims.isProcessed(uidl)) {
-            confirmedKeys.foundPresent(uidl);
+            confirmedKeys.foundPresent(uidl, config.isDelete() && claims.isBacklog(uidl));
             return true;
         }
         return false;
+    }
+
+    /**
+     * With the confirmed-key cache disabled (confirmedKeyCacheSize=0), the backlog key is asked from the repository;
+     * otherwise the cache answered (an entry just put by {@link #inRepository} carries the answer).
+     */
+    private boolean backlogUncached(String uidl) {
+        return !confirmedKeys.enabled() && claims.isBacklog(uidl);
     }
 
     /**

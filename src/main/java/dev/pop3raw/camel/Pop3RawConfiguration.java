@@ -35,6 +35,8 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
     private ClaimMode claims = ClaimMode.AUTO;
     @UriParam(label = "consumer,advanced", defaultValue = "15000", javaType = "java.time.Duration")
     private long claimTimeout = 15_000;
+    @UriParam(label = "consumer", defaultValue = "process", enums = "process,skip")
+    private InitialBacklog initialBacklog = InitialBacklog.PROCESS;
     @UriParam(label = "consumer", defaultValue = "0")
     private int maxMessagesPerPoll;
     @UriParam(label = "consumer", defaultValue = "0")
@@ -149,6 +151,22 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
      */
     public void setClaims(ClaimMode claims) {
         this.claims = claims;
+    }
+
+    public InitialBacklog getInitialBacklog() {
+        return initialBacklog;
+    }
+
+    /**
+     * What to do with the mail already in the mailbox when the consumer first polls it with a new idempotent
+     * repository. process (default): it is processed like any message. skip: at the first poll after start, if the
+     * repository has no marker for this mailbox yet, every listed message is recorded in the repository as seen
+     * without being retrieved, then the marker is added; from then on only mail that arrives later is processed. A
+     * skipped message is never deleted by the consumer, also with delete=true. Requires an idempotentRepository
+     * (persistent, or every restart without the marker skips again).
+     */
+    public void setInitialBacklog(InitialBacklog initialBacklog) {
+        this.initialBacklog = initialBacklog;
     }
 
     public int getMaxMessagesPerPoll() {

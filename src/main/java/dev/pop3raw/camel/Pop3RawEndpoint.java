@@ -158,6 +158,11 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
                     + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
                     + " consumed again");
         }
+        if (c.getInitialBacklog() == InitialBacklog.SKIP && c.getIdempotentRepository() == null) {
+            throw new IllegalArgumentException("pop3raw: initialBacklog=skip needs an idempotentRepository: the"
+                    + " skipped messages are recorded there as seen (use a persistent one, or the backlog is"
+                    + " skipped again at every restart)");
+        }
         if (c.getMaxMessageSize() < 0) {
             throw new IllegalArgumentException("pop3raw: maxMessageSize must be 0 (no limit) or positive, was "
                     + c.getMaxMessageSize());
@@ -170,8 +175,10 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
                     "pop3raw: claimTimeout must be positive (a claim that never expires would"
                             + " strand a message whose consumer died), was " + c.getClaimTimeout());
         }
-        if (c.getTls() == null || c.getOversizeAction() == null || c.getClaims() == null) {
-            throw new IllegalArgumentException("pop3raw: tls, oversizeAction and claims must not be empty");
+        if (c.getTls() == null || c.getOversizeAction() == null || c.getClaims() == null
+                || c.getInitialBacklog() == null) {
+            throw new IllegalArgumentException(
+                    "pop3raw: tls, oversizeAction, claims and initialBacklog must not be empty");
         }
         String mechanism = AuthMechanisms.canonical(c.getAuthMechanism());
         validateCleartext(c, mechanism);

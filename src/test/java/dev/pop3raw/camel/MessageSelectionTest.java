@@ -3,6 +3,7 @@ package dev.pop3raw.camel;
 import static dev.pop3raw.camel.DeletionLedgerTest.m;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -179,6 +180,71 @@ class MessageSelectionTest {
         Session s = session(m(1, "b"), m(2, "a"));
         assertEquals(List.of(m(1, "b")), s.selected());
         assertEquals(List.of(2), s.deleted());
+    }
+
+    @Test
+    void initialBacklogSkipRecordsTheListingUnreadAndNeverDeletesIt() {
+        config.setDelete(true);
+        config.setInitialBacklog(InitialBacklog.SKIP);
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        claims = MessageClaims.create(repository, mailbox, ClaimMode.NONE, 15_000, System::currentTimeMillis);
+        leavePending("own"); // this consumer's own work: its rule (pendingDeletion) decides
+
+        Session first = session(m(1, "a"), m(2, "b"), m(3, "own"));
+
+        assertEquals(List.of(), first.selected());
+        assertEquals(List.of(3), first.deleted(), "only the pending deletion");
+        for (String u : List.of("a", "b")) {
+            assertTrue(repository.contains(mailbox.keyOf(u)) && repository.contains(mailbox.backlogKeyOf(u)), u);
+        }
+        assertTrue(!repository.contains(mailbox.backlogKeyOf("own")));
+        assertTrue(repository.contains(mailbox.backlogSkippedMarker()));
+
+        // a restart (a new selection, an empty cache): the marker is there, only new mail is selected, and the backlog's
+        // processed keys, found in the repository, do not get it deleted
+        confirmedKeys.clear();
+        Session restarted = session(m(1, "a"), m(2, "b"), m(3, "new"));
+        assertEquals(List.of(m(3, "new")), restarted.selected());
+        assertEquals(List.of(), restarted.deleted());
+    }
+
+    @Test
+    void initialBacklogSkipDoesNothingWhenTheMailboxsMarkerIsThere() {
+        config.setInitialBacklog(InitialBacklog.SKIP);
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        repository.add(mailbox.backlogSkippedMarker());
+        claims = MessageClaims.create(repository, mailbox, ClaimMode.NONE, 15_000, System::currentTimeMillis);
+
+        assertEquals(List.of(m(1, "a")), session(m(1, "a")).selected());
+        assertTrue(!repository.contains(mailbox.keyOf("a")));
+    }
+
+    @Test
+    void aSkipCutShortBeforeItsMarkerIsRepeatedAndStillSelectsNothing() {
+        config.setInitialBacklog(InitialBacklog.SKIP);
+        boolean[] failMarker = {true};
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository() {
+            @Override
+            public boolean add(String key) {
+                if (failMarker[0] && key.equals(mailbox.backlogSkippedMarker())) {
+                    failMarker[0] = false;
+                    throw new IllegalStateException("database down");
+                }
+                return super.add(key);
+            }
+        };
+        repository.start();
+        claims = MessageClaims.create(repository, mailbox, ClaimMode.NONE, 15_000, System::currentTimeMillis);
+
+        assertThrows(IllegalStateException.class, () -> session(m(1, "a"), m(2, "b")));
+        assertTrue(!repository.contains(mailbox.backlogSkippedMarker()));
+
+        confirmedKeys.clear();
+        assertEquals(List.of(), session(m(1, "a"), m(2, "b")).selected(), "skipped again, idempotently");
+        assertTrue(repository.contains(mailbox.backlogSkippedMarker()));
+        assertEquals(List.of(m(3, "c")), session(m(1, "a"), m(2, "b"), m(3, "c")).selected());
     }
 
     /** The exchange of {@code uidl} succeeded after its session had ended. */

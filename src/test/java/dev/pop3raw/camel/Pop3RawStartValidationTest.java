@@ -65,6 +65,14 @@ class Pop3RawStartValidationTest extends Pop3RawCamelTestSupport {
         assertFalse(messages.contains(PASSWORD), messages);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"delete=true", "delete=true&claims=lease"})
+    void initialBacklogSkipWithoutARepositoryFailsWhenTheRouteStarts(String options) throws Exception {
+        String messages = refusedAtStart(uri(listener.getLocalPort(), options + "&initialBacklog=skip"));
+        assertTrue(messages.contains("initialBacklog=skip") && messages.contains("idempotentRepository"), messages);
+        assertNoConnection();
+    }
+
     @org.junit.jupiter.api.Test
     void behindAProxyLoopbackIsNotExempt() {
         String messages = refusedAtStart(uri(listener.getLocalPort(), "tls=none&delete=true&proxyHost=127.0.0.1"));

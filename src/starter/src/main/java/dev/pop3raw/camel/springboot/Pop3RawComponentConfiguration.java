@@ -8,6 +8,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.pop3raw.camel.ClaimMode;
+import dev.pop3raw.camel.InitialBacklog;
 import dev.pop3raw.camel.OAuth2Grant;
 import dev.pop3raw.camel.OAuth2Provider;
 import dev.pop3raw.camel.OversizeAction;
@@ -62,6 +63,16 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
      * limit (then a server that sends a message without end fills the stream cache's disk). Default: 0.
      */
     private Long maxMessageSize;
+
+    /**
+     * What to do with the mail already in the mailbox when the consumer first polls it with a new idempotent
+     * repository. process (default): it is processed like any message. skip: at the first poll after start, if the
+     * repository has no marker for this mailbox yet, every listed message is recorded in the repository as seen
+     * without being retrieved, then the marker is added; from then on only mail that arrives later is processed. A
+     * skipped message is never deleted by the consumer, also with delete=true. Requires an idempotentRepository
+     * (persistent, or every restart without the marker skips again). Default: process.
+     */
+    private InitialBacklog initialBacklog;
 
     /**
      * The most messages retrieved in one poll (one POP3 session); 0 or less means no limit. Default: 0.
@@ -368,6 +379,14 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
 
     public void setMaxMessageSize(Long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public InitialBacklog getInitialBacklog() {
+        return initialBacklog;
+    }
+
+    public void setInitialBacklog(InitialBacklog initialBacklog) {
+        this.initialBacklog = initialBacklog;
     }
 
     public Integer getMaxMessagesPerPoll() {
