@@ -132,6 +132,18 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
         return OAuth2Options.provider(c);
     }
 
+    /**
+     * Releases the token endpoint's HTTP client of a provider built from the oauth2 options (a bean is its owner's to
+     * close). The provider stays: a restarted route asks it again and it opens a new client.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        if (tokenProvider instanceof AutoCloseable built && tokenProvider != configuration.getAccessTokenProvider()) {
+            built.close();
+        }
+        super.doStop();
+    }
+
     /** Where the consumer's logins get OAuth2 tokens; null when they use the password. */
     public AccessTokenProvider accessTokenProvider() {
         return tokenProvider;

@@ -38,6 +38,11 @@ public final class ClientCredentialsGrant implements TokenGrant {
     }
 
     @Override
+    public void close() {
+        endpoint.close();
+    }
+
+    @Override
     public String toString() {
         return "client_credentials grant at " + endpoint.uri() + " for " + client;
     }

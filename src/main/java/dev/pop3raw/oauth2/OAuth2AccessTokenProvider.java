@@ -19,7 +19,7 @@ import dev.pop3raw.client.sasl.AccessTokenProvider;
  * token, or the application's permission, already says whose mail it is). Thread-safe: concurrent logins wait for one
  * token request instead of each making their own.
  */
-public final class OAuth2AccessTokenProvider implements AccessTokenProvider {
+public final class OAuth2AccessTokenProvider implements AccessTokenProvider, AutoCloseable {
 
     /** How long before its stated expiry a token is replaced: clocks drift and a login takes a while. */
     static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
@@ -72,6 +72,15 @@ public final class OAuth2AccessTokenProvider implements AccessTokenProvider {
     static Duration usableFor(Duration lifetime) {
         Duration margin = EXPIRY_MARGIN.compareTo(lifetime.dividedBy(2)) < 0 ? EXPIRY_MARGIN : lifetime.dividedBy(2);
         return lifetime.minus(margin);
+    }
+
+    /**
+     * Lets go of the token endpoint's HTTP client (its connections and threads); the cached token is kept, and a later
+     * request opens a new client.
+     */
+    @Override
+    public void close() {
+        grant.close();
     }
 
     public TokenGrant grant() {

@@ -103,6 +103,11 @@ public final class RefreshTokenGrant implements TokenGrant {
     }
 
     @Override
+    public void close() {
+        endpoint.close();
+    }
+
+    @Override
     public String toString() {
         return "refresh_token grant at " + endpoint.uri() + " for " + client + ", stored in " + store;
     }

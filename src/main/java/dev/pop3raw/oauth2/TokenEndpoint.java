@@ -16,6 +16,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.camel.util.json.JsonObject;
@@ -28,9 +32,18 @@ import org.apache.camel.util.json.JsonObject;
  * Errors become {@link TokenEndpointException}s naming the endpoint and the OAuth error, never the request's secrets
  * or the answer's body (a successful answer holds tokens).
  */
-public final class TokenEndpoint {
+public final class TokenEndpoint implements AutoCloseable {
+
+    /**
+     * The most of an answer that is read: a token response is a JSON object of a few kilobytes (Microsoft's, with a
+     * refresh token and an id token, stay under 8 KiB), an error answer or a proxy's HTML error page less. 64 KiB
+     * leaves room for any real one and keeps a broken or hostile endpoint from filling the heap.
+     */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final URI uri;
+    /** The URI as messages show it: without user info, query or fragment, which could carry credentials. */
+    private final String shown;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private volatile HttpClient http;
@@ -41,12 +54,13 @@ public final class TokenEndpoint {
      */
     public TokenEndpoint(URI uri, Duration connectTimeout, Duration requestTimeout) {
         this.uri = Objects.requireNonNull(uri, "uri");
+        this.shown = shown(uri);
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost()))) {
             throw new IllegalArgumentException("the token endpoint must be an https URL (http only to loopback), was "
-                    + uri);
+                    + shown);
         }
     }
 
@@ -66,26 +80,57 @@ public final class TokenEndpoint {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = client().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new TokenEndpointException("could not connect to the token endpoint " + uri + " within "
-                    + connectTimeout, null, null, 0);
-        } catch (HttpTimeoutException e) {
-            throw new TokenEndpointException("the token endpoint " + uri + " did not answer within " + requestTimeout,
-                    null, null, 0);
-        } catch (IOException e) {
-            // the JDK's own messages are often bare (a ConnectException without text); they never hold the body
-            throw new IOException("cannot reach the token endpoint " + uri + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking the token endpoint " + uri + " for a token", e);
-        }
+        HttpResponse<String> response = exchange(request);
         if (response.statusCode() / 100 != 2) {
             throw refusal(response, secrets);
         }
-        return TokenResponse.parse(response.body(), uri.toString());
+        return TokenResponse.parse(response.body(), shown);
+    }
+
+    /**
+     * Sends {@code request} and reads the answer, all of it within the request timeout and at most
+     * {@link #MAX_ANSWER_BYTES} of it. The request timeout alone bounds only the wait for the headers; a body that
+     * trickles a byte a second would hold the poll for ever. On the deadline both the exchange and the reading of the
+     * body are cancelled, and the JDK closes the connection.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException {
+        BoundedBody body = new BoundedBody(MAX_ANSWER_BYTES, status -> new TokenEndpointException("the token endpoint "
+                + shown + " answered with more than " + MAX_ANSWER_BYTES + " bytes (HTTP " + status + "); a token"
+                + " response is a few kilobytes, so the rest was not read", null, null, status));
+        CompletableFuture<HttpResponse<String>> answer = client().sendAsync(request, body);
+        try {
+            return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            TokenEndpointException late = new TokenEndpointException("the token endpoint " + shown
+                    + " did not finish its answer within " + requestTimeout, null, null, 0);
+            body.cancel(late);
+            answer.cancel(true);
+            throw late;
+        } catch (InterruptedException e) {
+            body.cancel(e);
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the token endpoint " + shown + " for a token", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        }
+    }
+
+    /** Why the exchange failed, as a message naming the endpoint (never the request's form, nor the body). */
+    private IOException failure(Throwable cause) {
+        if (cause instanceof TokenEndpointException e) {
+            return e; // ours: the body was too long
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new TokenEndpointException("could not connect to the token endpoint " + shown + " within "
+                    + connectTimeout, null, null, 0);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new TokenEndpointException("the token endpoint " + shown + " did not answer within "
+                    + requestTimeout, null, null, 0);
+        }
+        // the JDK's own messages are often bare (a ConnectException without text); they never hold the body
+        return new IOException("cannot reach the token endpoint " + shown + ": " + cause, cause);
     }
 
     /** RFC 6749 section 5.2: a JSON object with error and, optionally, error_description. */
@@ -94,7 +139,7 @@ public final class TokenEndpoint {
         String error = o == null ? null : TokenResponse.text(o, "error");
         String description = o == null ? null : TokenResponse.text(o, "error_description");
         description = description == null ? null : redact(description, secrets);
-        StringBuilder message = new StringBuilder("the token endpoint ").append(uri)
+        StringBuilder message = new StringBuilder("the token endpoint ").append(shown)
                 .append(" refused the token request")
                 .append(" (HTTP ").append(response.statusCode()).append(')');
         if (error != null) {
@@ -146,6 +191,38 @@ public final class TokenEndpoint {
         return c;
     }
 
+    /**
+     * Lets go of the HTTP client: its pooled connections and its threads. On Java 21 and later the client is closed
+     * (its connections at once, its threads once the exchanges in flight end, which the request timeout bounds); on
+     * Java 17, which has no such method, they end when the client is garbage collected, as it now may be. A later
+     * request opens a new client, so a stopped and restarted route works.
+     */
+    @Override
+    public void close() {
+        HttpClient c;
+        synchronized (this) {
+            c = http;
+            http = null;
+        }
+        if (c instanceof AutoCloseable closeable) { // HttpClient implements AutoCloseable from Java 21
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing to do: the client is dropped either way
+            }
+        }
+    }
+
+    /** {@code scheme://host[:port]/path}: enough to know which endpoint, nothing that could be a credential. */
+    private static String shown(URI uri) {
+        if (uri.getHost() == null) { // not a URL this class accepts: shown without its query or fragment
+            return uri.toString().replaceFirst("[?#].*", "");
+        }
+        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return uri.getScheme() + "://" + uri.getHost() + port + path;
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
@@ -163,6 +240,6 @@ public final class TokenEndpoint {
 
     @Override
     public String toString() {
-        return "TokenEndpoint[" + uri + "]";
+        return "TokenEndpoint[" + shown + "]";
     }
 }

@@ -50,19 +50,8 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
     void aRouteConfiguredOnlyByUriOptionsLogsInWithXoauth2AndDeliversAMessage() throws Exception {
         try (FakeTokenEndpoint tokens = FakeTokenEndpoint.start();
                 LogCapture logs = LogCapture.everything();
-                ScriptedPop3Server pop3 = ScriptedPop3Server.start(s -> s
-                        .greeting()
-                        .expect("CAPA").send(capa())
-                        .expect("AUTH XOAUTH2 "
-                                + b64("user=" + USER + "\u0001auth=Bearer " + ACCESS_TOKEN + "\u0001\u0001"))
-                        .send("+OK\r\n")
-                        .expect("CAPA").send(capa())
-                        .expect("UIDL").send("+OK\r\n1 uid-1\r\n.\r\n")
-                        .expect("LIST").send("+OK\r\n1 " + MESSAGE.length() + "\r\n.\r\n")
-                        .expect("RETR 1").send("+OK\r\n" + MESSAGE + ".\r\n")
-                        .expect("DELE 1").send("+OK\r\n")
-                        .expect("QUIT").send("+OK\r\n")
-                        .expectClose())) {
+                ScriptedPop3Server pop3 = ScriptedPop3Server.start(
+                        Pop3RawOAuth2OptionsTest::logsInWithTheAccessTokenAndDeliversTheMessage)) {
             tokens.answer(token(ACCESS_TOKEN, 3600));
             String uri = "pop3raw:127.0.0.1:" + pop3.port() + "?username=" + USER + "&delete=true&tls=none"
                     + "&initialDelay=0&delay=60000&readTimeout=5000"
@@ -94,6 +83,48 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
                     + ours;
             for (String secret : List.of(CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN)) {
                 assertFalse(shown.contains(secret), secret + " shown in:\n" + shown);
+            }
+        }
+    }
+
+    @Test
+    void aMisbehavingTokenEndpointFailsThePollWithAClearErrorAndTheNextPollAsksAgain() throws Exception {
+        Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
+        context.getRegistry().bind("errors", errors);
+        try (FakeTokenEndpoint tokens = FakeTokenEndpoint.start();
+                ScriptedPop3Server pop3 = ScriptedPop3Server.builder()
+                        .session(s -> s.greeting().expect("CAPA").send(capa())) // no token: the client hangs up
+                        .session(s -> s.greeting().expect("CAPA").send(capa()))
+                        .session(Pop3RawOAuth2OptionsTest::logsInWithTheAccessTokenAndDeliversTheMessage)
+                        .start()) {
+            tokens.answer(FakeTokenEndpoint.endless(), FakeTokenEndpoint.trickle(Duration.ofMillis(50)),
+                    token(ACCESS_TOKEN, 3600));
+            // readTimeout bounds the whole token exchange: the trickling answer is given up after 1 s
+            String uri = "pop3raw:127.0.0.1:" + pop3.port() + "?username=" + USER + "&delete=true&tls=none"
+                    + "&initialDelay=0&delay=100&readTimeout=1000&exceptionHandler=#errors"
+                    + "&oauth2TokenEndpoint=" + tokens.uri() + "&oauth2ClientId=app-1"
+                    + "&oauth2ClientSecret=RAW(" + CLIENT_SECRET + ")&oauth2RefreshToken=RAW(" + REFRESH_TOKEN + ")";
+            MockEndpoint out = getMockEndpoint("mock:out");
+            out.expectedBodiesReceived(List.of(MESSAGE));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri).routeId("misbehaving").convertBodyTo(String.class).to("mock:out");
+                }
+            });
+            out.assertIsSatisfied(20_000);
+            pop3.awaitScriptDone(Duration.ofSeconds(10));
+
+            assertEquals(3, tokens.requestCount(), "each failed poll's successor asked again");
+            assertTrue(tokens.awaitAnswersCutByClient(2, Duration.ofSeconds(10)), "both bad answers were cut");
+            assertEquals(2, errors.failures.size(), "one failed poll per bad answer: " + errors.failures);
+            assertTrue(messages(errors.failures.get(0)).contains("the token endpoint " + tokens.uri()
+                    + " answered with more than 65536 bytes (HTTP 200)"), messages(errors.failures.get(0)));
+            assertTrue(messages(errors.failures.get(1)).contains("the token endpoint " + tokens.uri()
+                    + " did not finish its answer within PT1S"), messages(errors.failures.get(1)));
+            for (Throwable failure : errors.failures) {
+                assertFalse(messages(failure).contains(REFRESH_TOKEN) || messages(failure).contains(CLIENT_SECRET),
+                        messages(failure));
             }
         }
     }
@@ -174,6 +205,20 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
             all.append(t.getMessage()).append('\n');
         }
         return all.toString();
+    }
+
+    private static void logsInWithTheAccessTokenAndDeliversTheMessage(ScriptedPop3Server.Script s) {
+        s.greeting()
+                .expect("CAPA").send(capa())
+                .expect("AUTH XOAUTH2 " + b64("user=" + USER + "\u0001auth=Bearer " + ACCESS_TOKEN + "\u0001\u0001"))
+                .send("+OK\r\n")
+                .expect("CAPA").send(capa())
+                .expect("UIDL").send("+OK\r\n1 uid-1\r\n.\r\n")
+                .expect("LIST").send("+OK\r\n1 " + MESSAGE.length() + "\r\n.\r\n")
+                .expect("RETR 1").send("+OK\r\n" + MESSAGE + ".\r\n")
+                .expect("DELE 1").send("+OK\r\n")
+                .expect("QUIT").send("+OK\r\n")
+                .expectClose();
     }
 
     private static String capa() {

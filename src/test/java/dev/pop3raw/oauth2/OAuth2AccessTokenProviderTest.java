@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -259,6 +261,97 @@ class OAuth2AccessTokenProviderTest {
         assertFalse(r.toString().contains("a\""), r.toString());
     }
 
+    // -------------------------------------------------------- bounded answers: at most 64 KiB, within the timeout
+
+    @Test
+    void anEndlessAnswerIsCutAtTheBoundAndTheEndpointStopsSending() throws Exception {
+        tokens.answer(FakeTokenEndpoint.endless());
+        OAuth2AccessTokenProvider provider = refreshProvider(REFRESH_TOKEN, null);
+        IOException e = assertThrows(IOException.class, () -> provider.accessToken(USER, false));
+        assertEquals("the token endpoint " + tokens.uri() + " answered with more than 65536 bytes (HTTP 200); a token"
+                + " response is a few kilobytes, so the rest was not read", e.getMessage());
+        assertNoSecretIn(e);
+        assertTrue(tokens.awaitAnswersCutByClient(1, DONE), "the client closed the connection");
+        long sent = tokens.bodyBytesSent();
+        assertTrue(sent > TokenEndpoint.MAX_ANSWER_BYTES, "the bound was reached: " + sent);
+        assertTrue(sent <= TokenEndpoint.MAX_ANSWER_BYTES + socketBuffers(),
+                "sent " + sent + " bytes: more than the bound and what the socket buffers hold");
+        Thread.sleep(200);
+        assertEquals(sent, tokens.bodyBytesSent(), "nothing more was sent once the connection was closed");
+    }
+
+    @Test
+    void aTricklingAnswerEndsAtTheRequestTimeoutAndTheConnectionIsClosed() throws Exception {
+        tokens.answer(FakeTokenEndpoint.trickle(Duration.ofMillis(50)));
+        Duration timeout = Duration.ofSeconds(1);
+        OAuth2AccessTokenProvider provider = provider(new TokenEndpoint(URI.create(tokens.uri()),
+                Duration.ofSeconds(5), timeout));
+        long start = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> provider.accessToken(USER, false));
+        long failedAt = System.nanoTime();
+        Duration elapsed = Duration.ofNanos(failedAt - start);
+        assertEquals("the token endpoint " + tokens.uri() + " did not finish its answer within PT1S", e.getMessage());
+        assertNoSecretIn(e);
+        assertTrue(elapsed.compareTo(timeout) >= 0 && elapsed.compareTo(timeout.plusSeconds(2)) < 0,
+                "failed after " + elapsed);
+        assertTrue(tokens.bodyBytesSent() >= 10, "the body was trickling: " + tokens.bodyBytesSent() + " bytes");
+        assertTrue(tokens.awaitAnswersCutByClient(1, DONE), "the client closed the connection");
+        assertTrue(Duration.ofNanos(tokens.cutAt(0) - failedAt).compareTo(Duration.ofSeconds(2)) < 0,
+                "the server saw the close " + Duration.ofNanos(tokens.cutAt(0) - failedAt) + " after the timeout");
+    }
+
+    @Test
+    void tokenAnswersUpToTheBoundAreRead() throws Exception {
+        tokens.answer(token("at-1", 3600), token("at-2", 3600).paddedTo(TokenEndpoint.MAX_ANSWER_BYTES));
+        OAuth2AccessTokenProvider provider = refreshProvider(REFRESH_TOKEN, null);
+        assertEquals("at-1", provider.accessToken(USER, true));
+        assertEquals("at-2", provider.accessToken(USER, true));
+        assertEquals(2, tokens.requestCount());
+        assertEquals(List.of(), tokens.problems());
+    }
+
+    @Test
+    void anAnswerOneByteOverTheBoundIsRefusedByItsLength() {
+        tokens.answer(error(400, "invalid_request", "x").paddedTo(TokenEndpoint.MAX_ANSWER_BYTES + 1));
+        OAuth2AccessTokenProvider provider = refreshProvider(REFRESH_TOKEN, null);
+        IOException e = assertThrows(IOException.class, () -> provider.accessToken(USER, false));
+        assertEquals("the token endpoint " + tokens.uri() + " answered with more than 65536 bytes (HTTP 400); a token"
+                + " response is a few kilobytes, so the rest was not read", e.getMessage());
+    }
+
+    @Test
+    void theEndpointIsShownWithoutItsQueryOrUserInfo() {
+        TokenEndpoint endpoint = new TokenEndpoint(URI.create("https://app:" + CLIENT_SECRET
+                + "@login.example.com:8443/t/token?client_secret=" + CLIENT_SECRET + "#x"), DONE, DONE);
+        assertEquals("TokenEndpoint[https://login.example.com:8443/t/token]", endpoint.toString());
+    }
+
+    @Test
+    void misbehavingAnswersLeaveNoConnectionOpenAndNoThreadBehind() throws Exception {
+        TokenEndpoint endpoint = new TokenEndpoint(URI.create(tokens.uri()), DONE, Duration.ofMillis(200));
+        OAuth2AccessTokenProvider provider = provider(endpoint);
+        Set<String> before = Set.copyOf(httpClientThreadNames()); // other tests' clients, until they are collected
+        int rounds = 10;
+        List<Integer> threads = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            tokens.answer(FakeTokenEndpoint.trickle(Duration.ofMillis(20)), FakeTokenEndpoint.endless());
+            assertThrows(IOException.class, () -> provider.accessToken(USER, true));
+            assertThrows(IOException.class, () -> provider.accessToken(USER, true));
+            threads.add((int) httpClientThreadNames().stream().filter(n -> !before.contains(n)).count());
+        }
+        assertTrue(tokens.awaitAnswersCutByClient(2 * rounds, DONE),
+                "the client closed " + tokens.answersCutByClient() + " of " + 2 * rounds + " connections");
+        List<String> ours = httpClientThreadNames().stream().filter(n -> !before.contains(n)).toList();
+        assertEquals(1, ours.stream().map(n -> n.replaceFirst("^(HttpClient-\\d+-).*", "$1")).distinct().count(),
+                "one HTTP client for all requests: " + ours);
+        // a selector and a few pooled workers (4 on Java 17, 5 on 25); a thread kept per failed request would be 20
+        assertTrue(threads.stream().allMatch(n -> n <= 6), "threads after each round: " + threads);
+        provider.close();
+        assertTrue(threadsEnd(ours, DONE), "the closed client's threads ended: " + httpClientThreadNames());
+        tokens.answer(token("at-after-close", 3600));
+        assertEquals("at-after-close", provider.accessToken(USER, true), "a closed provider opens a new client");
+    }
+
     // ------------------------------------------------------------------------------------ refresh token rotation
 
     @Test
@@ -321,6 +414,56 @@ class OAuth2AccessTokenProviderTest {
 
     private TokenEndpoint endpoint() {
         return new TokenEndpoint(URI.create(tokens.uri()), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+
+    private OAuth2AccessTokenProvider provider(TokenEndpoint endpoint) {
+        return new OAuth2AccessTokenProvider(new RefreshTokenGrant(endpoint,
+                new ClientCredentials(CLIENT_ID, CLIENT_SECRET), REFRESH_TOKEN, SCOPE, null), clock);
+    }
+
+    private static void assertNoSecretIn(Throwable e) {
+        for (String secret : List.of(REFRESH_TOKEN, CLIENT_SECRET)) {
+            assertFalse(trace(e).contains(secret), "leaked " + secret + " in:\n" + trace(e));
+        }
+    }
+
+    /**
+     * Whether the threads named {@code names} end within the time. On Java 17 a released HttpClient stops its threads
+     * once it is garbage collected, so this asks for collections while it waits.
+     */
+    private static boolean threadsEnd(List<String> names, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (httpClientThreadNames().stream().anyMatch(names::contains) && System.nanoTime() < end) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return httpClientThreadNames().stream().noneMatch(names::contains);
+    }
+
+    /**
+     * What the socket buffers between the fake endpoint and the client can hold beyond what the client read before it
+     * hung up: the largest send and receive buffers TCP may grow to (the last numbers of Linux's tcp_wmem and
+     * tcp_rmem), 64 MiB where unknown. Measured: 16 KiB on Java 17, 4 MiB on Java 25 (its client reads faster, so
+     * the buffers grow); an unbounded reader would take gigabytes in the time the test waits.
+     */
+    private static long socketBuffers() {
+        try {
+            return largest("/proc/sys/net/ipv4/tcp_wmem") + largest("/proc/sys/net/ipv4/tcp_rmem");
+        } catch (IOException | RuntimeException e) {
+            return 64L << 20;
+        }
+    }
+
+    private static long largest(String procFile) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of(procFile))) { // Files.readString reads /proc files short
+            String[] numbers = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
+            return Long.parseLong(numbers[numbers.length - 1]);
+        }
+    }
+
+    private static List<String> httpClientThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("HttpClient-")).sorted().toList();
     }
 
     private OAuth2AccessTokenProvider refreshProvider(String refreshToken, RefreshTokenStore store) {

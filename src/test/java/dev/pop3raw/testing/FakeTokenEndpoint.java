@@ -7,7 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -25,6 +28,10 @@ import com.sun.net.httpserver.HttpServer;
  * POST to {@code /token} with the next scripted answer, records the form fields it received, and counts requests.
  * Anything a real endpoint would reject (not a POST, not form-encoded, a request with no scripted answer left) is
  * answered 500 and recorded in {@link #problems()}, so a test can assert there were none.
+ * <p>
+ * It can also misbehave: an {@linkplain #endless() endless} body, or one that {@linkplain #trickle trickles}. Both go
+ * on until the client closes the connection, which the fake notices when a write fails and records
+ * ({@link #answersCutByClient()}); {@link #bodyBytesSent()} counts what it managed to write.
  *
  * <pre>{@code
  * try (FakeTokenEndpoint tokens = FakeTokenEndpoint.start()) {
@@ -47,6 +54,9 @@ public final class FakeTokenEndpoint implements AutoCloseable {
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong bodyBytesSent = new AtomicLong();
+    /** System.nanoTime() when each never-ending answer found its connection closed by the client. */
+    private final List<Long> cuts = new CopyOnWriteArrayList<>();
 
     private FakeTokenEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -72,13 +82,52 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
     /** A successful token answer. */
     public static Answer token(String accessToken, long expiresInSeconds) {
-        return new Answer(200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+        return answer(200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":"
                 + expiresInSeconds + "}");
     }
 
     /** An RFC 6749 section 5.2 error answer. */
     public static Answer error(int status, String error, String description) {
-        return new Answer(status, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
+        return answer(status, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
+    }
+
+    /**
+     * A 200 answer whose body never ends (spaces, 8 KiB per write, as fast as the client takes them), until the client
+     * closes the connection.
+     */
+    public static Answer endless() {
+        byte[] block = new byte[8192];
+        Arrays.fill(block, (byte) ' ');
+        return new Answer(200, null, block, Duration.ZERO);
+    }
+
+    /** A 200 answer that sends one byte of body every {@code interval}, for ever, until the client hangs up. */
+    public static Answer trickle(Duration interval) {
+        return new Answer(200, null, new byte[]{' '}, interval);
+    }
+
+    /** Bytes of body written to the clients, over all answers (a write counts once it returned). */
+    public long bodyBytesSent() {
+        return bodyBytesSent.get();
+    }
+
+    /** How many never-ending answers ended because the client closed the connection. */
+    public int answersCutByClient() {
+        return cuts.size();
+    }
+
+    /** When answer {@code i} (0-based) of the never-ending ones found its connection closed, in System.nanoTime(). */
+    public long cutAt(int i) {
+        return cuts.get(i);
+    }
+
+    /** Waits until {@code n} never-ending answers were cut by the client; false when they were not within the time. */
+    public boolean awaitAnswersCutByClient(int n, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (cuts.size() < n && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        return cuts.size() >= n;
     }
 
     public int requestCount() {
@@ -117,18 +166,41 @@ public final class FakeTokenEndpoint implements AutoCloseable {
                 }
             }
             count.incrementAndGet();
-            byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (answer.block != null) {
+                neverEnd(exchange, answer);
+                return;
+            }
+            byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
+                bodyBytesSent.addAndGet(bytes.length);
             }
+        }
+    }
+
+    /** Writes {@code answer.block} again and again (chunked: no length, no end) until a write fails. */
+    private void neverEnd(HttpExchange exchange, Answer answer) throws IOException {
+        exchange.sendResponseHeaders(answer.status, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            while (true) {
+                out.write(answer.block);
+                out.flush();
+                bodyBytesSent.addAndGet(answer.block.length);
+                Thread.sleep(answer.interval.toMillis());
+            }
+        } catch (IOException e) {
+            cuts.add(System.nanoTime()); // the client closed the connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the fake is closing
         }
     }
 
     private Answer problem(String what) {
         problems.add(what);
-        return new Answer(500, "{\"error\":\"server_error\"}");
+        return new Answer(500, "{\"error\":\"server_error\"}", null, null);
     }
 
     private static Map<String, String> parseForm(String body) {
@@ -151,25 +223,43 @@ public final class FakeTokenEndpoint implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** One scripted HTTP answer. */
+    private static Answer answer(int status, String body) {
+        return new Answer(status, body, null, null);
+    }
+
+    /** One scripted HTTP answer: a body of known length, or a block written again and again. */
     public static final class Answer {
         private final int status;
         private final String body;
+        private final byte[] block;
+        private final Duration interval;
 
-        private Answer(int status, String body) {
+        private Answer(int status, String body, byte[] block, Duration interval) {
             this.status = status;
             this.body = body;
+            this.block = block;
+            this.interval = interval;
         }
 
         /** The same answer carrying a new refresh token, as Microsoft's do (rotation). */
         public Answer refreshToken(String refreshToken) {
-            return new Answer(status, body.substring(0, body.length() - 1) + ",\"refresh_token\":\"" + refreshToken
+            return answer(status, body.substring(0, body.length() - 1) + ",\"refresh_token\":\"" + refreshToken
                     + "\"}");
+        }
+
+        /** The same answer with a {@code padding} member that makes its body exactly {@code bytes} long (ASCII). */
+        public Answer paddedTo(int bytes) {
+            String open = body.substring(0, body.length() - 1) + ",\"padding\":\"";
+            int fill = bytes - open.length() - "\"}".length();
+            if (fill < 0) {
+                throw new IllegalArgumentException("the answer is already longer than " + bytes + " bytes");
+            }
+            return answer(status, open + "x".repeat(fill) + "\"}");
         }
 
         /** An answer with any status and body. */
         public static Answer raw(int status, String body) {
-            return new Answer(status, body);
+            return answer(status, body);
         }
     }
 }
