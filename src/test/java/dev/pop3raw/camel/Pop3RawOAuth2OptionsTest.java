@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.pop3raw.client.sasl.AccessTokenProvider;
 import dev.pop3raw.testing.FakeTokenEndpoint;
+import dev.pop3raw.testing.HttpClientThreads;
 import dev.pop3raw.testing.LogCapture;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
@@ -126,6 +127,27 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
                 assertFalse(messages(failure).contains(REFRESH_TOKEN) || messages(failure).contains(CLIENT_SECRET),
                         messages(failure));
             }
+        }
+    }
+
+    @Test
+    void aStoppedEndpointLetsGoOfTheTokenClientAndAfterARestartAsksAgain() throws Exception {
+        List<String> before = HttpClientThreads.now();
+        try (FakeTokenEndpoint tokens = FakeTokenEndpoint.start()) {
+            tokens.answer(token("at-1", 3600), token("at-2", 3600));
+            Pop3RawEndpoint endpoint = context.getEndpoint("pop3raw:127.0.0.1:1?username=" + USER + "&delete=true"
+                    + "&oauth2TokenEndpoint=" + tokens.uri() + "&oauth2ClientId=app-1"
+                    + "&oauth2RefreshToken=RAW(" + REFRESH_TOKEN + ")", Pop3RawEndpoint.class);
+            endpoint.start();
+            assertEquals("at-1", endpoint.accessTokenProvider().accessToken(USER, false));
+            List<String> clientThreads = HttpClientThreads.since(before);
+            assertFalse(clientThreads.isEmpty(), "the token request ran on an HTTP client of its own");
+            endpoint.stop();
+            assertTrue(HttpClientThreads.end(clientThreads, Duration.ofSeconds(10)),
+                    "the stopped endpoint's HTTP client threads ended: " + HttpClientThreads.now());
+            endpoint.start();
+            assertEquals("at-2", endpoint.accessTokenProvider().accessToken(USER, true));
+            assertEquals(2, tokens.requestCount());
         }
     }
 

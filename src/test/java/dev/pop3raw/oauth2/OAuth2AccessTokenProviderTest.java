@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +41,7 @@ import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.TlsMode;
 import dev.pop3raw.testing.FakeTokenEndpoint;
+import dev.pop3raw.testing.HttpClientThreads;
 import dev.pop3raw.testing.LogCapture;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
@@ -330,24 +330,24 @@ class OAuth2AccessTokenProviderTest {
     void misbehavingAnswersLeaveNoConnectionOpenAndNoThreadBehind() throws Exception {
         TokenEndpoint endpoint = new TokenEndpoint(URI.create(tokens.uri()), DONE, Duration.ofMillis(200));
         OAuth2AccessTokenProvider provider = provider(endpoint);
-        Set<String> before = Set.copyOf(httpClientThreadNames()); // other tests' clients, until they are collected
+        List<String> before = HttpClientThreads.now(); // other tests' clients, until they are collected
         int rounds = 10;
         List<Integer> threads = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             tokens.answer(FakeTokenEndpoint.trickle(Duration.ofMillis(20)), FakeTokenEndpoint.endless());
             assertThrows(IOException.class, () -> provider.accessToken(USER, true));
             assertThrows(IOException.class, () -> provider.accessToken(USER, true));
-            threads.add((int) httpClientThreadNames().stream().filter(n -> !before.contains(n)).count());
+            threads.add(HttpClientThreads.since(before).size());
         }
         assertTrue(tokens.awaitAnswersCutByClient(2 * rounds, DONE),
                 "the client closed " + tokens.answersCutByClient() + " of " + 2 * rounds + " connections");
-        List<String> ours = httpClientThreadNames().stream().filter(n -> !before.contains(n)).toList();
+        List<String> ours = HttpClientThreads.since(before);
         assertEquals(1, ours.stream().map(n -> n.replaceFirst("^(HttpClient-\\d+-).*", "$1")).distinct().count(),
                 "one HTTP client for all requests: " + ours);
         // a selector and a few pooled workers (4 on Java 17, 5 on 25); a thread kept per failed request would be 20
         assertTrue(threads.stream().allMatch(n -> n <= 6), "threads after each round: " + threads);
         provider.close();
-        assertTrue(threadsEnd(ours, DONE), "the closed client's threads ended: " + httpClientThreadNames());
+        assertTrue(HttpClientThreads.end(ours, DONE), "the closed client's threads ended: " + HttpClientThreads.now());
         tokens.answer(token("at-after-close", 3600));
         assertEquals("at-after-close", provider.accessToken(USER, true), "a closed provider opens a new client");
     }
@@ -428,19 +428,6 @@ class OAuth2AccessTokenProviderTest {
     }
 
     /**
-     * Whether the threads named {@code names} end within the time. On Java 17 a released HttpClient stops its threads
-     * once it is garbage collected, so this asks for collections while it waits.
-     */
-    private static boolean threadsEnd(List<String> names, Duration within) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (httpClientThreadNames().stream().anyMatch(names::contains) && System.nanoTime() < end) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return httpClientThreadNames().stream().noneMatch(names::contains);
-    }
-
-    /**
      * What the socket buffers between the fake endpoint and the client can hold beyond what the client read before it
      * hung up: the largest send and receive buffers TCP may grow to (the last numbers of Linux's tcp_wmem and
      * tcp_rmem), 64 MiB where unknown. Measured: 16 KiB on Java 17, 4 MiB on Java 25 (its client reads faster, so
@@ -459,11 +446,6 @@ class OAuth2AccessTokenProviderTest {
             String[] numbers = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
             return Long.parseLong(numbers[numbers.length - 1]);
         }
-    }
-
-    private static List<String> httpClientThreadNames() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("HttpClient-")).sorted().toList();
     }
 
     private OAuth2AccessTokenProvider refreshProvider(String refreshToken, RefreshTokenStore store) {
