@@ -14,37 +14,19 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.CountingMemoryRepository;
-import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * The rules GreenMail cannot show, against a private stub server that records every command and keeps RFC 1939's
  * promise (a session that ends without QUIT deletes nothing).
  */
 @DisplayName("Commit rules and poll failures GreenMail cannot show (docs/user-guide.adoc, the commit rules), on a ScriptedMailbox")
-class Pop3RawCommitRulesTest extends Pop3RawCamelTestSupport {
+class Pop3RawCommitRulesTest extends ScriptedMailboxTestSupport {
 
-    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
-    }
-
-    private static String raw(String subject) {
-        return "Subject: " + subject + "\r\nFrom: x@example.com\r\n\r\nbody of " + subject + "\r\n";
-    }
 
     private void route(String options) throws Exception {
         context.getRegistry().bind("errors", errors);

@@ -3,10 +3,7 @@ package dev.pop3raw.camel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -15,9 +12,7 @@ import java.util.Locale;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,21 +139,6 @@ class Pop3RawConnectionOptionsTest extends Pop3RawCamelTestSupport {
 
     /** Trusts the test CA of {@code tls} only, as a user would configure it: a PKCS12 trust store file. */
     private SSLContextParameters trusting(TestTls tls) throws Exception {
-        Path file = tmp.resolve("trust-" + System.nanoTime() + ".p12");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("ca", tls.caCertificate());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "store-pw".toCharArray());
-        }
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + file);
-        keyStore.setPassword("store-pw");
-        keyStore.setType("PKCS12");
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keyStore);
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
-        return parameters;
+        return TestTls.trustStoreFile(tmp.resolve("trust-" + System.nanoTime() + ".p12"), tls.caCertificate());
     }
 }

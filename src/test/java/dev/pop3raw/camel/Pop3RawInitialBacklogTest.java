@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,25 +24,9 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * every session. Polls are driven by hand (startScheduler=false), so each poll is exactly one session.
  */
 @DisplayName("initialBacklog=skip, on a ScriptedMailbox")
-class Pop3RawInitialBacklogTest extends Pop3RawCamelTestSupport {
+class Pop3RawInitialBacklogTest extends ScriptedMailboxTestSupport {
 
-    private ScriptedMailbox stub;
     private final List<String> routed = new CopyOnWriteArrayList<>();
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
-    }
-
-    private static String raw(String subject) {
-        return "Subject: " + subject + "\r\nFrom: x@example.com\r\n\r\nbody of " + subject + "\r\n";
-    }
 
     /**
      * The consumer of a freshly added route "pop" (as after a restart of the application: a new consumer, nothing

@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.LogCapture;
@@ -23,7 +22,7 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * valid UIDL is delivered (and deleted in delete mode), whatever its size line says; the messages without a valid UIDL
  * are neither retrieved nor deleted, are warned about once each however many polls see them, and are counted once.
  */
-class Pop3RawMalformedListingTest extends Pop3RawCamelTestSupport {
+class Pop3RawMalformedListingTest extends ScriptedMailboxTestSupport {
 
     /** The messages whose UIDL line is broken, and how. */
     private static final Map<String, String> BAD_UIDL_LINES = Map.of(
@@ -41,24 +40,8 @@ class Pop3RawMalformedListingTest extends Pop3RawCamelTestSupport {
             "m19", "%d 99999999999999999999", // out of range
             "m20", "%d -5"); // negative
 
-    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private final Map<String, Object> listedSizes = new ConcurrentHashMap<>();
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
-    }
-
-    private static String raw(String subject, int bodyOctets) {
-        return "Subject: " + subject + "\r\nFrom: x@example.com\r\n\r\n" + "b".repeat(bodyOctets) + "\r\n";
-    }
 
     private void route(String options) throws Exception {
         context.getRegistry().bind("errors", errors);
@@ -87,7 +70,7 @@ class Pop3RawMalformedListingTest extends Pop3RawCamelTestSupport {
     private List<String> twentyMessages() {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
-            String id = String.format("m%02d", i);
+            String id = uidl(i);
             ids.add(id);
             stub.add(id, raw(id, 10));
         }

@@ -16,10 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.pop3raw.testing.ScriptedMailbox;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -27,20 +25,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Micrometer meters with the JMX attributes' names when a MeterRegistry is bound; and, with Micrometer off the class
  * path, nothing at all: no Micrometer class is loaded and the binding is a no-op.
  */
-class Pop3RawMicrometerTest extends Pop3RawCamelTestSupport {
-
-    private ScriptedMailbox stub;
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() {
-        stub.close();
-    }
+class Pop3RawMicrometerTest extends ScriptedMailboxTestSupport {
 
     @Test
     void withAMeterRegistryBoundTheCountersFollowThePolls() throws Exception {

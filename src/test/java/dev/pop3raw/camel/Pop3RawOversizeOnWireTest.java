@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,7 +38,7 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * per message ({@link ScriptedMailbox}, or the commands passing a proxy in front of GreenMail) and what is left in the
  * mailbox.
  */
-class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
+class Pop3RawOversizeOnWireTest extends ScriptedMailboxTestSupport {
 
     private static final int MESSAGES = 20;
     private static final int BIG_POSITION = 5;
@@ -49,23 +48,7 @@ class Pop3RawOversizeOnWireTest extends Pop3RawCamelTestSupport {
     /** Polls that must have ended after the first one before the counts are checked. */
     private static final int LATER_POLLS = 5;
 
-    private ScriptedMailbox stub;
     private final List<String> routed = new CopyOnWriteArrayList<>();
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
-    }
-
-    private static String uidl(int position) {
-        return String.format("m%02d", position);
-    }
 
     /** About 2 MiB of plain text lines. */
     private static String bigMessage() {

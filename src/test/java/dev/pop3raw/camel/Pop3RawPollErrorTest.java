@@ -19,13 +19,10 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
 import org.apache.camel.impl.health.DefaultHealthCheckRegistry;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FailingMemoryRepository;
-import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * A poll that fails, with an exception or with an Error (the heap ran out), is reported in the consumer's health check
@@ -33,20 +30,13 @@ import dev.pop3raw.testing.ScriptedMailbox;
  * health check is UP again. An Error that reached Camel's scheduler would cancel the periodic task: no more polls,
  * while the route still reports Started.
  */
-class Pop3RawPollErrorTest extends CamelTestSupport {
+class Pop3RawPollErrorTest extends ScriptedMailboxTestSupport {
 
-    private ScriptedMailbox server;
     private final FailingMemoryRepository repository = new FailingMemoryRepository();
 
     @BeforeEach
     void mailbox() throws Exception {
-        server = ScriptedMailbox.start();
-        server.add("m1", "Subject: one\r\n\r\nthe only message\r\n");
-    }
-
-    @AfterEach
-    void closeServer() throws Exception {
-        server.close();
+        stub.add("m1", "Subject: one\r\n\r\nthe only message\r\n");
     }
 
     @Override
@@ -85,11 +75,11 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(stub.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
-        await(() -> server.sessions.size() >= 3, "three sessions: polling goes on after failed polls");
+        await(() -> stub.sessions.size() >= 3, "three sessions: polling goes on after failed polls");
         HealthCheck.Result down = consumerHealth().orElseThrow();
         assertEquals(HealthCheck.State.DOWN, down.getState());
         String detail = down.getError().map(Throwable::toString).orElse("") + " "
@@ -113,7 +103,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawCamelTestSupport.uri(server.port(), "idempotentRepository=#repo")).routeId("pop")
+                from(Pop3RawCamelTestSupport.uri(stub.port(), "idempotentRepository=#repo")).routeId("pop")
                         .to("mock:out");
             }
         });
@@ -133,7 +123,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(Pop3RawCamelTestSupport.uri(server.port(), "delete=true")).routeId("pop").process(e -> {
+                from(Pop3RawCamelTestSupport.uri(stub.port(), "delete=true")).routeId("pop").process(e -> {
                     if (attempts.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("injected in the route");
                     }
@@ -141,7 +131,7 @@ class Pop3RawPollErrorTest extends CamelTestSupport {
             }
         });
         await(() -> attempts.get() >= 2, "the message is offered again");
-        await(() -> server.uidls().isEmpty(), "deleted after the second, successful exchange");
+        await(() -> stub.uidls().isEmpty(), "deleted after the second, successful exchange");
         Pop3RawEndpoint endpoint = (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
         assertEquals(1, endpoint.getMessagesFailed());
     }

@@ -11,35 +11,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.LogCapture;
-import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * The poll summary line (docs/user-guide.adoc, "The poll summary line"): one INFO line per poll that retrieved,
  * deleted or failed something, with the counts defined there; nothing for a poll of an unchanged mailbox; progress
  * lines while a poll routes a backlog.
  */
-class Pop3RawPollSummaryTest extends Pop3RawCamelTestSupport {
+class Pop3RawPollSummaryTest extends ScriptedMailboxTestSupport {
 
     private static final String SUMMARY = "INFO " + Pop3RawConsumer.class.getName() + " pop3raw: ";
 
-    private ScriptedMailbox stub;
     private LogCapture logs;
 
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        stub = ScriptedMailbox.start();
         logs = LogCapture.everything();
     }
 
     @AfterEach
-    void stop() {
-        logs.close();
-        stub.close();
-    }
-
-    private static String raw(String subject, int bodyOctets) {
-        return "Subject: " + subject + "\r\nFrom: x@example.com\r\n\r\n" + "b".repeat(bodyOctets) + "\r\n";
+    void stopCapture() {
+        logs.close(); // before the base class closes the stub, as before
     }
 
     private void route(String options, boolean failOnPoison) throws Exception {

@@ -13,37 +13,23 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.CountingMemoryRepository;
 import dev.pop3raw.testing.PostgresServer;
 import dev.pop3raw.testing.RepositoryCalls;
-import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
  * What a message costs in idempotent-repository operations on the success path, counted by repositories that are
  * Camel's own with a counter on top (so that claims=auto sees their real type): at most two (a lookup at selection and
  * the processed key on success) where nothing is shared, the lease's operations where the repository is shared.
  */
-class Pop3RawRepositoryCostTest extends Pop3RawCamelTestSupport {
+class Pop3RawRepositoryCostTest extends ScriptedMailboxTestSupport {
 
     private static final int MESSAGES = 20;
 
-    private ScriptedMailbox stub;
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private final RepositoryCalls counter = new RepositoryCalls();
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
-    }
 
     @Test
     void memoryRepositoryTwoOperationsPerMessage() throws Exception {

@@ -24,12 +24,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.ScriptedLogin;
-import dev.pop3raw.testing.ScriptedMailbox;
 import dev.pop3raw.testing.ScriptedPop3Server;
 
 /**
@@ -39,25 +37,13 @@ import dev.pop3raw.testing.ScriptedPop3Server;
  * exchange and deletes nothing; maxMessageSize still bounds what is really received; no spool file outlives its
  * exchange.
  */
-class Pop3RawStreamDownloadTest extends Pop3RawCamelTestSupport {
+class Pop3RawStreamDownloadTest extends ScriptedMailboxTestSupport {
 
     private final Path spool = Path.of("target/stream-download-spool").toAbsolutePath();
-    private ScriptedMailbox stub;
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
         return spoolingAbove16KiB(super.createCamelContext(), spool);
-    }
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        super.doPreSetup();
-        stub = ScriptedMailbox.start();
-    }
-
-    @AfterEach
-    void stopStub() throws Exception {
-        stub.close();
     }
 
     /** A message of about {@code kib} KiB whose every seventh line starts with a dot (stuffed on the wire). */

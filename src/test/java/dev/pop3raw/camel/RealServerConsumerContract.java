@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,9 +23,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +42,7 @@ import dev.pop3raw.client.RetrievalBatch;
 import dev.pop3raw.client.TlsMode;
 import dev.pop3raw.client.sasl.SaslMechanisms;
 import dev.pop3raw.testing.ExtractedPop3Server;
+import dev.pop3raw.testing.TestTls;
 
 /**
  * The consumer against a real POP3 server other than Dovecot (run from the tree .ci/install-pop3-servers extracts):
@@ -248,23 +244,6 @@ abstract class RealServerConsumerContract {
 
     /** A PKCS12 trust store with the server's certificate, as sslContextParameters. */
     SSLContextParameters trustStore() throws Exception {
-        Path file = tmp.resolve("trust.p12");
-        if (!Files.exists(file)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("mail", server.certificate());
-            try (OutputStream out = Files.newOutputStream(file)) {
-                store.store(out, "store-pw".toCharArray());
-            }
-        }
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + file);
-        keyStore.setPassword("store-pw");
-        keyStore.setType("PKCS12");
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keyStore);
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
-        return parameters;
+        return TestTls.trustStoreFile(tmp.resolve("trust.p12"), server.certificate());
     }
 }

@@ -2,8 +2,11 @@ package dev.pop3raw.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -26,6 +29,10 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+
 /**
  * In-memory TLS material for tests, built with JDK APIs only (no keytool, no files, no BouncyCastle).
  *
@@ -44,6 +51,9 @@ import javax.net.ssl.TrustManagerFactory;
  * </ul>
  *
  * <p>Generation takes a few milliseconds; {@link #localhost()} is cached for the JVM because it is immutable.
+ *
+ * <p>For the consumer tests, {@link #trustStoreFile} writes a certificate to a PKCS12 trust store file and gives the
+ * {@code sslContextParameters} a user would configure for it.
  */
 public final class TestTls {
 
@@ -131,6 +141,31 @@ public final class TestTls {
 
     public X509Certificate caCertificate() {
         return caCertificate;
+    }
+
+    /**
+     * The {@code sslContextParameters} that trust {@code trusted} only, as a user would configure them: a PKCS12 trust
+     * store file with its password. The store is written to {@code file} unless that file exists already (a test that
+     * asks twice gets the same file, not one rewritten under a reader).
+     */
+    public static SSLContextParameters trustStoreFile(Path file, Certificate trusted) throws Exception {
+        if (!Files.exists(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("trusted", trusted);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                store.store(out, "store-pw".toCharArray());
+            }
+        }
+        KeyStoreParameters keyStore = new KeyStoreParameters();
+        keyStore.setResource("file:" + file);
+        keyStore.setPassword("store-pw");
+        keyStore.setType("PKCS12");
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setKeyStore(keyStore);
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setTrustManagers(trust);
+        return parameters;
     }
 
     // ---------------------------------------------------------------- certificate construction (X.509 v3, RFC 5280)
