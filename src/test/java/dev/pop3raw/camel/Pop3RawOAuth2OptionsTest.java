@@ -20,6 +20,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -89,6 +90,7 @@ class Pop3RawOAuth2OptionsTest extends CamelTestSupport {
     }
 
     @Test
+    @Timeout(60)
     void aMisbehavingTokenEndpointFailsThePollWithAClearErrorAndTheNextPollAsksAgain() throws Exception {
         Pop3RawCamelTestSupport.RecordingExceptionHandler errors = new Pop3RawCamelTestSupport.RecordingExceptionHandler();
         context.getRegistry().bind("errors", errors);

@@ -35,6 +35,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.pop3raw.client.Pop3Client;
@@ -264,6 +265,7 @@ class OAuth2AccessTokenProviderTest {
     // -------------------------------------------------------- bounded answers: at most 64 KiB, within the timeout
 
     @Test
+    @Timeout(30) // without the bound it would read until the heap is full: fail instead
     void anEndlessAnswerIsCutAtTheBoundAndTheEndpointStopsSending() throws Exception {
         tokens.answer(FakeTokenEndpoint.endless());
         OAuth2AccessTokenProvider provider = refreshProvider(REFRESH_TOKEN, null);
@@ -281,6 +283,7 @@ class OAuth2AccessTokenProviderTest {
     }
 
     @Test
+    @Timeout(30) // without the deadline it would wait for ever: fail instead
     void aTricklingAnswerEndsAtTheRequestTimeoutAndTheConnectionIsClosed() throws Exception {
         tokens.answer(FakeTokenEndpoint.trickle(Duration.ofMillis(50)));
         Duration timeout = Duration.ofSeconds(1);
@@ -327,6 +330,7 @@ class OAuth2AccessTokenProviderTest {
     }
 
     @Test
+    @Timeout(60)
     void misbehavingAnswersLeaveNoConnectionOpenAndNoThreadBehind() throws Exception {
         TokenEndpoint endpoint = new TokenEndpoint(URI.create(tokens.uri()), DONE, Duration.ofMillis(200));
         OAuth2AccessTokenProvider provider = provider(endpoint);
