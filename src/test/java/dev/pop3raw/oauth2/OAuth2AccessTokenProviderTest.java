@@ -327,6 +327,10 @@ class OAuth2AccessTokenProviderTest {
         TokenEndpoint endpoint = new TokenEndpoint(URI.create("https://app:" + CLIENT_SECRET
                 + "@login.example.com:8443/t/token?client_secret=" + CLIENT_SECRET + "#x"), DONE, DONE);
         assertEquals("TokenEndpoint[https://login.example.com:8443/t/token]", endpoint.toString());
+        String provider = new OAuth2AccessTokenProvider(new ClientCredentialsGrant(endpoint,
+                new ClientCredentials(CLIENT_ID, CLIENT_SECRET), null)).toString();
+        assertTrue(provider.contains("https://login.example.com:8443/t/token"), provider);
+        assertFalse(provider.contains(CLIENT_SECRET), provider);
     }
 
     @Test
