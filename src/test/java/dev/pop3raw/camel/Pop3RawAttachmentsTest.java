@@ -1,0 +1,165 @@
+package dev.pop3raw.camel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * The splitter on the corpus of real-world shapes (Outlook with winmail.dat, Gmail, Apple Mail's inline images, RFC 2231
+ * and RFC 2047 file names, a forwarded message, broken parts): every leaf part is found where its mailer put it, with
+ * the headers its header says, and every octet of it is the octet that was encoded (SHA-256 against the generator's).
+ */
+class Pop3RawAttachmentsTest {
+
+    static final List<String> MESSAGES = MimeCorpus.MESSAGES;
+
+    private CamelContext context;
+
+    @BeforeEach
+    void start() {
+        context = new DefaultCamelContext();
+        context.start();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    private Exchange exchange(String message) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(MimeCorpus.message(message));
+        exchange.getMessage().setHeader(Pop3RawConstants.MAILBOX, "alice@127.0.0.1:110");
+        return exchange;
+    }
+
+    @ParameterizedTest
+    @FieldSource("MESSAGES")
+    void everyLeafPartIsDecodedOctetForOctet(String message) {
+        assertEquals(MimeCorpus.parts(message), MimeCorpus.rows(new Pop3RawAttachments().parts(exchange(message))));
+    }
+
+    @ParameterizedTest
+    @FieldSource("MESSAGES")
+    void attachmentsAreTheNamedOrDeclaredPartsAndForwardedMessages(String message) {
+        assertEquals(MimeCorpus.attachmentRows(MimeCorpus.parts(message)),
+                MimeCorpus.rows(new Pop3RawAttachments().attachments(exchange(message))));
+    }
+
+    @Test
+    void eachPartKeepsTheHeadersOfTheMessagesExchange() {
+        Iterator<Message> parts = new Pop3RawAttachments().attachments(exchange("outlook"));
+        Message pdf = parts.next();
+        assertEquals("alice@127.0.0.1:110", pdf.getHeader(Pop3RawConstants.MAILBOX));
+        assertEquals("Invoice 2024-117.pdf", pdf.getHeader(Pop3RawAttachmentConstants.FILE_NAME));
+    }
+
+    // --- forwarded messages
+
+    @Test
+    void aForwardedMessageIsOneEmlAttachmentByDefault() {
+        List<String> rows = MimeCorpus.rows(new Pop3RawAttachments().parts(exchange("forwarded")));
+        assertEquals(MimeCorpus.parts("forwarded"), rows);
+        assertTrue(rows.get(1).startsWith("2\tmessage/rfc822\t"), rows.get(1));
+    }
+
+    @Test
+    void walkDeliversThePartsInsideTheForwardedMessageInsteadOfIt() {
+        Pop3RawAttachments walk = new Pop3RawAttachments();
+        walk.setForwardedMessages(ForwardedMessages.WALK);
+        List<String> expected = new ArrayList<>(MimeCorpus.parts("forwarded").subList(0, 1));
+        expected.addAll(MimeCorpus.parts("forwarded-inner"));
+        assertEquals(expected, MimeCorpus.rows(walk.parts(exchange("forwarded"))));
+    }
+
+    @Test
+    void bothDeliversTheForwardedMessageThenItsParts() {
+        Pop3RawAttachments both = new Pop3RawAttachments();
+        both.setForwardedMessages(ForwardedMessages.BOTH);
+        List<String> expected = new ArrayList<>(MimeCorpus.parts("forwarded"));
+        expected.addAll(MimeCorpus.parts("forwarded-inner"));
+        assertEquals(expected, MimeCorpus.rows(both.parts(exchange("forwarded"))));
+        assertEquals(MimeCorpus.attachmentRows(expected), MimeCorpus.rows(both.attachments(exchange("forwarded"))));
+    }
+
+    // --- broken parts
+
+    @Test
+    void aBrokenPartSaysWhatIsWrongWithItAndTheOthersAreUntouched() {
+        List<Message> parts = new ArrayList<>();
+        new Pop3RawAttachments().parts(exchange("malformed")).forEachRemaining(parts::add);
+        assertEquals(4, parts.size());
+        assertNull(parts.get(0).getHeader(Pop3RawAttachmentConstants.PROBLEM));
+        String junk = parts.get(1).getHeader(Pop3RawAttachmentConstants.PROBLEM, String.class);
+        assertTrue(junk.contains("Unexpected base64 byte"), junk);
+        assertNull(parts.get(2).getHeader(Pop3RawAttachmentConstants.PROBLEM));
+        String unterminated = parts.get(3).getHeader(Pop3RawAttachmentConstants.PROBLEM, String.class);
+        assertTrue(unterminated.toLowerCase().contains("ended prematurely"), unterminated);
+    }
+
+    @Test
+    void aMessageThatIsNotMimeIsOnePlainTextPart() {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody("Subject: hi\r\n\r\njust text\r\n");
+        assertEquals(List.of("1\ttext/plain\t\t\t\t\t11\t" + MimeCorpus.sha256("just text\r\n".getBytes()) + "\t"),
+                MimeCorpus.rows(new Pop3RawAttachments().parts(exchange)));
+        assertFalse(new Pop3RawAttachments().attachments(exchange).hasNext());
+    }
+
+    // --- file names
+
+    @Test
+    void theFileNameHeaderIsSafeToWriteUnder() {
+        assertEquals("passwd", SafeFileName.of("../../etc/passwd"));
+        assertEquals("x.pdf", SafeFileName.of("C:\\Users\\a\\x.pdf"));
+        assertEquals("a_b_.pdf", SafeFileName.of("a:b?.pdf"));
+        assertEquals("ab.pdf", SafeFileName.of("a\u0000\nb.pdf"));
+        assertNull(SafeFileName.of(".."));
+        assertNull(SafeFileName.of("dir/"));
+        assertEquals("Größen.csv", SafeFileName.of("Größen.csv"));
+    }
+
+    // --- the text body
+
+    @Test
+    void textIsThePlainPartDecodedWithItsCharset() throws Exception {
+        assertEquals("Hello,\r\n\r\nplease find invoice 2024-117 attached. Total: 1.234,50 \u20ac\r\n",
+                new Pop3RawAttachments().text(exchange("outlook")));
+        assertEquals("Hi,\r\n\r\nthe signed contract and a photo of the site. Grüße, Jürgen\r\n",
+                new Pop3RawAttachments().text(exchange("gmail")));
+    }
+
+    @Test
+    void textIsTheHtmlPartWhenThereIsNoPlainOne() throws Exception {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody("Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Type: text/html; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "<p>Gr=FC=DFe</p>\r\n--b--\r\n");
+        assertEquals("<p>Grüße</p>", new Pop3RawAttachments().text(exchange));
+    }
+
+    @Test
+    void aTextLongerThanMaxTextSizeFailsNamingTheOption() {
+        Pop3RawAttachments small = new Pop3RawAttachments();
+        small.setMaxTextSize(10);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.text(exchange("gmail")));
+        assertTrue(e.getMessage().contains("maxTextSize"), e.getMessage());
+    }
+}
