@@ -85,9 +85,12 @@ final class PartIterator implements Iterator<Message>, Closeable {
         if (next == null && !closed) {
             try {
                 next = advance();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 close();
-                throw RuntimeCamelException.wrapRuntimeCamelException(e);
+                throw new RuntimeCamelException(e.getMessage(), e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
             if (next == null) {
                 close();

@@ -71,7 +71,8 @@ public final class Mime4jPartReader implements MimePartReader {
                 }
             }
         } catch (MimeException e) {
-            throw new IOException("pop3raw: the message cannot be split into its parts: " + e.getMessage(), e);
+            Throwable cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+            throw new IOException("pop3raw: the message cannot be split into its parts: " + cause.getMessage(), e);
         }
     }
 

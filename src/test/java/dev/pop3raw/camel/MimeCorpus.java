@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
 
 /**
  * The MIME corpus in src/test/resources/dev/pop3raw/mime/corpus (written by its generate.py): each message as raw
@@ -51,7 +52,7 @@ final class MimeCorpus {
 
     /** A split part as a manifest row: its headers, its octets and their SHA-256, and whether it has a problem. */
     static String row(Message part) {
-        byte[] body = part.getBody(byte[].class);
+        byte[] body = octets(part);
         String[] fields = {header(part, Pop3RawAttachmentConstants.PART),
                 header(part, Pop3RawAttachmentConstants.CONTENT_TYPE), header(part, Pop3RawAttachmentConstants.CHARSET),
                 header(part, Pop3RawAttachmentConstants.DISPOSITION),
@@ -63,6 +64,17 @@ final class MimeCorpus {
                     + body.length + " octets");
         }
         return String.join("\t", fields);
+    }
+
+    /** The whole body, from its first octet (a stream cache is rewound before and after). */
+    static byte[] octets(Message part) {
+        if (part.getBody() instanceof StreamCache cache) {
+            cache.reset();
+            byte[] octets = part.getBody(byte[].class);
+            cache.reset();
+            return octets;
+        }
+        return part.getBody(byte[].class);
     }
 
     static List<String> rows(Iterator<Message> parts) {
