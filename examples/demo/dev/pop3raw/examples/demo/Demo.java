@@ -70,15 +70,7 @@ public final class Demo {
                     mailbox.host(), mailbox.port(), DemoMailbox.USER, expected,
                     dsl == Dsl.YAML ? ExampleRunner.yamlRoute(mode) : "Java DSL (examples/java)",
                     mode.name().toLowerCase(Locale.ROOT), output);
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("pop3.host", mailbox.host());
-            properties.put("pop3.port", String.valueOf(mailbox.port()));
-            properties.put("pop3.tls", "none"); // GreenMail has no STLS; a password in clear is allowed to loopback only
-            properties.put("pop3.user", DemoMailbox.USER);
-            properties.put("pop3.password", DemoMailbox.PASSWORD);
-            properties.put("pop3.delay", "1000");
-            properties.put("mail.output", output.toString());
-            properties.put("pop3.seen-file", output.resolve("seen-uidls.txt").toString());
+            Map<String, String> properties = demoProperties(mailbox, output);
             if (mode == Mode.PDFS) {
                 return savePdfs(dsl, properties, expected, timeout, keepRunning, mailbox);
             }
@@ -111,6 +103,20 @@ public final class Demo {
                 return 0;
             }
         }
+    }
+
+    /** The example's properties for the demo mailbox (the overrides of examples/yaml/application.properties). */
+    private static Map<String, String> demoProperties(DemoMailbox mailbox, Path output) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("pop3.host", mailbox.host());
+        properties.put("pop3.port", String.valueOf(mailbox.port()));
+        properties.put("pop3.tls", "none"); // GreenMail has no STLS; a password in clear is allowed to loopback only
+        properties.put("pop3.user", DemoMailbox.USER);
+        properties.put("pop3.password", DemoMailbox.PASSWORD);
+        properties.put("pop3.delay", "1000");
+        properties.put("mail.output", output.toString());
+        properties.put("pop3.seen-file", output.resolve("seen-uidls.txt").toString());
+        return properties;
     }
 
     /**

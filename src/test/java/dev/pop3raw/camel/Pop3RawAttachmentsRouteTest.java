@@ -159,4 +159,57 @@ class Pop3RawAttachmentsRouteTest extends Pop3RawCamelTestSupport {
                 failures.get(0));
         assertTrue(failures.get(0).contains("Maximum line length limit (65536) exceeded"), failures.get(0));
     }
+
+    @Test
+    void aBeanOfYourOwnConfiguredInYamlWalksForwardedMessages() throws Exception {
+        String yaml = """
+                - beans:
+                    - name: attachments
+                      type: dev.pop3raw.camel.Pop3RawAttachments
+                      properties:
+                        spoolThreshold: 4096
+                        forwardedMessages: WALK
+                - route:
+                    from:
+                      uri: "%s"
+                      steps:
+                        - split:
+                            expression:
+                              method:
+                                ref: attachments
+                                method: attachments
+                            streaming: true
+                            steps:
+                              - to: mock:walked
+                """.formatted(uri(mailbox.port(), "delete=true"));
+        MockEndpoint walked = getMockEndpoint("mock:walked");
+        List<String> forwarded = new CopyOnWriteArrayList<>();
+        walked.whenAnyExchangeReceived(e -> { // while the part's spool file exists: until its message completes
+            if ("forwarded".equals(e.getIn().getHeader(Pop3RawConstants.UIDL))) {
+                forwarded.add(MimeCorpus.row(e.getIn()));
+            }
+        });
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("walk.camel.yaml", yaml));
+        await(() -> mailbox.uidls().isEmpty(), "every message deleted");
+        assertEquals(MimeCorpus.attachmentRows(MimeCorpus.parts("forwarded-inner")), forwarded);
+        assertEquals(ForwardedMessages.WALK, context.getRegistry().lookupByNameAndType("attachments",
+                Pop3RawAttachments.class).getForwardedMessages());
+    }
+
+    @Test
+    void aPartWhoseRouteFailsKeepsItsMessageOnTheServer() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(mailbox.port(), "delete=true")).routeId("failing-part")
+                        .split(method(Pop3RawAttachments.class, "attachments")).streaming()
+                        .filter(header(Pop3RawAttachmentConstants.FILE_NAME).isEqualTo("winmail.dat"))
+                        .throwException(new IllegalStateException("cannot store winmail.dat"));
+            }
+        });
+        await(() -> mailbox.uidls().equals(List.of("outlook")), "every message but outlook.eml deleted");
+        int retrievals = mailbox.retrievals("outlook");
+        await(() -> mailbox.retrievals("outlook") > retrievals, "outlook.eml offered again at the next poll");
+        assertEquals(List.of("outlook"), mailbox.uidls());
+    }
 }
