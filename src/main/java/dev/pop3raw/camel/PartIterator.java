@@ -3,6 +3,7 @@ package dev.pop3raw.camel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -137,22 +138,24 @@ final class PartIterator implements Iterator<Message>, Closeable {
     }
 
     private Spooled spool(InputStream content) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long octets = 0;
         if (policy.encrypted()) {
             CachedOutputStream out = new CachedOutputStream(exchange); // Camel's, which encrypts and cleans up
-            for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
-                out.write(buffer, 0, n);
-                octets += n;
-            }
+            long octets = copy(content, out);
             return new Spooled(out.newStreamCache(), octets);
         }
         MessageSpool.Output out = spool.output(exchange, policy, -1);
-        for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
+        long octets = copy(content, out);
+        return new Spooled(out.toStreamCache(), octets);
+    }
+
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long octets = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
             out.write(buffer, 0, n);
             octets += n;
         }
-        return new Spooled(out.toStreamCache(), octets);
+        return octets;
     }
 
     private Message message(MimePart part, String path, Spooled content) {

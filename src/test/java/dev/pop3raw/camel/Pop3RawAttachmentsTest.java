@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The splitter on the corpus of real-world shapes (Outlook with winmail.dat, Gmail, Apple Mail's inline images, RFC 2231
@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 class Pop3RawAttachmentsTest {
 
-    static final List<String> MESSAGES = MimeCorpus.MESSAGES;
+    static List<String> messages() {
+        return MimeCorpus.MESSAGES;
+    }
 
     private CamelContext context;
 
@@ -51,13 +53,13 @@ class Pop3RawAttachmentsTest {
     }
 
     @ParameterizedTest
-    @FieldSource("MESSAGES")
+    @MethodSource("messages")
     void everyLeafPartIsDecodedOctetForOctet(String message) {
         assertEquals(MimeCorpus.parts(message), MimeCorpus.rows(new Pop3RawAttachments().parts(exchange(message))));
     }
 
     @ParameterizedTest
-    @FieldSource("MESSAGES")
+    @MethodSource("messages")
     void attachmentsAreTheNamedOrDeclaredPartsAndForwardedMessages(String message) {
         assertEquals(MimeCorpus.attachmentRows(MimeCorpus.parts(message)),
                 MimeCorpus.rows(new Pop3RawAttachments().attachments(exchange(message))));
