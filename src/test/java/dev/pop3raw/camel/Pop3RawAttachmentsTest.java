@@ -101,6 +101,26 @@ class Pop3RawAttachmentsTest {
         assertEquals(MimeCorpus.attachmentRows(expected), MimeCorpus.rows(both.attachments(exchange("forwarded"))));
     }
 
+    @Test
+    void theBodyOfAForwardedSinglePartMessageIsNumberedUnderItAsImapDoes() {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody("Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\n"
+                + "Content-Type: text/plain\r\n\r\nsee below\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "Subject: inner\r\nContent-Type: text/plain\r\n\r\ninner text\r\n--o--\r\n");
+        Pop3RawAttachments both = new Pop3RawAttachments();
+        both.setForwardedMessages(ForwardedMessages.BOTH);
+        List<String> paths = new ArrayList<>();
+        both.parts(exchange).forEachRemaining(p -> paths.add(p.getHeader(Pop3RawAttachmentConstants.PART) + " "
+                + p.getHeader(Pop3RawAttachmentConstants.CONTENT_TYPE)));
+        assertEquals(List.of("1 text/plain", "2 message/rfc822", "2.1 text/plain"), paths);
+        Pop3RawAttachments walk = new Pop3RawAttachments();
+        walk.setForwardedMessages(ForwardedMessages.WALK);
+        paths.clear();
+        walk.parts(exchange).forEachRemaining(p -> paths.add(p.getHeader(Pop3RawAttachmentConstants.PART) + " "
+                + p.getHeader(Pop3RawAttachmentConstants.CONTENT_TYPE)));
+        assertEquals(List.of("1 text/plain", "2.1 text/plain"), paths);
+    }
+
     // --- broken parts
 
     @Test
