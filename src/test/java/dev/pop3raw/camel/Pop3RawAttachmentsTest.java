@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -15,6 +22,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +151,51 @@ class Pop3RawAttachmentsTest {
         assertEquals(List.of("1\ttext/plain\t\t\t\t\t11\t" + MimeCorpus.sha256("just text\r\n".getBytes()) + "\t"),
                 MimeCorpus.rows(new Pop3RawAttachments().parts(exchange)));
         assertFalse(new Pop3RawAttachments().attachments(exchange).hasNext());
+    }
+
+    /**
+     * A binary part of 150 MiB on one line, read from a stream (this JVM has a 128 MiB heap): the parser does not
+     * collect lines of content, and the part goes to a spool file as it is read.
+     */
+    @Test
+    void aPartOnOneLineLargerThanTheHeapIsSpooledNotHeld() throws Exception {
+        long octets = 150L << 20;
+        byte[] head = ("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment; filename=one-line.bin\r\nContent-Transfer-Encoding: binary\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\r\n--b--\r\n".getBytes(StandardCharsets.US_ASCII);
+        InputStream message = new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head),
+                new InputStream() {
+                    private long left = octets;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 'x' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        Arrays.fill(b, off, off + n, (byte) 'x');
+                        left -= n;
+                        return n;
+                    }
+                }, new ByteArrayInputStream(tail))));
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(message);
+        Iterator<Message> parts = new Pop3RawAttachments().attachments(exchange);
+        Message part = parts.next();
+        assertEquals(octets, part.getHeader(Pop3RawAttachmentConstants.SIZE));
+        assertEquals("SpooledMessageBody", part.getBody().getClass().getSimpleName());
+        assertFalse(parts.hasNext());
+        Path spool = context.getComponent("pop3raw", Pop3RawComponent.class).ownSpoolDirectoryIfCreated();
+        assertEquals(1, Pop3RawCamelTestSupport.filesIn(spool));
+        // the message's exchange completes: the part's spool file is deleted
+        UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
+        assertEquals(0, Pop3RawCamelTestSupport.filesIn(spool));
     }
 
     // --- file names
