@@ -27,7 +27,9 @@ import dev.pop3raw.examples.demo.ExampleRunner.Mode;
  * <li>{@code pop3.host} (POP3_HOST): a real server; then the demo mailbox is not started, and the route runs
  * until Ctrl+C. Also {@code pop3.port} (POP3_PORT, default 995), {@code pop3.tls} (POP3_TLS, default auto),
  * {@code pop3.user} (POP3_USER), {@code pop3.password} (POP3_PASSWORD).</li>
- * <li>{@code demo.mode}: {@code delete} or {@code idempotent}. Default: delete for the demo mailbox,
+ * <li>{@code demo.mode}: {@code delete} or {@code idempotent}, or {@code pdfs}: the save-every-PDF example
+ * (examples/yaml/save-pdf-attachments.camel.yaml), which writes only the PDF attachments, to
+ * {@code <mailbox>/<uidl>/<part>-<file name>}, and deletes each message. Default: delete for the demo mailbox,
  * idempotent (nothing deleted) for a real server.</li>
  * <li>{@code demo.dsl}: {@code yaml} (default) or {@code java} (the Java DSL RouteBuilders in examples/java).</li>
  * <li>{@code demo.keepRunning}: true keeps polling after the demo mailbox was drained (until Ctrl+C).</li>
@@ -68,15 +70,10 @@ public final class Demo {
                     mailbox.host(), mailbox.port(), DemoMailbox.USER, expected,
                     dsl == Dsl.YAML ? ExampleRunner.yamlRoute(mode) : "Java DSL (examples/java)",
                     mode.name().toLowerCase(Locale.ROOT), output);
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("pop3.host", mailbox.host());
-            properties.put("pop3.port", String.valueOf(mailbox.port()));
-            properties.put("pop3.tls", "none"); // GreenMail has no STLS; a password in clear is allowed to loopback only
-            properties.put("pop3.user", DemoMailbox.USER);
-            properties.put("pop3.password", DemoMailbox.PASSWORD);
-            properties.put("pop3.delay", "1000");
-            properties.put("mail.output", output.toString());
-            properties.put("pop3.seen-file", output.resolve("seen-uidls.txt").toString());
+            Map<String, String> properties = demoProperties(mailbox, output);
+            if (mode == Mode.PDFS) {
+                return savePdfs(dsl, properties, expected, timeout, keepRunning, mailbox);
+            }
             try (ExampleRunner run = ExampleRunner.start(dsl, mode, properties)) {
                 Pop3RawEndpoint endpoint = run.endpoint();
                 boolean done = ExampleRunner.await(() -> run.writtenFiles().size() >= expected
@@ -105,6 +102,53 @@ public final class Demo {
                 }
                 return 0;
             }
+        }
+    }
+
+    /** The example's properties for the demo mailbox (the overrides of examples/yaml/application.properties). */
+    private static Map<String, String> demoProperties(DemoMailbox mailbox, Path output) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("pop3.host", mailbox.host());
+        properties.put("pop3.port", String.valueOf(mailbox.port()));
+        properties.put("pop3.tls", "none"); // GreenMail has no STLS; a password in clear is allowed to loopback only
+        properties.put("pop3.user", DemoMailbox.USER);
+        properties.put("pop3.password", DemoMailbox.PASSWORD);
+        properties.put("pop3.delay", "1000");
+        properties.put("mail.output", output.toString());
+        properties.put("pop3.seen-file", output.resolve("seen-uidls.txt").toString());
+        return properties;
+    }
+
+    /**
+     * The save-every-PDF example on the demo mailbox: returns 0 once every PDF attachment of the demo messages was
+     * written to {@code <mailbox>/<uidl>/<part>-<file name>} and every message deleted.
+     */
+    private static int savePdfs(Dsl dsl, Map<String, String> properties, int messages, Duration timeout,
+            boolean keepRunning, DemoMailbox mailbox) throws Exception {
+        int expected = DemoMessages.PDFS.size();
+        try (ExampleRunner run = ExampleRunner.start(dsl, Mode.PDFS, properties)) {
+            Pop3RawEndpoint endpoint = run.endpoint();
+            boolean done = ExampleRunner.await(
+                    () -> run.pdfFiles().size() >= expected && endpoint.getMessagesDeleted() >= messages, timeout);
+            List<Path> files = run.pdfFiles();
+            if (!done) {
+                say("FAILED: %d of %d PDF attachments written (%d of %d messages deleted) within %d s. Last poll"
+                        + " error: %s", files.size(), expected, endpoint.getMessagesDeleted(), messages,
+                        timeout.toSeconds(), endpoint.getLastError().isEmpty() ? "none" : endpoint.getLastError());
+                return 1;
+            }
+            say("Done: %d/%d PDF attachments written to %s/<mailbox>/<uidl>/<part>-<file name>; %d of %d demo"
+                    + " messages deleted", files.size(), expected, run.output(), endpoint.getMessagesDeleted(),
+                    messages);
+            for (Path file : files) {
+                say("  %-50s %6d octets", run.output().relativize(file), Files.size(file));
+            }
+            if (keepRunning) {
+                say("demo.keepRunning=true: still polling %s:%d every second; Ctrl+C to stop", mailbox.host(),
+                        mailbox.port());
+                waitForCtrlC();
+            }
+            return 0;
         }
     }
 
@@ -137,9 +181,12 @@ public final class Demo {
         stop.await();
     }
 
-    /** Removes the .eml files of an earlier run, so that the count is this run's. */
+    /** Removes the .eml and .pdf files of an earlier run, so that the count is this run's. */
     private static void clean(Path output) throws IOException {
         for (Path file : ExampleRunner.emlFiles(output)) {
+            Files.delete(file);
+        }
+        for (Path file : ExampleRunner.pdfFiles(output)) {
             Files.delete(file);
         }
         Files.deleteIfExists(output.resolve("seen-uidls.txt"));

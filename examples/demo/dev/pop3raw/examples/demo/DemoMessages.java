@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The messages of the demo mailbox, as raw RFC 5322 text (CRLF line ends), chosen to show what a POP3 consumer
  * must get right: a multipart message with a base64 attachment, an RFC 2047 encoded non-ASCII subject, lines that
- * start with a dot (which POP3 dot-stuffs on the wire), and a folded header.
+ * start with a dot (which POP3 dot-stuffs on the wire), a folded header, and a message with two PDF attachments (one
+ * with an RFC 2231 encoded name) for the save-every-PDF example.
  */
 public final class DemoMessages {
 
@@ -22,12 +23,24 @@ public final class DemoMessages {
     public static final String ATTACHMENT_TEXT = "item;quantity;price\r\nPOP3 consulting;3;420.00\r\n"
             + "Pipelining audit;1;180.00\r\n";
 
+    /** The PDF attachments of the statements message, by the file name the sender gave them. */
+    public static final String PDF_STATEMENT = "statement-2024-05.pdf";
+    public static final String PDF_RECEIPT = "Quittung Mai – Köln.pdf";
+    public static final List<String> PDFS = List.of(PDF_STATEMENT, PDF_RECEIPT);
+
     private DemoMessages() {
     }
 
     /** The raw messages, in delivery order. */
     public static List<String> all() {
-        return List.of(welcome(), invoice(), greetings(), dotLines(), foldedSubject());
+        return List.of(welcome(), invoice(), greetings(), dotLines(), foldedSubject(), statements());
+    }
+
+    /** The content of the PDF attachment {@code name} of the statements message. */
+    public static byte[] pdf(String name) {
+        return onePagePdf(name.equals(PDF_STATEMENT)
+                ? "Statement May 2024: 3 invoices, 1,020.00 EUR"
+                : "Receipt May 2024, Cologne office: 42.00 EUR");
     }
 
     private static String welcome() {
@@ -99,6 +112,77 @@ public final class DemoMessages {
                 + "the leading dot of every line below and the client removes it again:\r\n"
                 + String.join("\r\n", DOT_LINES) + "\r\n"
                 + "The message ends after this line.\r\n";
+    }
+
+    /**
+     * Two PDF attachments beside a text and an HTML body and an inline logo, as a mail client sends them: multipart/mixed
+     * holding a multipart/alternative. The second PDF's name is not ASCII, so it is written RFC 2231 encoded.
+     */
+    private static String statements() {
+        Base64.Encoder base64 = Base64.getMimeEncoder(76, new byte[]{'\r', '\n'});
+        return "From: Accounts <accounts@pop3raw.example>\r\n"
+                + "To: you@pop3raw.example\r\n"
+                + "Subject: Statement and receipt for May (2 PDFs)\r\n"
+                + "Date: Mon, 3 Jun 2024 09:25:00 +0200\r\n"
+                + "Message-ID: <statements.2024-05@pop3raw.example>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"=_mixed\"\r\n"
+                + "\r\n"
+                + "--=_mixed\r\n"
+                + "Content-Type: multipart/alternative; boundary=\"=_alternative\"\r\n"
+                + "\r\n"
+                + "--=_alternative\r\n"
+                + "Content-Type: text/plain; charset=US-ASCII\r\n"
+                + "\r\n"
+                + "The statement and the receipt for May are attached as PDF files.\r\n"
+                + "--=_alternative\r\n"
+                + "Content-Type: text/html; charset=US-ASCII\r\n"
+                + "\r\n"
+                + "<p>The statement and the receipt for May are attached as PDF files.</p>\r\n"
+                + "--=_alternative--\r\n"
+                + "\r\n"
+                + "--=_mixed\r\n"
+                + "Content-Type: application/pdf; name=\"" + PDF_STATEMENT + "\"\r\n"
+                + "Content-Disposition: attachment; filename=\"" + PDF_STATEMENT + "\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n"
+                + "\r\n"
+                + base64.encodeToString(pdf(PDF_STATEMENT)) + "\r\n"
+                + "--=_mixed\r\n"
+                + "Content-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment;\r\n"
+                + " filename*=UTF-8''Quittung%20Mai%20%E2%80%93%20K%C3%B6ln.pdf\r\n"
+                + "Content-Transfer-Encoding: base64\r\n"
+                + "\r\n"
+                + base64.encodeToString(pdf(PDF_RECEIPT)) + "\r\n"
+                + "--=_mixed\r\n"
+                + "Content-Type: image/gif; name=\"logo.gif\"\r\n"
+                + "Content-Disposition: inline; filename=\"logo.gif\"\r\n"
+                + "Content-ID: <logo@pop3raw.example>\r\n"
+                + "Content-Transfer-Encoding: base64\r\n"
+                + "\r\n"
+                + "R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\r\n"
+                + "--=_mixed--\r\n";
+    }
+
+    /** A valid one-page PDF showing {@code line} (objects, cross-reference table and trailer, offsets counted). */
+    private static byte[] onePagePdf(String line) {
+        String stream = "BT /F1 14 Tf 72 720 Td (" + line + ") Tj ET";
+        List<String> objects = List.of("<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+                        + " /Resources << /Font << /F1 5 0 R >> >> >>",
+                "<< /Length " + stream.length() + " >>\nstream\n" + stream + "\nendstream",
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        StringBuilder xref = new StringBuilder("xref\n0 " + (objects.size() + 1) + "\n0000000000 65535 f \n");
+        for (int i = 0; i < objects.size(); i++) {
+            xref.append(String.format("%010d 00000 n \n", pdf.length()));
+            pdf.append(i + 1).append(" 0 obj\n").append(objects.get(i)).append("\nendobj\n");
+        }
+        int start = pdf.length();
+        pdf.append(xref).append("trailer\n<< /Size ").append(objects.size() + 1).append(" /Root 1 0 R >>\n")
+                .append("startxref\n").append(start).append("\n%%EOF\n");
+        return pdf.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String foldedSubject() {

@@ -17,6 +17,7 @@ import org.apache.camel.main.Main;
 import dev.pop3raw.camel.Pop3RawEndpoint;
 import dev.pop3raw.examples.MailToFilesIdempotentRoute;
 import dev.pop3raw.examples.MailToFilesRoute;
+import dev.pop3raw.examples.SavePdfAttachmentsRoute;
 
 /**
  * Runs one of the example routes with camel-main, exactly as a user would: the properties come from
@@ -36,7 +37,9 @@ public final class ExampleRunner implements AutoCloseable {
         /** delete=true: each message is deleted once its exchange completed. */
         DELETE,
         /** a file-based idempotent repository; messages stay on the server. */
-        IDEMPOTENT
+        IDEMPOTENT,
+        /** delete=true, and only the PDF attachments are written: {@code <mailbox>/<uidl>/<part>-<file name>}. */
+        PDFS
     }
 
     /** A routes-include-pattern that matches nothing (camel-main refuses an empty one). */
@@ -52,9 +55,11 @@ public final class ExampleRunner implements AutoCloseable {
 
     /** The YAML route file of a mode. */
     public static Path yamlRoute(Mode mode) {
-        return EXAMPLES.resolve(mode == Mode.DELETE
-                ? "yaml/mail-to-files.camel.yaml"
-                : "yaml/mail-to-files-idempotent.camel.yaml");
+        return EXAMPLES.resolve(switch (mode) {
+            case DELETE -> "yaml/mail-to-files.camel.yaml";
+            case IDEMPOTENT -> "yaml/mail-to-files-idempotent.camel.yaml";
+            case PDFS -> "yaml/save-pdf-attachments.camel.yaml";
+        });
     }
 
     /**
@@ -70,8 +75,11 @@ public final class ExampleRunner implements AutoCloseable {
         } else {
             // a pattern that matches no file: only the Java DSL route runs
             properties.put("camel.main.routes-include-pattern", NO_YAML_ROUTES);
-            main.configure()
-                    .addRoutesBuilder(mode == Mode.DELETE ? new MailToFilesRoute() : new MailToFilesIdempotentRoute());
+            main.configure().addRoutesBuilder(switch (mode) {
+                case DELETE -> new MailToFilesRoute();
+                case IDEMPOTENT -> new MailToFilesIdempotentRoute();
+                case PDFS -> new SavePdfAttachmentsRoute();
+            });
         }
         properties.putAll(overrides);
         properties.forEach(main::addOverrideProperty);
@@ -99,6 +107,23 @@ public final class ExampleRunner implements AutoCloseable {
     /** The .eml files in the output folder's mailbox folders (the examples write {@code <mailbox>/<uidl>.eml}). */
     public List<Path> writtenFiles() {
         return emlFiles(output);
+    }
+
+    /** The PDF files the PDF example wrote: {@code <mailbox>/<uidl>/<part>-<file name>}. */
+    public List<Path> pdfFiles() {
+        return pdfFiles(output);
+    }
+
+    public static List<Path> pdfFiles(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder, 3)) {
+            return files.filter(p -> folder.relativize(p).getNameCount() == 3)
+                    .filter(p -> p.getFileName().toString().endsWith(".pdf")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + folder, e);
+        }
     }
 
     public static List<Path> emlFiles(Path folder) {

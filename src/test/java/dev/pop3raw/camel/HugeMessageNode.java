@@ -94,7 +94,7 @@ public final class HugeMessageNode {
     }
 
     /** The sum of the heap pools' peaks: an upper bound of the heap ever used at once. */
-    private static long peakHeap() {
+    static long peakHeap() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -105,7 +105,7 @@ public final class HugeMessageNode {
     }
 
     /** VmHWM: the most resident memory the process had; 0 where /proc is not there. */
-    private static long peakRss() {
+    static long peakRss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

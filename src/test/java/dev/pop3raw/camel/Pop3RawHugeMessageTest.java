@@ -121,7 +121,7 @@ class Pop3RawHugeMessageTest {
         }
     }
 
-    private static String tail(Path log) throws IOException {
+    static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no output)";
         }

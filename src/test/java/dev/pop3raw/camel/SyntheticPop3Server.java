@@ -2,6 +2,7 @@ package dev.pop3raw.camel;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -30,6 +31,8 @@ final class SyntheticPop3Server implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private final long lines;
+    /** The message, when it is not the numbered lines; null for those. */
+    private final Content content;
     private final AtomicInteger sessions = new AtomicInteger();
     private volatile boolean deleted;
     private volatile long octetsSent;
@@ -37,7 +40,17 @@ final class SyntheticPop3Server implements AutoCloseable {
 
     /** A message of at least {@code octets} octets (whole lines). */
     SyntheticPop3Server(long octets) throws IOException {
-        this.lines = Math.max(1, (octets - HEADER.length + LINE - 1) / LINE);
+        this(Math.max(1, (octets - HEADER.length + LINE - 1) / LINE), null);
+    }
+
+    /** A message {@code content} writes while it is sent (none of its lines may start with a dot). */
+    SyntheticPop3Server(Content content) throws IOException {
+        this(0, content);
+    }
+
+    private SyntheticPop3Server(long lines, Content content) throws IOException {
+        this.lines = lines;
+        this.content = content;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "synthetic-pop3");
         thread.setDaemon(true);
@@ -50,7 +63,16 @@ final class SyntheticPop3Server implements AutoCloseable {
 
     /** The message's size in octets, as LIST says and RETR sends. */
     long size() {
-        return HEADER.length + lines * LINE;
+        return content != null ? content.size() : HEADER.length + lines * LINE;
+    }
+
+    /** A message generated while it is sent. */
+    interface Content {
+        /** Its size in octets, known before it is sent (LIST). */
+        long size();
+
+        /** Writes it, CRLF line ends, no line starting with a dot. */
+        void writeTo(OutputStream out) throws IOException;
     }
 
     int sessions() {
@@ -120,6 +142,26 @@ final class SyntheticPop3Server implements AutoCloseable {
     }
 
     private void sendMessage(OutputStream out) throws IOException {
+        if (content != null) {
+            MessageDigest digest = sha256();
+            long[] sent = {0};
+            content.writeTo(new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    digest.update(b, off, len);
+                    sent[0] += len;
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[]{(byte) b}, 0, 1);
+                }
+            });
+            octetsSent = sent[0];
+            sha256Sent = HexFormat.of().formatHex(digest.digest());
+            return;
+        }
         MessageDigest digest = sha256();
         out.write(HEADER);
         digest.update(HEADER);

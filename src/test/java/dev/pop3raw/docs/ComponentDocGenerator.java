@@ -1,6 +1,8 @@
 package dev.pop3raw.docs;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.tooling.model.BaseOptionModel;
 import org.apache.camel.tooling.model.ComponentModel;
 import org.apache.camel.tooling.model.ComponentModel.EndpointHeaderModel;
 import org.apache.camel.tooling.model.JsonMapper;
+
+import dev.pop3raw.camel.Pop3RawAttachmentConstants;
 
 /**
  * Publishes the component metadata that camel-package-maven-plugin generates (pop3raw.json) as the top-level
@@ -25,6 +30,7 @@ import org.apache.camel.tooling.model.JsonMapper;
  * // component options: START ... // component options: END
  * // endpoint options: START  ... // endpoint options: END
  * // component headers: START ... // component headers: END
+ * // attachment headers: START ... // attachment headers: END
  * </pre>
  *
  * Run it with {@value #COMMAND}. {@code ComponentDocTest} fails when the page is stale.
@@ -65,7 +71,8 @@ public final class ComponentDocGenerator {
     public static String render(String page, ComponentModel model) {
         String result = replaceRegion(page, "component options", componentOptions(model));
         result = replaceRegion(result, "endpoint options", endpointOptions(model));
-        return replaceRegion(result, "component headers", headers(model));
+        result = replaceRegion(result, "component headers", headers(model));
+        return replaceRegion(result, "attachment headers", attachmentHeaders());
     }
 
     static String replaceRegion(String page, String region, String content) {
@@ -128,6 +135,35 @@ public final class ComponentDocGenerator {
                     .append("Constant: `").append(constant).append("`\n| ")
                     .append(escape(h.getDescription())).append(" | ").append(defaultValue(h)).append(" | ")
                     .append(escape(shortType(h))).append('\n');
+        }
+        out.append("|===\n");
+        return out.toString();
+    }
+
+    /**
+     * The headers {@code Pop3RawAttachments} sets on each part: not endpoint headers (the splitter sets them, not the
+     * consumer), so they are read from the {@code @Metadata} of {@link Pop3RawAttachmentConstants} itself.
+     */
+    static String attachmentHeaders() {
+        StringBuilder out = new StringBuilder();
+        List<Field> fields = new ArrayList<>();
+        for (Field f : Pop3RawAttachmentConstants.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.isAnnotationPresent(Metadata.class)) {
+                fields.add(f);
+            }
+        }
+        out.append("`Pop3RawAttachments` sets ").append(fields.size()).append(" headers on each part, which are listed"
+                + " below. Each is a constant of `dev.pop3raw.camel.Pop3RawAttachmentConstants`.\n\n");
+        out.append("[width=\"100%\",cols=\"2,5,2\",options=\"header\"]\n|===\n| Name | Description | Type\n");
+        for (Field f : fields) {
+            Metadata metadata = f.getAnnotation(Metadata.class);
+            try {
+                out.append("\n| *").append(f.get(null)).append("*\n\nConstant: `").append(f.getName())
+                        .append("`\n| ").append(escape(metadata.description())).append(" | ")
+                        .append(metadata.javaType()).append('\n');
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
         out.append("|===\n");
         return out.toString();

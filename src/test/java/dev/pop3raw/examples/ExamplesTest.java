@@ -1,5 +1,6 @@
 package dev.pop3raw.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -109,6 +110,39 @@ class ExamplesTest {
                 assertEquals("", endpoint.getLastError());
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dsl.class)
+    void pdfExampleSavesEveryPdfAttachmentOctetForOctetAndDrainsTheMailbox(Dsl dsl) throws Exception {
+        Path output = tmp.resolve("pdfs");
+        int messages = DemoMessages.all().size();
+        try (DemoMailbox mailbox = DemoMailbox.start();
+                ExampleRunner run = ExampleRunner.start(dsl, Mode.PDFS, properties(mailbox, output))) {
+            Pop3RawEndpoint endpoint = run.endpoint();
+            assertTrue(ExampleRunner.await(() -> endpoint.getMessagesDeleted() >= messages, TIMEOUT),
+                    "deleted " + endpoint.getMessagesDeleted() + ", last error: " + endpoint.getLastError());
+            assertEquals(0, mailbox.messageCount());
+            Path mailboxFolder = output.resolve(DemoMailbox.USER + "@127.0.0.1:" + mailbox.port());
+            List<Path> pdfs = run.pdfFiles();
+            assertEquals(DemoMessages.PDFS.size(), pdfs.size(), pdfs.toString());
+            for (Path pdf : pdfs) {
+                assertEquals(mailboxFolder, pdf.getParent().getParent(), "<mailbox>/<uidl>/<part>-<name>: " + pdf);
+            }
+            // the parts 2 and 3 of the statements message, each under its decoded name
+            assertEquals(List.of("2-" + DemoMessages.PDF_STATEMENT, "3-" + DemoMessages.PDF_RECEIPT),
+                    pdfs.stream().map(p -> p.getFileName().toString()).toList());
+            for (int i = 0; i < pdfs.size(); i++) {
+                assertArrayEquals(DemoMessages.pdf(DemoMessages.PDFS.get(i)), Files.readAllBytes(pdfs.get(i)));
+            }
+        }
+    }
+
+    @Test
+    void demoSavesEveryPdfAttachmentAndTerminates() throws Exception {
+        Path output = tmp.resolve("demo-pdfs");
+        assertEquals(0, Demo.demoMailbox(Dsl.YAML, Mode.PDFS, output, false, TIMEOUT));
+        assertEquals(DemoMessages.PDFS.size(), ExampleRunner.pdfFiles(output).size());
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.pop3raw.camel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.testing.ScriptedMailbox;
+
+/**
+ * Mime4j is optional: only dev.pop3raw.mime refers to it, nothing else in the component refers to dev.pop3raw.mime
+ * (it is loaded by name), and without Mime4j on the class path a route consumes mail as before while the splitter
+ * fails with an error naming the dependency to add.
+ */
+class Mime4jOptionalTest {
+
+    private static final Path CLASSES = Path.of("target/classes");
+
+    @Test
+    void onlyDevPop3rawMimeRefersToMime4jAndNothingRefersToIt() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        int scanned = 0;
+        try (Stream<Path> files = Files.walk(CLASSES)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                String name = CLASSES.relativize(file).toString().replace(File.separatorChar, '/');
+                if (name.startsWith("dev/pop3raw/mime/")) {
+                    continue;
+                }
+                scanned++;
+                // class names in a constant pool are UTF-8 in internal form: org/apache/james/...
+                String constants = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (constants.contains("org/apache/james/") || constants.contains("dev/pop3raw/mime/")) {
+                    offenders.add(name);
+                }
+            }
+        }
+        assertTrue(scanned > 100, "scanned " + scanned + " classes");
+        assertEquals(List.of(), offenders, "classes outside dev.pop3raw.mime that refer to Mime4j or to it");
+    }
+
+    @Test
+    void withoutMime4jMailIsConsumedAndTheSplitterNamesTheDependencyToAdd() throws Exception {
+        try (ScriptedMailbox mailbox = ScriptedMailbox.start();
+                URLClassLoader withoutMime4j = new URLClassLoader(classPathWithout("apache-mime4j"),
+                        ClassLoader.getPlatformClassLoader())) {
+            mailbox.add("outlook", new String(MimeCorpus.message("outlook"), StandardCharsets.UTF_8));
+            assertThrows(ClassNotFoundException.class,
+                    () -> Class.forName("org.apache.james.mime4j.stream.MimeTokenStream", false, withoutMime4j));
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(withoutMime4j);
+            String result;
+            try {
+                result = (String) Class.forName(WithoutMime4jRoute.class.getName(), true, withoutMime4j)
+                        .getMethod("run", int.class).invoke(null, mailbox.port());
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+            assertEquals("subject=Invoice 2024-117 error=" + MimeParts.MISSING, result);
+        }
+    }
+
+    /** The test class path, the jars of surefire's manifest-only jar opened up, without the jars named {@code name}. */
+    private static URL[] classPathWithout(String name) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            File file = new File(entry);
+            Manifest manifest = null;
+            if (file.isFile() && entry.endsWith(".jar")) {
+                try (JarFile jar = new JarFile(file)) {
+                    manifest = jar.getManifest();
+                }
+            }
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath != null && file.getName().startsWith("surefire")) {
+                for (String url : classPath.trim().split("\\s+")) {
+                    urls.add(new URL(file.toURI().toURL(), url));
+                }
+            } else {
+                urls.add(file.toURI().toURL());
+            }
+        }
+        urls.removeIf(u -> u.getPath().contains(name));
+        return urls.toArray(URL[]::new);
+    }
+}
