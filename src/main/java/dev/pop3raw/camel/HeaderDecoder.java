@@ -47,14 +47,30 @@ final class HeaderDecoder {
 
     /** {@link #parse(byte[], Fields)} for the first {@code length} octets of {@code block}. */
     static Map<String, String> parse(byte[] block, int length, Fields wanted) {
-        Map<String, String> result = new LinkedHashMap<>();
-        scan(block, length, (b, from, colon, end) -> {
-            String name = wanted.match(b, from, colon);
-            if (name != null && !result.containsKey(name)) {
-                result.put(name, value(b, colon + 1, end));
-            }
-        });
+        FirstOccurrences result = new FirstOccurrences(wanted);
+        scan(block, length, result);
         return result;
+    }
+
+    /**
+     * The result of {@link #parse} and its visitor in one object: this runs for every message, and a capturing lambda
+     * would be one more allocation per message.
+     */
+    private static final class FirstOccurrences extends LinkedHashMap<String, String> implements FieldVisitor {
+        private static final long serialVersionUID = 1L;
+        private final transient Fields wanted;
+
+        FirstOccurrences(Fields wanted) {
+            this.wanted = wanted;
+        }
+
+        @Override
+        public void field(byte[] b, int from, int colon, int end) {
+            String name = wanted.match(b, from, colon);
+            if (name != null && !containsKey(name)) {
+                put(name, value(b, colon + 1, end));
+            }
+        }
     }
 
     /** A header field as {@link #scan} finds it: its name is {@code b[from, colon)}, its value {@code b[colon + 1, end)}. */
@@ -198,7 +214,8 @@ final class HeaderDecoder {
         for (int i = start; i < end; i++) {
             byte c = b[i];
             if (c < 0 || c == '\n' || c == '\r' || c == '=' && i + 1 < end && b[i + 1] == '?') {
-                return decode(MailCharsets.raw(unfold(b, from, to)).trim()); // folded, 8-bit or encoded: the full way
+                // folded, 8-bit or encoded: the full way (trimmed on the octets already: one copy less)
+                return decode(MailCharsets.raw(unfold(b, start, end)));
             }
         }
         return new String(b, start, end - start, StandardCharsets.ISO_8859_1);

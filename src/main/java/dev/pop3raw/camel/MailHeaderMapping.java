@@ -1,12 +1,11 @@
 package dev.pop3raw.camel;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.spi.HeaderFilterStrategy;
-import org.apache.camel.util.CollectionHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,24 +37,39 @@ final class MailHeaderMapping {
 
     /**
      * Sets the mapped header fields on the exchange's message. A filter strategy that throws (user code) leaves the
-     * message without mapped headers, with a WARN: the message is still routed.
+     * fields from there on unmapped, with a WARN: the message is still routed.
      */
     void map(Exchange exchange, HeaderDecoder.Collector header) {
-        Message message = exchange.getIn();
+        Map<String, Object> headers = exchange.getIn().getHeaders(); // Camel's: case-insensitive
         try {
-            Map<String, Object> mapped = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             for (HeaderDecoder.Field field : header.all()) {
                 if (filter == null || !filter.applyFilterToExternalHeaders(field.name(), field.value(), exchange)) {
-                    CollectionHelper.appendValue(mapped, field.name(), field.value());
+                    add(headers, field.name(), field.value());
                 }
             }
-            mapped.forEach(message::setHeader);
         } catch (RuntimeException e) {
-            LOG.warn("pop3raw: {}: the header fields of message {} were not mapped (mapHeaders): the header filter"
-                    + " strategy failed: {}", mailbox.identity(), exchange.getExchangeId(), e.toString());
+            LOG.warn("pop3raw: {}: the header fields of message {} were not all mapped (mapHeaders): the header"
+                    + " filter strategy failed: {}", mailbox.identity(), exchange.getExchangeId(), e.toString());
         }
         if (header.cut()) {
             reportCut(exchange.getExchangeId());
+        }
+    }
+
+    /**
+     * A field's value under its name: the first occurrence as a String, and from the second on a List of them all
+     * (what camel-mail's CollectionHelper.appendValue gives). Called before the consumer sets any header of its own.
+     */
+    @SuppressWarnings("unchecked")
+    private static void add(Map<String, Object> headers, String name, String value) {
+        Object previous = headers.putIfAbsent(name, value);
+        if (previous instanceof List<?> list) {
+            ((List<Object>) list).add(value);
+        } else if (previous != null) {
+            List<Object> all = new ArrayList<>(2);
+            all.add(previous);
+            all.add(value);
+            headers.put(name, all);
         }
     }
 
