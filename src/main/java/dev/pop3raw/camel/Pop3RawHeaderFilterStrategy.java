@@ -22,6 +22,7 @@ public class Pop3RawHeaderFilterStrategy extends DefaultHeaderFilterStrategy {
     /** Sets the filter; a subclass may add to it (call this first). */
     protected void initialize() {
         setLowerCase(true); // the prefixes are also compared with the lower-cased name: any case is dropped
+        setCaseInsensitive(true); // names added with setInFilter match in any case too
         setInFilterStartsWith("Camel", "camel", "org.apache.camel.", "mail.smtp.", "mail.smtps.");
     }
 }
