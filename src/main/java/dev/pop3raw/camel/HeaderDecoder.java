@@ -319,14 +319,17 @@ final class HeaderDecoder {
             return parse(bytes, size, wanted);
         }
 
-        /** Whether the block was cut at {@link #MAX_HEADER_BYTES} (a header block longer than that). */
+        /**
+         * Whether the block was cut at {@link #MAX_HEADER_BYTES} (a header block longer than that), or fills it without
+         * having ended: with streamDownload the exchange is built from the first 64 KiB, before the rest is read.
+         */
         boolean cut() {
-            return cut;
+            return cut || !complete && size == MAX_HEADER_BYTES;
         }
 
         /** {@link HeaderDecoder#all} of the block collected so far, without the field the bound may have cut. */
         List<Field> all() {
-            return HeaderDecoder.all(bytes, size, cut);
+            return HeaderDecoder.all(bytes, size, cut());
         }
 
         /** Empties the collector for the next message; its array (at most {@link #MAX_HEADER_BYTES}) is kept. */

@@ -316,6 +316,20 @@ class MailHeaderDecodingTest {
         }
 
         @Test
+        void aBlockThatFillsTheBoundWithoutEndingCountsAsCut() {
+            // what the consumer has seen of a long header with streamDownload: the first 64 KiB, the rest not read yet
+            String filler = "X-Filler: " + "f".repeat(998) + "\r\n";
+            byte[] head = filler.repeat(70).substring(0, HeaderDecoder.MAX_HEADER_BYTES)
+                    .getBytes(StandardCharsets.US_ASCII);
+            HeaderDecoder.Collector collector = new HeaderDecoder.Collector();
+            collector.feed(head, 0, head.length);
+            assertFalse(collector.complete());
+            assertTrue(collector.cut());
+            assertEquals(HeaderDecoder.MAX_HEADER_BYTES / filler.length(), collector.all().size(),
+                    "the complete fields only");
+        }
+
+        @Test
         void aBlockThatFitsExactlyIsNotCut() {
             // the block is everything before the LF that ends the empty line, so its CR counts
             String last = "X-Last: ";

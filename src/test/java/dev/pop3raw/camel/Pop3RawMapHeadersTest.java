@@ -15,6 +15,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.pop3raw.testing.LogCapture;
 import dev.pop3raw.testing.ScriptedMailbox;
@@ -139,15 +141,16 @@ class Pop3RawMapHeadersTest extends Pop3RawCamelTestSupport {
         assertEquals("Grüße aus Köln", h.get(Pop3RawConstants.SUBJECT));
     }
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"mapHeaders=true", "mapHeaders=true&streamDownload=true"})
     @DisplayName("a header block over 64 KiB: the fields before the bound are mapped, one WARN for the consumer")
-    void aHeaderBlockOverTheBoundIsMappedAsFarAsItFitsAndReportedOnce() throws Exception {
+    void aHeaderBlockOverTheBoundIsMappedAsFarAsItFitsAndReportedOnce(String options) throws Exception {
         String huge = "Subject: big\r\n" + ("X-Filler: " + "f".repeat(990) + "\r\n").repeat(70)
                 + "X-After: not mapped\r\n\r\nbody\r\n";
         stub.add("big1", huge);
         stub.add("big2", huge);
         try (LogCapture log = LogCapture.warnings()) {
-            assertEquals(2, consumer("mapHeaders=true").poll());
+            assertEquals(2, consumer(options).poll());
             List<String> warnings = log.lines().stream().filter(l -> l.contains("header block")).toList();
             assertEquals(1, warnings.size(), log.text());
             assertTrue(warnings.get(0).contains("big1") && warnings.get(0).contains("65536"), warnings.get(0));
@@ -156,7 +159,8 @@ class Pop3RawMapHeadersTest extends Pop3RawCamelTestSupport {
         for (Exchange e : routed) {
             assertEquals("big", e.getMessage().getHeader("Subject"));
             assertNull(e.getMessage().getHeader("X-After"));
-            assertTrue(e.getMessage().getHeader("X-Filler", List.class).size() < 70);
+            int fillers = e.getMessage().getHeader("X-Filler", List.class).size();
+            assertTrue(fillers > 60 && fillers < 70, "the complete fillers before the bound: " + fillers);
         }
     }
 }
