@@ -125,6 +125,11 @@ public final class MapHeadersCost {
         h.append("Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@example.org"
                 + " header.s=s1 header.b=abcdEFGH;\r\n       spf=pass smtp.mailfrom=news@example.org;\r\n"
                 + "       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.org\r\n");
+        return signatures(h, b64).toString();
+    }
+
+    /** The end of the Gmail-like header: DKIM, then the fields the author wrote. */
+    private static StringBuilder signatures(StringBuilder h, String b64) {
         h.append("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=s1;\r\n"
                 + "        h=list-unsubscribe:to:subject:message-id:date:from:mime-version; bh=").append(b64)
                 .append(";\r\n");
@@ -142,6 +147,6 @@ public final class MapHeadersCost {
                 + " <https://example.org/unsubscribe/").append(b64).append(">\r\n");
         h.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
         h.append("Content-Type: multipart/alternative; boundary=\"000000000000a1b2c3d4e5f6\"\r\n");
-        return h.toString();
+        return h;
     }
 }
