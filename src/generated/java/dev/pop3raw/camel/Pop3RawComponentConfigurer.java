@@ -65,6 +65,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "inUseDelay": getOrCreateConfiguration(target).setInUseDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "initialbacklog":
         case "initialBacklog": getOrCreateConfiguration(target).setInitialBacklog(property(camelContext, dev.pop3raw.camel.InitialBacklog.class, value)); return true;
+        case "mapheaders":
+        case "mapHeaders": getOrCreateConfiguration(target).setMapHeaders(property(camelContext, boolean.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
@@ -153,6 +155,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "inUseDelay": return long.class;
         case "initialbacklog":
         case "initialBacklog": return dev.pop3raw.camel.InitialBacklog.class;
+        case "mapheaders":
+        case "mapHeaders": return boolean.class;
         case "maxmessagesize":
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
@@ -242,6 +246,8 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "inUseDelay": return getOrCreateConfiguration(target).getInUseDelay();
         case "initialbacklog":
         case "initialBacklog": return getOrCreateConfiguration(target).getInitialBacklog();
+        case "mapheaders":
+        case "mapHeaders": return getOrCreateConfiguration(target).isMapHeaders();
         case "maxmessagesize":
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":

@@ -55,6 +55,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": target.setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "hostnameverification":
         case "hostnameVerification": target.getConfiguration().setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
@@ -65,6 +67,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "initialBacklog": target.getConfiguration().setInitialBacklog(property(camelContext, dev.pop3raw.camel.InitialBacklog.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
+        case "mapheaders":
+        case "mapHeaders": target.getConfiguration().setMapHeaders(property(camelContext, boolean.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
@@ -169,6 +173,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "greedy": return boolean.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "hostnameverification":
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
@@ -179,6 +185,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "initialBacklog": return dev.pop3raw.camel.InitialBacklog.class;
         case "initialdelay":
         case "initialDelay": return long.class;
+        case "mapheaders":
+        case "mapHeaders": return boolean.class;
         case "maxmessagesize":
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
@@ -284,6 +292,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "greedy": return target.isGreedy();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return target.getHeaderFilterStrategy();
         case "hostnameverification":
         case "hostnameVerification": return target.getConfiguration().isHostnameVerification();
         case "idempotentrepository":
@@ -294,6 +304,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "initialBacklog": return target.getConfiguration().getInitialBacklog();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
+        case "mapheaders":
+        case "mapHeaders": return target.getConfiguration().isMapHeaders();
         case "maxmessagesize":
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxmessagesperpoll":

@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(60);
+        Set<String> props = new HashSet<>(62);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -43,12 +43,14 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("greedy");
+        props.add("headerFilterStrategy");
         props.add("host");
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("inUseDelay");
         props.add("initialBacklog");
         props.add("initialDelay");
+        props.add("mapHeaders");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
         props.add("oauth2ClientId");

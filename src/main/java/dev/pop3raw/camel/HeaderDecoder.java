@@ -1,13 +1,12 @@
 package dev.pop3raw.camel;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,9 +14,12 @@ import java.util.regex.Pattern;
 
 /**
  * Collects the header block at the start of a raw message as it is copied (bounded in size, see {@link Collector})
- * and decodes the few fields the consumer exposes as headers: unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their
- * charset, and raw UTF-8 (RFC 6532) with an ISO-8859-1 fallback for bytes that are not UTF-8. Nothing here
- * throws on malformed input: an undecodable word is left as written.
+ * and decodes its fields: the few the consumer always exposes ({@link #parse}), or all of them for mapHeaders
+ * ({@link #all}). Decoding is unfolding (RFC 5322), RFC 2047 encoded-words in B and Q encodings with their charset
+ * ({@link MailCharsets#forLabel}), raw 8-bit octets as UTF-8 (RFC 6532) with a windows-1252 fallback
+ * ({@link MailCharsets#raw}), and RFC 2231 parameters in the MIME fields that have them ({@link MimeParameters}).
+ * Nothing here throws on malformed input: an undecodable word is left as written, and a malformed field affects only
+ * itself.
  */
 final class HeaderDecoder {
 
@@ -45,7 +47,44 @@ final class HeaderDecoder {
 
     /** {@link #parse(byte[], Fields)} for the first {@code length} octets of {@code block}. */
     static Map<String, String> parse(byte[] block, int length, Fields wanted) {
-        Map<String, String> result = new LinkedHashMap<>();
+        FirstOccurrences result = new FirstOccurrences(wanted);
+        scan(block, length, result);
+        return result;
+    }
+
+    /**
+     * The result of {@link #parse} and its visitor in one object: this runs for every message, and a capturing lambda
+     * would be one more allocation per message.
+     */
+    private static final class FirstOccurrences extends LinkedHashMap<String, String> implements FieldVisitor {
+        private static final long serialVersionUID = 1L;
+        private final transient Fields wanted;
+
+        FirstOccurrences(Fields wanted) {
+            this.wanted = wanted;
+        }
+
+        @Override
+        public void field(byte[] b, int from, int colon, int end) {
+            String name = wanted.match(b, from, colon);
+            if (name != null && !containsKey(name)) {
+                put(name, value(b, colon + 1, end));
+            }
+        }
+    }
+
+    /** A header field as {@link #scan} finds it: its name is {@code b[from, colon)}, its value {@code b[colon + 1, end)}. */
+    @FunctionalInterface
+    interface FieldVisitor {
+        void field(byte[] b, int from, int colon, int end);
+    }
+
+    /**
+     * Calls {@code visitor} for each field of the first {@code length} octets of {@code block}, in order: a line that
+     * does not start with a blank and has a colon, with the lines after it that start with a blank (folding). Lines
+     * without a colon, and continuation lines before the first field, are skipped.
+     */
+    static void scan(byte[] block, int length, FieldVisitor visitor) {
         int pos = 0;
         while (pos < length) {
             int lineEnd = lineEnd(block, pos, length);
@@ -56,14 +95,51 @@ final class HeaderDecoder {
             }
             int colon = find(block, (byte) ':', pos, lineEnd);
             if (colon > pos && block[pos] != ' ' && block[pos] != '\t') {
-                String name = wanted.match(block, pos, colon);
-                if (name != null && !result.containsKey(name)) {
-                    result.put(name, value(block, colon + 1, fieldEnd));
-                }
+                visitor.field(block, pos, colon, fieldEnd);
             }
             pos = fieldEnd;
         }
-        return result;
+    }
+
+    /** One header field, as {@link #all} gives it: its name as written and its value unfolded and decoded. */
+    record Field(String name, String value) {
+    }
+
+    /**
+     * Every field of the first {@code length} octets of {@code block}, in order, under its name as written, its value
+     * unfolded and decoded ({@link #value}; the MIME fields with parameters also per RFC 2231, see
+     * {@link MimeParameters}). A field whose name is not a field name (RFC 5322 3.6.8: printable ASCII but the colon,
+     * blanks only before the colon) is left out. With {@code cut} (the block was cut at {@link #MAX_HEADER_BYTES}) the
+     * field that runs to the end of the block is left out too: it may have been cut short.
+     */
+    static List<Field> all(byte[] block, int length, boolean cut) {
+        List<Field> fields = new ArrayList<>();
+        scan(block, length, (b, from, colon, end) -> {
+            String name = fieldName(b, from, colon);
+            if (name != null && !(cut && end == length)) {
+                fields.add(new Field(name, MimeParameters.isParameterised(name)
+                        ? MimeParameters.decode(MailCharsets.raw(unfold(b, colon + 1, end)).trim())
+                        : value(b, colon + 1, end)));
+            }
+        });
+        return fields;
+    }
+
+    /** The field name {@code b[from, colon)} spells without the blanks before the colon, or null when it is none. */
+    private static String fieldName(byte[] b, int from, int colon) {
+        int to = colon;
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+            to--;
+        }
+        if (to == from) {
+            return null;
+        }
+        for (int i = from; i < to; i++) {
+            if (b[i] <= ' ' || b[i] == 127) { // a control, a blank inside the name, or an 8-bit octet (negative)
+                return null;
+            }
+        }
+        return new String(b, from, to - from, StandardCharsets.US_ASCII);
     }
 
     /**
@@ -138,7 +214,8 @@ final class HeaderDecoder {
         for (int i = start; i < end; i++) {
             byte c = b[i];
             if (c < 0 || c == '\n' || c == '\r' || c == '=' && i + 1 < end && b[i + 1] == '?') {
-                return decode(decodeRaw(unfold(b, from, to)).trim()); // folded, 8-bit or encoded: the full way
+                // folded, 8-bit or encoded: the full way (trimmed on the octets already: one copy less)
+                return decode(MailCharsets.raw(unfold(b, start, end)));
             }
         }
         return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
@@ -188,6 +265,8 @@ final class HeaderDecoder {
         private int previous = -1;
         private int beforePrevious = -1;
         private boolean complete;
+        /** The block reached {@link #MAX_HEADER_BYTES} before its end: its last field may be cut short. */
+        private boolean cut;
 
         /**
          * Feeds the next bytes of the message; does nothing once the block is complete. Only line ends are looked at
@@ -212,6 +291,7 @@ final class HeaderDecoder {
             if (size + take > MAX_HEADER_BYTES) {
                 take = MAX_HEADER_BYTES - size; // the block is cut at the bound
                 complete = true;
+                cut = true;
             }
             if (take == 0) {
                 return;
@@ -239,36 +319,26 @@ final class HeaderDecoder {
             return parse(bytes, size, wanted);
         }
 
+        /**
+         * Whether the block was cut at {@link #MAX_HEADER_BYTES} (a header block longer than that), or fills it without
+         * having ended: with streamDownload the exchange is built from the first 64 KiB, before the rest is read.
+         */
+        boolean cut() {
+            return cut || !complete && size == MAX_HEADER_BYTES;
+        }
+
+        /** {@link HeaderDecoder#all} of the block collected so far, without the field the bound may have cut. */
+        List<Field> all() {
+            return HeaderDecoder.all(bytes, size, cut());
+        }
+
         /** Empties the collector for the next message; its array (at most {@link #MAX_HEADER_BYTES}) is kept. */
         void reset() {
             size = 0;
             previous = -1;
             beforePrevious = -1;
             complete = false;
-        }
-    }
-
-    private static boolean isAscii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Header bytes: UTF-8 when they are valid UTF-8 (RFC 6532), otherwise ISO-8859-1 so nothing is lost. */
-    static String decodeRaw(byte[] bytes) {
-        if (isAscii(bytes)) {
-            return new String(bytes, StandardCharsets.ISO_8859_1); // the common case: no decoder needed
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+            cut = false;
         }
     }
 
@@ -284,7 +354,7 @@ final class HeaderDecoder {
         Matcher m = ENCODED_WORD.matcher(value);
         StringBuilder out = new StringBuilder(value.length());
         int last = 0;
-        String pendingCharset = null;
+        Charset pendingCharset = null;
         ByteArrayOutputStream pendingBytes = new ByteArrayOutputStream();
         while (m.find()) {
             String between = value.substring(last, m.start());
@@ -298,14 +368,14 @@ final class HeaderDecoder {
                 continue;
             }
             boolean adjacent = pendingCharset != null && between.isBlank();
-            if (adjacent && pendingCharset.equals(charset.name())) {
+            if (adjacent && pendingCharset.equals(charset)) {
                 pendingBytes.writeBytes(octets);
             } else {
                 flush(out, pendingCharset, pendingBytes);
                 if (!adjacent) {
                     out.append(between);
                 }
-                pendingCharset = charset.name();
+                pendingCharset = charset;
                 pendingBytes.writeBytes(octets);
             }
             last = m.end();
@@ -315,24 +385,27 @@ final class HeaderDecoder {
         return out.toString();
     }
 
-    private static void flush(StringBuilder out, String charset, ByteArrayOutputStream bytes) {
+    private static void flush(StringBuilder out, Charset charset, ByteArrayOutputStream bytes) {
         if (charset != null && bytes.size() > 0) {
-            out.append(new String(bytes.toByteArray(), Charset.forName(charset)));
+            out.append(decodedText(bytes.toByteArray(), charset));
         }
         bytes.reset();
     }
 
+    /**
+     * Decoded octets as text, with CR and LF as spaces: a line end that an encoded-word (or an RFC 2231 value) carries
+     * is never a line end of the header, and a value holding one could add header lines to a mail it is copied into.
+     * A null charset (an RFC 2231 value without one) reads the octets as {@link MailCharsets#raw} does.
+     */
+    static String decodedText(byte[] octets, Charset charset) {
+        String text = charset == null ? MailCharsets.raw(octets) : MailCharsets.decode(octets, charset);
+        return text.indexOf('\r') < 0 && text.indexOf('\n') < 0 ? text : text.replace('\r', ' ').replace('\n', ' ');
+    }
+
+    /** The charset of an encoded-word, without the RFC 2231 language suffix; null when unknown. */
     private static Charset charset(String name) {
-        String plain = name;
-        int star = plain.indexOf('*'); // RFC 2231 language suffix
-        if (star >= 0) {
-            plain = plain.substring(0, star);
-        }
-        try {
-            return Charset.forName(plain);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        int star = name.indexOf('*');
+        return MailCharsets.forLabel(star >= 0 ? name.substring(0, star) : name);
     }
 
     private static byte[] wordOctets(String encoding, String text) {
@@ -347,25 +420,38 @@ final class HeaderDecoder {
                 return null;
             }
         }
+        return unescape(text, '=', true);
+    }
+
+    /**
+     * The octets of {@code text} with each {@code escape} and two hexadecimal digits as the octet they spell: RFC 2047's
+     * Q encoding ({@code =}, with {@code _} for a space) and RFC 2231's extended values ({@code %}). Null when an escape
+     * is not followed by two hexadecimal digits, or when a character is not ASCII.
+     */
+    static byte[] unescape(String text, char escape, boolean underscoreIsSpace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '_') {
-                out.write(' ');
-            } else if (c == '=' && i + 2 < text.length()) {
-                int hi = Character.digit(text.charAt(i + 1), 16);
-                int lo = Character.digit(text.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
+            if (c == escape) {
+                int hi = i + 2 < text.length() ? hexDigit(text.charAt(i + 1)) : -1;
+                int lo = hi >= 0 ? hexDigit(text.charAt(i + 2)) : -1;
+                if (lo < 0) {
                     return null;
                 }
                 out.write(hi << 4 | lo);
                 i += 2;
-            } else if (c == '=') {
+            } else if (c > 0x7F) {
                 return null;
             } else {
-                out.write(c);
+                out.write(underscoreIsSpace && c == '_' ? ' ' : c);
             }
         }
         return out.toByteArray();
+    }
+
+    private static int hexDigit(char c) {
+        return c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 }

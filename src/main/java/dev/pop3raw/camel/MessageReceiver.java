@@ -33,6 +33,8 @@ final class MessageReceiver {
     /** When a message leaves the heap and for where; from the context's stream caching and spoolThreshold. */
     private final SpoolPolicy spoolPolicy;
     private final MailboxKey mailbox;
+    /** mapHeaders: every header field as a Camel header; null without it. */
+    private final MailHeaderMapping headerMapping;
     private byte[] copyBuffer;
     /** The header block of the message being received (the polling thread's, like the copy buffer). */
     private final HeaderDecoder.Collector headerCollector = new HeaderDecoder.Collector();
@@ -40,11 +42,12 @@ final class MessageReceiver {
     private long octets;
 
     MessageReceiver(Pop3RawConsumer consumer, Pop3RawConfiguration config, SpoolPolicy spoolPolicy,
-            MailboxKey mailbox) {
+            MailboxKey mailbox, MailHeaderMapping headerMapping) {
         this.consumer = consumer;
         this.config = config;
         this.spoolPolicy = spoolPolicy;
         this.mailbox = mailbox;
+        this.headerMapping = headerMapping;
     }
 
     /**
@@ -169,8 +172,12 @@ final class MessageReceiver {
         return b;
     }
 
+    /** The mapped mail header fields first (mapHeaders): the component's own headers below win over any of them. */
     private void setHeaders(Message message, MessageInfo info, StreamCache body) {
         message.setBody(body);
+        if (headerMapping != null) {
+            headerMapping.map(message.getExchange(), headerCollector);
+        }
         message.setHeader(Pop3RawConstants.UIDL, info.uidl());
         message.setHeader(Pop3RawConstants.MESSAGE_NUMBER, info.number());
         if (!(body instanceof StreamedMessageBody)) {

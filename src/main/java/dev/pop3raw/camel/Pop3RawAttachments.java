@@ -48,7 +48,7 @@ public class Pop3RawAttachments {
 
     /**
      * The message's text: its first text/plain part that is not an attachment, else its first text/html part that is
-     * not one, decoded with its charset (UTF-8, else ISO-8859-1, when it declares none or an unknown one); null when
+     * not one, decoded with its charset (UTF-8, else windows-1252, when it declares none or an unknown one); null when
      * it has neither.
      *
      * @throws IllegalArgumentException the text is longer than {@link #setMaxTextSize maxTextSize} octets
@@ -91,16 +91,10 @@ public class Pop3RawAttachments {
         return decode(out.toByteArray(), part.charset());
     }
 
-    /** In the declared charset when Java knows it; else as header octets are (UTF-8 if valid, else ISO-8859-1). */
     private static String decode(byte[] octets, String charset) {
-        if (charset != null) {
-            try {
-                return new String(octets, Charset.forName(charset));
-            } catch (IllegalArgumentException e) {
-                // unknown or illegal charset name: guess
-            }
-        }
-        return HeaderDecoder.decodeRaw(octets);
+        Charset known = charset == null ? null : MailCharsets.forLabel(charset);
+        // labels as mail readers read them; no label, or one Java does not know: UTF-8, else windows-1252
+        return known != null ? MailCharsets.decode(octets, known) : MailCharsets.raw(octets);
     }
 
     public long getSpoolThreshold() {

@@ -45,6 +45,8 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
     private OversizeAction oversizeAction = OversizeAction.SKIP;
     @UriParam(label = "consumer,advanced", defaultValue = "false")
     private boolean streamDownload;
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean mapHeaders;
     @UriParam(label = "consumer,advanced", defaultValue = "1048576")
     private long spoolThreshold = DEFAULT_SPOOL_THRESHOLD;
     /** spoolThreshold was set (on the endpoint or the component): it wins over the context's spool threshold. */
@@ -220,6 +222,23 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
      */
     public void setStreamDownload(boolean streamDownload) {
         this.streamDownload = streamDownload;
+    }
+
+    public boolean isMapHeaders() {
+        return mapHeaders;
+    }
+
+    /**
+     * Maps every header field of the message to a Camel header under its own name, as camel-mail does (Subject, From,
+     * To, Reply-To, In-Reply-To, References, List-Id...), so that routes written for camel-mail and
+     * ${header.Subject} carry over. Values are unfolded and decoded (RFC 2047 encoded-words, RFC 2231 parameters of
+     * Content-Type and Content-Disposition, 8-bit octets as UTF-8 or else windows-1252); a field that occurs more than
+     * once becomes a List of its values. Each field passes the headerFilterStrategy, which by default drops names
+     * starting with Camel or mail.smtp. in any case. The CamelPop3Raw headers are set as without it, and win. Fields
+     * beyond the first 64 KiB of a header block are not mapped. Off by default: then no work is done for it.
+     */
+    public void setMapHeaders(boolean mapHeaders) {
+        this.mapHeaders = mapHeaders;
     }
 
     public long getSpoolThreshold() {

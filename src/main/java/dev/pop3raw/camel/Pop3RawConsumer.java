@@ -134,7 +134,8 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
         confirmedKeys.clear(); // a restarted consumer asks the repository again
         selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages, confirmedKeys,
                 listingProblems, claims, this::getExceptionHandler);
-        receiver = new MessageReceiver(this, config, spoolPolicy, mailbox);
+        receiver = new MessageReceiver(this, config, spoolPolicy, mailbox,
+                MailHeaderMapping.of(config.isMapHeaders(), endpoint.getHeaderFilterStrategy(), mailbox));
         meters = MicrometerMetrics.bind(endpoint.getCamelContext(),
                 Map.of("mailbox", mailbox.identity(), "routeId", String.valueOf(getRouteId())), stats.counters(),
                 Map.of("InFlightCount", this::getInFlightCount, "PendingDeletionCount", this::getPendingDeletionCount));

@@ -13,6 +13,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
@@ -32,7 +34,7 @@ import dev.pop3raw.client.sasl.AccessTokenProvider;
 @UriEndpoint(firstVersion = "0.1.0", scheme = "pop3raw", title = "POP3 Raw", syntax = "pop3raw:host:port", consumerOnly = true, category = {
         Category.MAIL}, headersClass = Pop3RawConstants.class)
 @ManagedResource(description = "Managed POP3 Raw endpoint")
-public class Pop3RawEndpoint extends ScheduledPollEndpoint {
+public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilterStrategyAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3RawEndpoint.class);
 
@@ -45,6 +47,12 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
     // re-declared only to document the POP3 default (60 s instead of the scheduler's 500 ms)
     @UriParam(label = "consumer,scheduler", defaultValue = "60000", javaType = "java.time.Duration", description = "Milliseconds before the next poll (one POP3 session per poll).")
     private long delay = DEFAULT_DELAY;
+
+    @UriParam(label = "filter", description = "With mapHeaders: which header fields of a message become Camel headers"
+            + " (applyFilterToExternalHeaders, once per occurrence of a field). The default,"
+            + " dev.pop3raw.camel.Pop3RawHeaderFilterStrategy, drops names starting with Camel,"
+            + " org.apache.camel., mail.smtp. or mail.smtps., in any case.")
+    private HeaderFilterStrategy headerFilterStrategy = new Pop3RawHeaderFilterStrategy();
 
     private final Pop3RawStatistics statistics = new Pop3RawStatistics();
     /** The accessTokenProvider bean, or the one built from the oauth2 options; null for a password login. */
@@ -283,6 +291,21 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint {
 
     Pop3RawStatistics statistics() {
         return statistics;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    /**
+     * With mapHeaders: which header fields of a message become Camel headers (applyFilterToExternalHeaders, once per
+     * occurrence of a field). The default, dev.pop3raw.camel.Pop3RawHeaderFilterStrategy, drops names starting with
+     * Camel, org.apache.camel., mail.smtp. or mail.smtps., in any case.
+     */
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
     }
 
     public Pop3RawConfiguration getConfiguration() {

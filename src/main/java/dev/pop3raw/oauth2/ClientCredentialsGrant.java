@@ -44,6 +44,6 @@ public final class ClientCredentialsGrant implements TokenGrant {
 
     @Override
     public String toString() {
-        return "client_credentials grant at " + endpoint + " for " + client;
+        return "client_credentials grant at " + endpoint.shownUri() + " for " + client;
     }
 }

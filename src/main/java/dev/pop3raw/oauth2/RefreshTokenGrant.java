@@ -109,6 +109,6 @@ public final class RefreshTokenGrant implements TokenGrant {
 
     @Override
     public String toString() {
-        return "refresh_token grant at " + endpoint + " for " + client + ", stored in " + store;
+        return "refresh_token grant at " + endpoint.shownUri() + " for " + client + ", stored in " + store;
     }
 }

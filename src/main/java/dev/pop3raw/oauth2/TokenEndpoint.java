@@ -48,6 +48,11 @@ public final class TokenEndpoint implements AutoCloseable {
     private final Duration requestTimeout;
     private volatile HttpClient http;
 
+    /** The endpoint as messages and {@code toString}s show it: {@code scheme://host[:port]/path}, no credential. */
+    public String shownUri() {
+        return shown;
+    }
+
     /**
      * @throws IllegalArgumentException when {@code uri} is not https (plain http is allowed to loopback only: the
      *                                  form carries the client secret and the refresh token)

@@ -90,7 +90,7 @@ class HeaderDecoderTest {
     }
 
     @Test
-    void rawEightBitHeadersAreUtf8OrLatin1() throws Exception {
+    void rawEightBitHeadersAreUtf8OrWindows1252() throws Exception {
         byte[] utf8 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.UTF_8);
         assertEquals("Grüße", HeaderBlocks.read(new ByteArrayInputStream(utf8), Set.of("subject")).get("subject"));
         byte[] latin1 = "Subject: Grüße\n\nbody".getBytes(StandardCharsets.ISO_8859_1);

@@ -156,6 +156,18 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
     private Boolean streamDownload;
 
     /**
+     * Maps every header field of the message to a Camel header under its own name, as camel-mail does (Subject, From,
+     * To, Reply-To, In-Reply-To, References, List-Id...), so that routes written for camel-mail and
+     * ${header.Subject} carry over. Values are unfolded and decoded (RFC 2047 encoded-words, RFC 2231 parameters of
+     * Content-Type and Content-Disposition, 8-bit octets as UTF-8 or else windows-1252); a field that occurs more than
+     * once becomes a List of its values. Each field passes the headerFilterStrategy, which by default drops names
+     * starting with Camel or mail.smtp. in any case. The CamelPop3Raw headers are set as without it, and win. Fields
+     * beyond the first 64 KiB of a header block are not mapped. Off by default: then no work is done for it. Default:
+     * false.
+     */
+    private Boolean mapHeaders;
+
+    /**
      * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
      * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
      * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
@@ -459,6 +471,14 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
 
     public void setStreamDownload(Boolean streamDownload) {
         this.streamDownload = streamDownload;
+    }
+
+    public Boolean getMapHeaders() {
+        return mapHeaders;
+    }
+
+    public void setMapHeaders(Boolean mapHeaders) {
+        this.mapHeaders = mapHeaders;
     }
 
     public Boolean getAutowiredEnabled() {
