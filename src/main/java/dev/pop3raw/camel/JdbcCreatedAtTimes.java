@@ -26,6 +26,8 @@ import org.apache.camel.spi.IdempotentRepository;
 final class JdbcCreatedAtTimes implements FirstProcessedTimes {
 
     static final String REPOSITORY_CLASS = "org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository";
+    /** The repository's table when its tableName is not set (JdbcMessageIdRepository's default). */
+    static final String DEFAULT_TABLE = "CAMEL_MESSAGEPROCESSED";
     /** Keys per SELECT: one round trip for 500 kept messages, within every database's limit of bind parameters. */
     static final int BATCH = 500;
 
@@ -42,7 +44,8 @@ final class JdbcCreatedAtTimes implements FirstProcessedTimes {
     static JdbcCreatedAtTimes of(IdempotentRepository repository) {
         JdbcMessageIdRepository jdbc = (JdbcMessageIdRepository) repository;
         DataSource ds = jdbc.getDataSource() != null ? jdbc.getDataSource() : jdbc.getJdbcTemplate().getDataSource();
-        return new JdbcCreatedAtTimes(ds, jdbc.getTableName(), jdbc.getProcessorName());
+        String table = jdbc.getTableName() != null ? jdbc.getTableName() : DEFAULT_TABLE;
+        return new JdbcCreatedAtTimes(ds, table, jdbc.getProcessorName());
     }
 
     @Override

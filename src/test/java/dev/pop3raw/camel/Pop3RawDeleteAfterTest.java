@@ -9,12 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.spi.StateRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ import dev.pop3raw.testing.SettableClock;
 /**
  * deleteAfter (docs/user-guide.adoc, "Leaving messages on the server for a while"), on a {@link ScriptedMailbox} that
  * records every command of every session, with a clock the test moves by days ({@link Pop3RawEndpoint#setClock}).
- * Each {@link Node} is one start of an application: its own CamelContext, with the repositories the test hands it, so
+ * Each {@link RetentionNode} is one start of an application: its own CamelContext, with the repositories the test hands it, so
  * a restart and a move to another node are a new Node on the same repositories. Polls are driven by hand
  * (startScheduler=false): each poll is exactly one session.
  */
@@ -43,7 +42,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     private ScriptedMailbox stub;
     private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final List<String> routed = new CopyOnWriteArrayList<>();
-    private final List<Node> nodes = new ArrayList<>();
+    private final List<RetentionNode> nodes = new ArrayList<>();
     private final CountingMemoryRepository repo = new CountingMemoryRepository();
     private final CountingStateRepository state = new CountingStateRepository();
 
@@ -55,7 +54,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Node n : nodes) {
+        for (RetentionNode n : nodes) {
             n.close();
         }
         stub.close();
@@ -67,47 +66,13 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
                 + subject + "\r\n";
     }
 
-    /** One start of the application on {@code repository} (and the state repository, if not null). */
-    private final class Node implements AutoCloseable {
-        private final DefaultCamelContext camel = new DefaultCamelContext();
-        private final Pop3RawEndpoint endpoint;
-        private final Pop3RawConsumer consumer;
-
-        Node(IdempotentRepository repository, StateRepository<String, String> times, String options)
-                throws Exception {
-            camel.getRegistry().bind("repo", repository);
-            String uri = uri(stub.port(), "startScheduler=false&idempotentRepository=#repo&deleteAfter=14d"
-                    + (times == null ? "" : "&deleteAfterStateRepository=#state") + (options.isEmpty() ? "" : "&")
-                    + options);
-            if (times != null) {
-                camel.getRegistry().bind("state", times);
-            }
-            endpoint = camel.getEndpoint(uri, Pop3RawEndpoint.class);
-            endpoint.setClock(clock);
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(endpoint).routeId("pop")
-                            .process(e -> routed.add(e.getMessage().getHeader(Pop3RawConstants.UIDL, String.class)));
-                }
-            });
-            camel.start();
-            consumer = (Pop3RawConsumer) camel.getRoute("pop").getConsumer();
-            nodes.add(this);
-        }
-
-        int poll() throws Exception {
-            return consumer.poll();
-        }
-
-        @Override
-        public void close() {
-            camel.stop(); // the repositories outlive the node, as a database outlives an application
-        }
-    }
-
-    private Node node(String options) throws Exception {
-        return new Node(repo, state, options);
+    /** One start of the application on the test's repositories. */
+    private RetentionNode node(String options) throws Exception {
+        String uri = uri(stub.port(), "startScheduler=false&idempotentRepository=#repo&deleteAfter=14d"
+                + "&deleteAfterStateRepository=#state" + (options.isEmpty() ? "" : "&") + options);
+        RetentionNode node = new RetentionNode(uri, clock, Map.of("repo", repo, "state", state), routed);
+        nodes.add(node);
+        return node;
     }
 
     /** The commands of the last session that start with one of {@code verbs}. */
@@ -130,7 +95,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     @DisplayName("kept deleteAfter long, never retrieved in between, deleted at the first poll after")
     void aMessageIsKeptForDeleteAfterAndDeletedAtTheFirstPollAfter(String options) throws Exception {
         stub.add("m1", raw("m1"));
-        Node node = node(options);
+        RetentionNode node = node(options);
 
         assertEquals(1, node.poll());
         assertEquals(List.of("m1"), routed);
@@ -157,7 +122,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     @DisplayName("each message ages from its own first processing")
     void eachMessageAgesFromItsOwnFirstProcessing() throws Exception {
         stub.add("m1", raw("m1"));
-        Node node = node("");
+        RetentionNode node = node("");
         node.poll();
         clock.advance(Duration.ofDays(1));
         stub.add("m2", raw("m2"));
@@ -178,7 +143,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     void theSummaryLineCountsTheExpiredDeletions() throws Exception {
         stub.add("m1", raw("m1"));
         stub.add("m2", raw("m2"));
-        Node node = node("");
+        RetentionNode node = node("");
         node.poll();
         clock.advance(KEPT);
         try (LogCapture log = LogCapture.everything()) {
@@ -194,12 +159,12 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     @DisplayName("the age survives a restart: a new CamelContext on the same repositories")
     void theAgeSurvivesARestart() throws Exception {
         stub.add("m1", raw("m1"));
-        Node first = node("");
+        RetentionNode first = node("");
         first.poll();
         first.close();
 
         clock.advance(KEPT.minus(SECOND));
-        Node second = node("");
+        RetentionNode second = node("");
         assertEquals(0, second.poll());
         assertEquals(List.of(), lastSession("RETR", "TOP", "DELE"), "kept after the restart, not retrieved again");
         clock.advance(SECOND);
@@ -213,8 +178,8 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     @DisplayName("another node on the shared repositories deletes what the first processed, when it is old enough")
     void anotherNodeDeletesWhatTheFirstProcessed() throws Exception {
         stub.add("m1", raw("m1"));
-        Node a = node("claims=lease");
-        Node b = node("claims=lease");
+        RetentionNode a = node("claims=lease");
+        RetentionNode b = node("claims=lease");
         a.poll();
         assertEquals(List.of("m1"), routed);
 
@@ -236,7 +201,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     @DisplayName("a QUIT that fails deletes nothing; the next poll deletes it, still unread")
     void aFailedQuitDeletesNothingAndTheNextPollTriesAgain() throws Exception {
         stub.add("m1", raw("m1"));
-        Node node = node("");
+        RetentionNode node = node("");
         node.poll();
         clock.advance(KEPT);
 
@@ -264,7 +229,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
         MailboxKey mailbox = new MailboxKey(USER, "127.0.0.1", stub.port());
         repo.start();
         repo.add(mailbox.keyOf("old")); // processed long ago, when deleteAfter was not set
-        Node node = node("");
+        RetentionNode node = node("");
 
         assertEquals(0, node.poll());
         assertEquals(List.of(), lastSession("RETR", "TOP", "DELE"));
@@ -272,7 +237,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
 
         node.close();
         clock.advance(KEPT.minus(SECOND));
-        Node restarted = node("");
+        RetentionNode restarted = node("");
         restarted.poll();
         assertEquals(List.of("old"), stub.uidls(), "the recorded time survived the restart");
         clock.advance(SECOND);
@@ -289,10 +254,51 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
         repo.start();
         repo.add(mailbox.keyOf("m1"));
         state.setState(mailbox.keyOf("m1"), "last tuesday");
-        Node node = node("");
+        RetentionNode node = node("");
         node.poll();
         assertEquals(List.of("m1"), stub.uidls());
         assertEquals(clock.instant().toString(), state.getState(mailbox.keyOf("m1")));
+    }
+
+    // ---------------------------------------------------------------- cost
+
+    @Test
+    @DisplayName("100,000 kept messages: a cold start asks once per message, an idle poll after it asks nothing")
+    void aMailboxOfKeptMessagesCostsNoRepositoryCallPerIdlePoll() throws Exception {
+        int size = Integer.getInteger("pop3raw.bigMailbox.size", Pop3RawBigMailboxIdlePollTest.DEFAULT_SIZE);
+        MailboxKey mailbox = new MailboxKey(USER, "127.0.0.1", stub.port());
+        repo.setCacheSize(size + 10);
+        repo.start();
+        String mail = raw("kept");
+        String processedAt = clock.instant().toString();
+        for (int i = 0; i < size; i++) {
+            stub.add("u" + i, mail);
+            repo.add(mailbox.keyOf("u" + i));
+            state.setState(mailbox.keyOf("u" + i), processedAt);
+        }
+        RetentionNode node = node("claims=none");
+        long[] calls = new long[3];
+        long[] millis = new long[3];
+        for (int poll = 0; poll < 3; poll++) {
+            long before = total(repo.calls().snapshot()) + total(state.calls().snapshot());
+            long t = System.nanoTime();
+            assertEquals(0, node.poll());
+            millis[poll] = (System.nanoTime() - t) / 1_000_000;
+            calls[poll] = total(repo.calls().snapshot()) + total(state.calls().snapshot()) - before;
+            clock.advance(Duration.ofDays(1));
+        }
+        System.out.printf("deleteAfter, %d kept messages: cold poll %d ms, %d calls; idle polls %d ms, %d calls and"
+                + " %d ms, %d calls (repository %s, state %s)%n", size, millis[0], calls[0], millis[1], calls[1],
+                millis[2], calls[2], repo.calls().snapshot(), state.calls().snapshot());
+        assertEquals(3L * size, calls[0], "cold: contains, the backlog key, the time; once per message");
+        assertEquals(0, calls[1], "idle: nothing asked");
+        assertEquals(0, calls[2], "idle: nothing asked");
+        assertEquals(List.of(), lastSession("RETR", "TOP", "DELE"));
+        assertEquals(size, node.consumer.getConfirmedKeyCacheSize());
+    }
+
+    private static long total(java.util.Map<String, Long> calls) {
+        return calls.values().stream().mapToLong(Long::longValue).sum();
     }
 
     // ---------------------------------------------------------------- with the other selection rules
@@ -302,7 +308,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     void theSkippedBacklogIsNeverDeleted() throws Exception {
         stub.add("old1", raw("old1"));
         stub.add("old2", raw("old2"));
-        Node node = node("initialBacklog=skip");
+        RetentionNode node = node("initialBacklog=skip");
         assertEquals(0, node.poll());
         stub.add("new1", raw("new1"));
         assertEquals(1, node.poll());
@@ -311,7 +317,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
         node.poll();
         assertEquals(List.of("old1", "old2"), stub.uidls(), "new1 deleted, the backlog kept");
         node.close();
-        Node restarted = node("initialBacklog=skip"); // the backlog key is read from the repository now
+        RetentionNode restarted = node("initialBacklog=skip"); // the backlog key is read from the repository now
         restarted.poll();
         assertEquals(List.of("old1", "old2"), stub.uidls());
         assertEquals(List.of("new1"), stub.retrieved);
@@ -322,7 +328,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
     void anOversizeMessageIsNotDeleted() throws Exception {
         stub.add("big", raw("big") + "x".repeat(2000) + "\r\n");
         stub.add("small", raw("small"));
-        Node node = node("maxMessageSize=1000");
+        RetentionNode node = node("maxMessageSize=1000");
         node.poll();
         clock.advance(KEPT);
         node.poll();
