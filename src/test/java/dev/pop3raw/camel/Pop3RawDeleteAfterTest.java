@@ -77,15 +77,7 @@ class Pop3RawDeleteAfterTest extends Pop3RawCamelTestSupport {
 
     /** The commands of the last session that start with one of {@code verbs}. */
     private List<String> lastSession(String... verbs) {
-        List<String> found = new ArrayList<>();
-        for (String c : stub.sessions.get(stub.sessions.size() - 1)) {
-            for (String v : verbs) {
-                if (c.toUpperCase().startsWith(v)) {
-                    found.add(c);
-                }
-            }
-        }
-        return found;
+        return stub.lastSession(verbs);
     }
 
     // ---------------------------------------------------------------- the age: from the first processing
