@@ -20,8 +20,8 @@ import org.apache.camel.spi.IdempotentRepository;
  * First-processed times as camel-sql's {@link JdbcMessageIdRepository} keeps them: its table has a {@code createdAt}
  * column, written with the JVM's clock when a key is added. So the time of a processed key is the time the key was
  * recorded, and nothing more has to be stored. Read in batches ({@link #BATCH} keys per query), through the
- * repository's own DataSource, table and processor name. Loaded only when the repository is one (camel-sql is an
- * optional dependency).
+ * repository's own DataSource, table and processor name, asked at each use. Loaded only when the repository is one
+ * (camel-sql is an optional dependency).
  */
 final class JdbcCreatedAtTimes implements FirstProcessedTimes {
 
@@ -31,42 +31,51 @@ final class JdbcCreatedAtTimes implements FirstProcessedTimes {
     /** Keys per SELECT: one round trip for 500 kept messages, within every database's limit of bind parameters. */
     static final int BATCH = 500;
 
-    private final DataSource dataSource;
-    private final String table;
-    private final String processorName;
+    /** Asked at each use: a repository configured as a bean may get its DataSource and table after this is made. */
+    private final JdbcMessageIdRepository repository;
 
-    private JdbcCreatedAtTimes(DataSource dataSource, String table, String processorName) {
-        this.dataSource = dataSource;
-        this.table = table;
-        this.processorName = processorName;
+    private JdbcCreatedAtTimes(JdbcMessageIdRepository repository) {
+        this.repository = repository;
     }
 
     static JdbcCreatedAtTimes of(IdempotentRepository repository) {
-        JdbcMessageIdRepository jdbc = (JdbcMessageIdRepository) repository;
-        DataSource ds = jdbc.getDataSource() != null ? jdbc.getDataSource() : jdbc.getJdbcTemplate().getDataSource();
-        String table = jdbc.getTableName() != null ? jdbc.getTableName() : DEFAULT_TABLE;
-        return new JdbcCreatedAtTimes(ds, table, jdbc.getProcessorName());
+        return new JdbcCreatedAtTimes((JdbcMessageIdRepository) repository);
+    }
+
+    private DataSource dataSource() {
+        if (repository.getDataSource() != null) {
+            return repository.getDataSource();
+        }
+        if (repository.getJdbcTemplate() != null && repository.getJdbcTemplate().getDataSource() != null) {
+            return repository.getJdbcTemplate().getDataSource();
+        }
+        throw new IllegalStateException("pop3raw: deleteAfter reads createdAt through the idempotentRepository's"
+                + " DataSource, and it has none");
+    }
+
+    private String table() {
+        return repository.getTableName() != null ? repository.getTableName() : DEFAULT_TABLE;
     }
 
     @Override
     public Map<String, Instant> find(List<String> processedKeys) {
         Map<String, Instant> found = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource().getConnection()) {
             for (int from = 0; from < processedKeys.size(); from += BATCH) {
                 select(c, processedKeys.subList(from, Math.min(processedKeys.size(), from + BATCH)), found);
             }
         } catch (SQLException e) {
-            throw new RuntimeCamelException("pop3raw: reading createdAt of the kept messages from " + table
+            throw new RuntimeCamelException("pop3raw: reading createdAt of the kept messages from " + table()
                     + " failed: " + e.getMessage(), e);
         }
         return found;
     }
 
     private void select(Connection c, List<String> keys, Map<String, Instant> found) throws SQLException {
-        String sql = "SELECT messageId, createdAt FROM " + table + " WHERE processorName = ? AND messageId IN ("
+        String sql = "SELECT messageId, createdAt FROM " + table() + " WHERE processorName = ? AND messageId IN ("
                 + "?,".repeat(keys.size() - 1) + "?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, processorName);
+            ps.setString(1, repository.getProcessorName());
             for (int i = 0; i < keys.size(); i++) {
                 ps.setString(i + 2, keys.get(i));
             }
@@ -89,21 +98,21 @@ final class JdbcCreatedAtTimes implements FirstProcessedTimes {
     /** A row whose createdAt is empty (written by other means) gets {@code at}; a row with a time keeps it. */
     @Override
     public void missing(String processedKey, Instant at) {
-        String sql = "UPDATE " + table + " SET createdAt = ? WHERE processorName = ? AND messageId = ?"
+        String sql = "UPDATE " + table() + " SET createdAt = ? WHERE processorName = ? AND messageId = ?"
                 + " AND createdAt IS NULL";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(at));
-            ps.setString(2, processorName);
+            ps.setString(2, repository.getProcessorName());
             ps.setString(3, processedKey);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new RuntimeCamelException("pop3raw: recording createdAt of " + processedKey + " in " + table
+            throw new RuntimeCamelException("pop3raw: recording createdAt of " + processedKey + " in " + table()
                     + " failed: " + e.getMessage(), e);
         }
     }
 
     @Override
     public String describe() {
-        return "createdAt of " + table + " (processorName " + processorName + ")";
+        return "createdAt of " + table() + " (processorName " + repository.getProcessorName() + ")";
     }
 }
