@@ -249,8 +249,8 @@ final class MessageSelection {
     /**
      * Whether the message's processed key is in the repository, answered from the confirmed-key cache when possible.
      * Only processed keys are ever cached; a claim is another key and never makes a message look processed. With
-     * delete or deleteAfter, a message found in the repository is also looked up for its backlog key (see {@link #knownProcessed}),
-     * and cached with the answer.
+     * delete or deleteAfter, a message found in the repository is also looked up for its backlog key (see
+     * {@link #knownProcessed}), and cached with the answer.
      */
     private boolean inRepository(String uidl) {
         if (confirmedKeys.knownProcessed(uidl)) {

@@ -197,9 +197,10 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
 
     /**
      * With deleteAfter: where the time each message was first processed is kept, under the message's processed key
-     * in the idempotent repository (mailbox identity and UIDL), the value an ISO-8601 instant; for example Camel's FileStateRepository. Use a
-     * persistent one that every node sharing the idempotent repository can read. Not needed with camel-sql's
-     * JdbcMessageIdRepository, whose createdAt column holds the time; when set, it is used instead.
+     * in the idempotent repository (mailbox identity and UIDL), the value an ISO-8601 instant; for example Camel's
+     * FileStateRepository. Use a persistent one that every node sharing the idempotent repository can read. Not
+     * needed with camel-sql's JdbcMessageIdRepository, whose createdAt column holds the time; when set, it is used
+     * instead.
      */
     public void setDeleteAfterStateRepository(StateRepository<String, String> deleteAfterStateRepository) {
         this.deleteAfterStateRepository = deleteAfterStateRepository;

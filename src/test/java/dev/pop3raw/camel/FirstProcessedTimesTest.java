@@ -22,8 +22,8 @@ import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which store deleteAfter keeps its first-processed times in ({@link FirstProcessedTimes#of}): the state repository when
- * set, else the createdAt of camel-sql's JDBC repository (and its subclasses), else none (the endpoint refuses to
+ * Which store deleteAfter keeps its first-processed times in ({@link FirstProcessedTimes#of}): the state repository
+ * when set, else the createdAt of camel-sql's JDBC repository (and its subclasses), else none (the endpoint refuses to
  * start). camel-sql is optional: without it on the class path, choosing a store loads no camel-sql class.
  */
 class FirstProcessedTimesTest {

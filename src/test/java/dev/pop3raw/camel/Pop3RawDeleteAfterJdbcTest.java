@@ -130,7 +130,8 @@ class Pop3RawDeleteAfterJdbcTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
-    @DisplayName("a row without createdAt gets the present, written to the row: never deleted early, also after a restart")
+    @DisplayName("a row without createdAt gets the present, written to the row: never deleted early, even after a"
+            + " restart")
     void aRowWithoutCreatedAtIsNeverDeletedEarly() throws Exception {
         stub.add("m1", raw("m1"));
         RetentionNode a = node();
@@ -157,7 +158,8 @@ class Pop3RawDeleteAfterJdbcTest extends Pop3RawCamelTestSupport {
     }
 
     @Test
-    @DisplayName("10,000 kept messages: the times are read in batches of 500 at a cold start, and never at an idle poll")
+    @DisplayName("10,000 kept messages: the times are read in batches of 500 at a cold start, never at an idle"
+            + " poll")
     void theTimesAreReadInBatchesOnceAStart() throws Exception {
         int size = 10_000;
         String mail = raw("kept");
@@ -217,7 +219,7 @@ class Pop3RawDeleteAfterJdbcTest extends Pop3RawCamelTestSupport {
         }
     }
 
-    /** {@code ds}, counting the SQL statements prepared through it: "createdAt" for deleteAfter's, "other" for all else. */
+    /** {@code ds}, counting the SQL statements prepared through it: "createdAt" (deleteAfter's) or "other". */
     private DataSource counting(DataSource ds) {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{DataSource.class},
                 (proxy, method, args) -> {

@@ -29,8 +29,8 @@ import dev.pop3raw.testing.SettableClock;
 /**
  * deleteAfter (docs/user-guide.adoc, "Leaving messages on the server for a while"), on a {@link ScriptedMailbox} that
  * records every command of every session, with a clock the test moves by days ({@link Pop3RawEndpoint#setClock}).
- * Each {@link RetentionNode} is one start of an application: its own CamelContext, with the repositories the test hands it, so
- * a restart and a move to another node are a new Node on the same repositories. Polls are driven by hand
+ * Each {@link RetentionNode} is one start of an application: its own CamelContext, with the repositories the test
+ * hands it, so a restart and a move to another node are a new node on the same repositories. Polls are driven by hand
  * (startScheduler=false): each poll is exactly one session.
  */
 @DisplayName("deleteAfter, on a ScriptedMailbox with a settable clock")

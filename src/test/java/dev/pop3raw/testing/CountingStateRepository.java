@@ -2,7 +2,7 @@ package dev.pop3raw.testing;
 
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 
-/** A {@link MemoryStateRepository} that counts its calls ({@code getState}, {@code setState}) into a {@link RepositoryCalls}. */
+/** A {@link MemoryStateRepository} counting its calls ({@code getState}, {@code setState}) in {@link RepositoryCalls}. */
 public final class CountingStateRepository extends MemoryStateRepository {
     private final RepositoryCalls calls;
 
