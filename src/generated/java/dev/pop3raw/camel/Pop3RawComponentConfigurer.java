@@ -53,6 +53,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "debuglevel":
         case "debugLevel": getOrCreateConfiguration(target).setDebugLevel(property(camelContext, int.class, value)); return true;
         case "delete": getOrCreateConfiguration(target).setDelete(property(camelContext, boolean.class, value)); return true;
+        case "deleteafter":
+        case "deleteAfter": getOrCreateConfiguration(target).setDeleteAfter(property(camelContext, java.lang.String.class, value)); return true;
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": getOrCreateConfiguration(target).setDeleteAfterStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
@@ -143,6 +147,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "debuglevel":
         case "debugLevel": return int.class;
         case "delete": return boolean.class;
+        case "deleteafter":
+        case "deleteAfter": return java.lang.String.class;
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return org.apache.camel.spi.StateRepository.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
@@ -234,6 +242,10 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "debuglevel":
         case "debugLevel": return getOrCreateConfiguration(target).getDebugLevel();
         case "delete": return getOrCreateConfiguration(target).isDelete();
+        case "deleteafter":
+        case "deleteAfter": return getOrCreateConfiguration(target).getDeleteAfter();
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return getOrCreateConfiguration(target).getDeleteAfterStateRepository();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
@@ -294,6 +306,15 @@ public class Pop3RawComponentConfigurer extends PropertyConfigurerSupport implem
         case "streamDownload": return getOrCreateConfiguration(target).isStreamDownload();
         case "tls": return getOrCreateConfiguration(target).getTls();
         case "username": return getOrCreateConfiguration(target).getUsername();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

@@ -50,6 +50,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "debugLevel": target.getConfiguration().setDebugLevel(property(camelContext, int.class, value)); return true;
         case "delay": target.setDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "delete": target.getConfiguration().setDelete(property(camelContext, boolean.class, value)); return true;
+        case "deleteafter":
+        case "deleteAfter": target.getConfiguration().setDeleteAfter(property(camelContext, java.lang.String.class, value)); return true;
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": target.getConfiguration().setDeleteAfterStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -168,6 +172,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "debugLevel": return int.class;
         case "delay": return long.class;
         case "delete": return boolean.class;
+        case "deleteafter":
+        case "deleteAfter": return java.lang.String.class;
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return org.apache.camel.spi.StateRepository.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -287,6 +295,10 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "debugLevel": return target.getConfiguration().getDebugLevel();
         case "delay": return target.getDelay();
         case "delete": return target.getConfiguration().isDelete();
+        case "deleteafter":
+        case "deleteAfter": return target.getConfiguration().getDeleteAfter();
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return target.getConfiguration().getDeleteAfterStateRepository();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -378,6 +390,8 @@ public class Pop3RawEndpointConfigurer extends PropertyConfigurerSupport impleme
     @Override
     public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "deleteafterstaterepository":
+        case "deleteAfterStateRepository": return java.lang.String.class;
         case "schedulerproperties":
         case "schedulerProperties": return java.lang.Object.class;
         default: return null;

@@ -24,7 +24,7 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(62);
+        Set<String> props = new HashSet<>(64);
         props.add("accessTokenProvider");
         props.add("allowCleartextAuth");
         props.add("authMechanism");
@@ -40,6 +40,8 @@ public class Pop3RawEndpointUriFactory extends org.apache.camel.support.componen
         props.add("debugLevel");
         props.add("delay");
         props.add("delete");
+        props.add("deleteAfter");
+        props.add("deleteAfterStateRepository");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("greedy");

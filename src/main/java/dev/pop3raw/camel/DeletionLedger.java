@@ -48,6 +48,11 @@ final class DeletionLedger {
     /** UIDLs whose exchange was created and has not completed yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /**
+     * deleteAfter: UIDLs marked because they were kept long enough, until their deletion is committed (also across
+     * sessions, while pending), so that the commit counts them as expired.
+     */
+    private final Set<String> expiring = ConcurrentHashMap.newKeySet();
 
     DeletionLedger(MailboxKey mailbox, Pop3RawStatistics stats) {
         this.mailbox = mailbox;
@@ -67,6 +72,7 @@ final class DeletionLedger {
     /** Forgets UIDLs the server no longer lists (their deletion was committed after all, or someone else removed them). */
     void retainListed(Set<String> listed) {
         pending.retainAll(listed);
+        expiring.retainAll(listed);
     }
 
     /** A message found too large on the wire is no longer pending: only oversizeAction decides about it. */
@@ -80,6 +86,15 @@ final class DeletionLedger {
 
     int inFlightCount() {
         return inFlight.size();
+    }
+
+    /**
+     * deleteAfter: the message was kept long enough; deleted by this session's commit like any marked message (a lost
+     * QUIT leaves it pending), and counted as expired once the deletion is committed.
+     */
+    void expired(SessionDeletions session, MessageInfo m) {
+        expiring.add(m.uidl());
+        session.mark(m);
     }
 
     // ---------------------------------------------------------------- transitions of an exchange
@@ -147,6 +162,7 @@ final class DeletionLedger {
             deleter.quit();
             pending.removeAll(marked);
             stats.messagesDeleted.addAndGet(marked.size());
+            countExpired(marked);
             if (!marked.isEmpty()) {
                 LOG.debug("pop3raw: deleted {} messages from {}", marked.size(), mailbox);
             }
@@ -156,6 +172,19 @@ final class DeletionLedger {
                     + " deletions may not have been committed and are retried at the next poll",
                     failure);
         }
+    }
+
+    private void countExpired(List<String> committed) {
+        if (expiring.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        for (String uidl : committed) {
+            if (expiring.remove(uidl)) {
+                n++;
+            }
+        }
+        stats.messagesExpired.addAndGet(n);
     }
 
     /** Sends the DELEs; returns the UIDLs the server marked. */

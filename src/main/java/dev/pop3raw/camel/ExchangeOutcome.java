@@ -25,10 +25,16 @@ final class ExchangeOutcome implements Synchronization {
         private final DeletionLedger ledger;
         private final boolean delete;
         private final Supplier<ExceptionHandler> exceptionHandler;
+        /** deleteAfter: records when each message was first processed; null without it. */
+        private final KeptMessages keptMessages;
 
-        /** @param claims null without an idempotent repository */
+        /**
+         * @param claims       null without an idempotent repository
+         * @param keptMessages null without deleteAfter
+         */
         Recorder(Pop3RawStatistics stats, MessageClaims claims, ConfirmedKeyCache confirmedKeys, DeletionLedger ledger,
-                boolean delete, Supplier<ExceptionHandler> exceptionHandler) {
+                boolean delete, Supplier<ExceptionHandler> exceptionHandler, KeptMessages keptMessages) {
+            this.keptMessages = keptMessages;
             this.stats = stats;
             this.claims = claims;
             this.confirmedKeys = confirmedKeys;
@@ -78,6 +84,9 @@ final class ExchangeOutcome implements Synchronization {
             if (claim != null) {
                 r.claims.succeeded(exchange, claim);
                 r.confirmedKeys.confirmed(uidl);
+                if (r.keptMessages != null) {
+                    r.keptMessages.processed(uidl); // after the processed key: a time without a key is never read
+                }
             }
             deletable = r.delete;
         } catch (RuntimeException e) {

@@ -33,6 +33,8 @@ final class MessageSelection {
     /** Null without an idempotent repository. */
     private final MessageClaims claims;
     private final Supplier<ExceptionHandler> exceptionHandler;
+    /** deleteAfter; null without it. */
+    private final KeptMessages keptMessages;
     /** initialBacklog=skip: whether this start of the consumer already found or wrote the mailbox's marker. */
     private boolean backlogChecked;
 
@@ -40,6 +42,16 @@ final class MessageSelection {
             OversizeMessages oversizeMessages, ConfirmedKeyCache confirmedKeys,
             ListingProblemReport listingProblems, MessageClaims claims,
             Supplier<ExceptionHandler> exceptionHandler) {
+        this(config, mailbox, stats, ledger, oversizeMessages, confirmedKeys, listingProblems, claims,
+                exceptionHandler, null);
+    }
+
+    /** @param keptMessages deleteAfter's rule; null without deleteAfter */
+    MessageSelection(Pop3RawConfiguration config, MailboxKey mailbox, Pop3RawStatistics stats, DeletionLedger ledger,
+            OversizeMessages oversizeMessages, ConfirmedKeyCache confirmedKeys,
+            ListingProblemReport listingProblems, MessageClaims claims,
+            Supplier<ExceptionHandler> exceptionHandler, KeptMessages keptMessages) {
+        this.keptMessages = keptMessages;
         this.config = config;
         this.mailbox = mailbox;
         this.stats = stats;
@@ -73,6 +85,9 @@ final class MessageSelection {
         ledger.retainListed(byUidl.keySet());
         confirmedKeys.retainListed(byUidl.keySet());
         oversizeMessages.retainListed(byUidl.keySet());
+        if (keptMessages != null) {
+            keptMessages.retainListed(byUidl.keySet());
+        }
         return byUidl;
     }
 
@@ -95,6 +110,7 @@ final class MessageSelection {
             int routedBefore, PollReport report) {
         initialBacklog(listed);
         List<MessageInfo> selected = new ArrayList<>();
+        List<MessageInfo> kept = new ArrayList<>();
         for (MessageInfo m : listed.values()) {
             if (inFlight(m)) {
                 if (report != null) {
@@ -103,7 +119,7 @@ final class MessageSelection {
                 continue;
             }
             boolean onWire = oversizeFoundOnWire(m, deletions);
-            if (!onWire && (pendingDeletion(m, deletions) || knownProcessed(m, deletions))) {
+            if (!onWire && (pendingDeletion(m, deletions) || knownProcessed(m, deletions, kept))) {
                 continue;
             }
             if (report != null) {
@@ -120,6 +136,7 @@ final class MessageSelection {
             }
             selected.add(m);
         }
+        keptLongEnough(kept, deletions);
         return selected;
     }
 
@@ -192,31 +209,55 @@ final class MessageSelection {
 
     /**
      * Its processed key is in the idempotent repository: never retrieved again. With delete, it is deleted: it was
-     * processed successfully before, but its deletion was not committed (lost QUIT, restart); unless initialBacklog=skip
-     * recorded it unread (its backlog key is there): such a message is never deleted.
+     * processed successfully before, but its deletion was not committed (lost QUIT, restart); with deleteAfter it is
+     * kept, added to {@code kept} for {@link #keptLongEnough}. Unless initialBacklog=skip recorded it unread (its
+     * backlog key is there): such a message is never deleted.
      */
-    boolean knownProcessed(MessageInfo m, DeletionLedger.SessionDeletions deletions) {
+    boolean knownProcessed(MessageInfo m, DeletionLedger.SessionDeletions deletions, List<MessageInfo> kept) {
         if (claims == null || !inRepository(m.uidl())) {
             return false;
         }
-        if (config.isDelete() && !confirmedKeys.knownBacklog(m.uidl()) && !backlogUncached(m.uidl())) {
-            deletions.mark(m);
+        if (deletesProcessed() && !confirmedKeys.knownBacklog(m.uidl()) && !backlogUncached(m.uidl())) {
+            if (keptMessages != null) {
+                kept.add(m);
+            } else {
+                deletions.mark(m);
+            }
         }
         return true;
     }
 
     /**
+     * deleteAfter, after the per-message rules: of the processed messages kept on the server, those first processed at
+     * least deleteAfter ago are marked for deletion (one batch look-up of the times not known yet, see
+     * {@link KeptMessages#expired}). A lost QUIT leaves them pending, and {@link #pendingDeletion} deletes them next.
+     */
+    void keptLongEnough(List<MessageInfo> kept, DeletionLedger.SessionDeletions deletions) {
+        if (keptMessages == null || kept.isEmpty()) {
+            return;
+        }
+        for (MessageInfo m : keptMessages.expired(kept)) {
+            ledger.expired(deletions, m);
+        }
+    }
+
+    /** Whether a processed message may be deleted at all: delete=true, or deleteAfter once it is old enough. */
+    private boolean deletesProcessed() {
+        return config.isDelete() || keptMessages != null;
+    }
+
+    /**
      * Whether the message's processed key is in the repository, answered from the confirmed-key cache when possible.
      * Only processed keys are ever cached; a claim is another key and never makes a message look processed. With
-     * delete, a message found in the repository is also looked up for its backlog key (see {@link #knownProcessed}),
-     * and cached with the answer.
+     * delete or deleteAfter, a message found in the repository is also looked up for its backlog key (see
+     * {@link #knownProcessed}), and cached with the answer.
      */
     private boolean inRepository(String uidl) {
         if (confirmedKeys.knownProcessed(uidl)) {
             return true;
         }
         if (claims.isProcessed(uidl)) {
-            confirmedKeys.foundPresent(uidl, config.isDelete() && claims.isBacklog(uidl));
+            confirmedKeys.foundPresent(uidl, deletesProcessed() && claims.isBacklog(uidl));
             return true;
         }
         return false;

@@ -23,6 +23,7 @@ final class PollReport {
     private final long failedBefore;
     private final long retrievalFailuresBefore;
     private final long deletedBefore;
+    private final long expiredBefore;
     private final long oversizeBefore;
     private long lastProgressNanos;
     private boolean progressWritten;
@@ -53,11 +54,17 @@ final class PollReport {
         this.failedBefore = stats.messagesFailed.get();
         this.retrievalFailuresBefore = stats.retrievalFailures.get();
         this.deletedBefore = stats.messagesDeleted.get();
+        this.expiredBefore = stats.messagesExpired.get();
         this.oversizeBefore = stats.skippedOversize.get();
     }
 
     long deleted() {
         return stats.messagesDeleted.get() - deletedBefore;
+    }
+
+    /** Of {@link #deleted()}: the messages deleteAfter kept long enough. */
+    long expired() {
+        return stats.messagesExpired.get() - expiredBefore;
     }
 
     long failed() {
@@ -96,9 +103,11 @@ final class PollReport {
             return;
         }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        log.info("pop3raw: {} listed {}, new {}, retrieved {} ({}), deleted {}, failed {}, skipped {} in {} ms{}",
-                mailbox, Math.max(listed, 0), fresh, retrieved, octets(retrievedOctets), deleted(), failed(),
-                skipped(), millis, failure == null ? "" : "; the poll then failed: " + failure.getMessage());
+        long expired = expired();
+        log.info("pop3raw: {} listed {}, new {}, retrieved {} ({}), deleted {}{}, failed {}, skipped {} in {} ms{}",
+                mailbox, Math.max(listed, 0), fresh, retrieved, octets(retrievedOctets), deleted(),
+                expired > 0 ? " (expired " + expired + ")" : "", failed(), skipped(), millis,
+                failure == null ? "" : "; the poll then failed: " + failure.getMessage());
     }
 
     /** 1023 B, 1.4 KiB, 12.0 MiB, 3.2 GiB. */

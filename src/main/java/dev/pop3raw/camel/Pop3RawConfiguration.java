@@ -2,6 +2,7 @@ package dev.pop3raw.camel;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -35,6 +36,10 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
     private ClaimMode claims = ClaimMode.AUTO;
     @UriParam(label = "consumer,advanced", defaultValue = "15000", javaType = "java.time.Duration")
     private long claimTimeout = 15_000;
+    @UriParam(label = "consumer", javaType = "java.lang.String")
+    private String deleteAfter;
+    @UriParam(label = "consumer,advanced")
+    private StateRepository<String, String> deleteAfterStateRepository;
     @UriParam(label = "consumer", defaultValue = "process", enums = "process,skip")
     private InitialBacklog initialBacklog = InitialBacklog.PROCESS;
     @UriParam(label = "consumer", defaultValue = "0")
@@ -169,6 +174,38 @@ public class Pop3RawConfiguration extends Pop3RawServerConfiguration implements 
      */
     public void setInitialBacklog(InitialBacklog initialBacklog) {
         this.initialBacklog = initialBacklog;
+    }
+
+    public String getDeleteAfter() {
+        return deleteAfter;
+    }
+
+    /**
+     * Leaves each message the route handled successfully on the server for this long, then deletes it at the first
+     * poll after (DELE, committed by QUIT); it is never retrieved again in between. The age counts from when the
+     * message was first processed (its processed key was recorded), not from its Date or Received headers. Camel's
+     * duration syntax (14d, 36h, 1d12h) or ISO-8601 (P14D, PT36H); zero, negative or unreadable values fail at start.
+     * Requires an idempotentRepository and excludes delete=true. The times are kept in deleteAfterStateRepository, or,
+     * without it, read from camel-sql's JdbcMessageIdRepository (its createdAt column). Messages skipped by
+     * initialBacklog=skip are never deleted.
+     */
+    public void setDeleteAfter(String deleteAfter) {
+        this.deleteAfter = deleteAfter;
+    }
+
+    public StateRepository<String, String> getDeleteAfterStateRepository() {
+        return deleteAfterStateRepository;
+    }
+
+    /**
+     * With deleteAfter: where the time each message was first processed is kept, under the message's processed key
+     * in the idempotent repository (mailbox identity and UIDL), the value an ISO-8601 instant; for example Camel's
+     * FileStateRepository. Use a persistent one that every node sharing the idempotent repository can read. Not
+     * needed with camel-sql's JdbcMessageIdRepository, whose createdAt column holds the time; when set, it is used
+     * instead.
+     */
+    public void setDeleteAfterStateRepository(StateRepository<String, String> deleteAfterStateRepository) {
+        this.deleteAfterStateRepository = deleteAfterStateRepository;
     }
 
     public int getMaxMessagesPerPoll() {

@@ -132,16 +132,29 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             }
         }
         confirmedKeys.clear(); // a restarted consumer asks the repository again
+        KeptMessages kept = keptMessages();
         selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages, confirmedKeys,
-                listingProblems, claims, this::getExceptionHandler);
+                listingProblems, claims, this::getExceptionHandler, kept);
         receiver = new MessageReceiver(this, config, spoolPolicy, mailbox,
                 MailHeaderMapping.of(config.isMapHeaders(), endpoint.getHeaderFilterStrategy(), mailbox));
         meters = MicrometerMetrics.bind(endpoint.getCamelContext(),
                 Map.of("mailbox", mailbox.identity(), "routeId", String.valueOf(getRouteId())), stats.counters(),
                 Map.of("InFlightCount", this::getInFlightCount, "PendingDeletionCount", this::getPendingDeletionCount));
         outcomes = new ExchangeOutcome.Recorder(stats, claims, confirmedKeys, ledger, config.isDelete(),
-                this::getExceptionHandler);
+                this::getExceptionHandler, kept);
         super.doStart();
+    }
+
+    /** deleteAfter's rule, with a fresh cache of first-processed times; null without deleteAfter. */
+    private KeptMessages keptMessages() throws Exception {
+        if (config.getDeleteAfter() == null) {
+            return null;
+        }
+        ServiceHelper.startService(config.getDeleteAfterStateRepository());
+        FirstProcessedTimes times = FirstProcessedTimes.of(config);
+        LOG.debug("pop3raw: {} keeps processed messages for {}; first-processed times in {}", mailbox,
+                config.getDeleteAfter(), times.describe());
+        return new KeptMessages(DeleteAfter.parse(config.getDeleteAfter()), endpoint.clock(), times, mailbox);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pop3raw.camel;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -57,6 +58,11 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
     private final Pop3RawStatistics statistics = new Pop3RawStatistics();
     /** The accessTokenProvider bean, or the one built from the oauth2 options; null for a password login. */
     private AccessTokenProvider tokenProvider;
+    /**
+     * What deleteAfter takes as the present. Not an option: tests set it ({@link #setClock}) to age kept messages by
+     * days without waiting.
+     */
+    private volatile Clock clock = Clock.systemUTC();
 
     public Pop3RawEndpoint(String uri, Pop3RawComponent component, Pop3RawConfiguration configuration) {
         super(uri, component);
@@ -127,6 +133,15 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
         tokenProvider = resolveTokenProvider();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
+    /** For tests: the clock deleteAfter reads, set before the consumer starts. */
+    void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
     /** The bean wins: it is the way to anything the oauth2 options cannot say. */
     private AccessTokenProvider resolveTokenProvider() {
         Pop3RawConfiguration c = configuration;
@@ -171,18 +186,7 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
                     + " oauth2 options (oauth2Provider, oauth2ClientId, ...) or an"
                     + " accessTokenProvider");
         }
-        if (!c.isDelete() && c.getIdempotentRepository() == null) {
-            throw new IllegalArgumentException("pop3raw: set delete=true or an idempotentRepository (or both): with"
-                    + " neither, every poll would consume the whole mailbox again. Prefer a"
-                    + " persistent repository; an in-memory one (e.g."
-                    + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
-                    + " consumed again");
-        }
-        if (c.getInitialBacklog() == InitialBacklog.SKIP && c.getIdempotentRepository() == null) {
-            throw new IllegalArgumentException("pop3raw: initialBacklog=skip needs an idempotentRepository: the"
-                    + " skipped messages are recorded there as seen (use a persistent one, or the backlog is"
-                    + " skipped again at every restart)");
-        }
+        validateWhatIsDeleted(c);
         if (c.getMaxMessageSize() < 0) {
             throw new IllegalArgumentException("pop3raw: maxMessageSize must be 0 (no limit) or positive, was "
                     + c.getMaxMessageSize());
@@ -204,6 +208,45 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
         validateCleartext(c, mechanism);
         // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
         clientOptions(null);
+    }
+
+    /** delete, idempotentRepository, initialBacklog and deleteAfter: what is deleted and what is remembered. */
+    private static void validateWhatIsDeleted(Pop3RawConfiguration c) {
+        validateDeleteAfter(c);
+        if (!c.isDelete() && c.getIdempotentRepository() == null) {
+            throw new IllegalArgumentException("pop3raw: set delete=true or an idempotentRepository (or both): with"
+                    + " neither, every poll would consume the whole mailbox again. Prefer a"
+                    + " persistent repository; an in-memory one (e.g."
+                    + " #memoryIdempotentRepository) forgets at restart and the mailbox is"
+                    + " consumed again");
+        }
+        if (c.getInitialBacklog() == InitialBacklog.SKIP && c.getIdempotentRepository() == null) {
+            throw new IllegalArgumentException("pop3raw: initialBacklog=skip needs an idempotentRepository: the"
+                    + " skipped messages are recorded there as seen (use a persistent one, or the backlog is"
+                    + " skipped again at every restart)");
+        }
+    }
+
+    /** deleteAfter: a readable positive duration, an idempotent repository, a place for the times, no delete. */
+    private static void validateDeleteAfter(Pop3RawConfiguration c) {
+        if (c.getDeleteAfter() == null) {
+            return;
+        }
+        DeleteAfter.parse(c.getDeleteAfter());
+        if (c.isDelete()) {
+            throw new IllegalArgumentException("pop3raw: deleteAfter and delete=true exclude each other: delete=true"
+                    + " deletes each message as soon as it was processed; deleteAfter keeps it that long first."
+                    + " Remove one of them");
+        }
+        if (c.getIdempotentRepository() == null) {
+            throw new IllegalArgumentException("pop3raw: deleteAfter needs an idempotentRepository: it keeps the"
+                    + " processed messages from being retrieved again while they stay on the server");
+        }
+        if (FirstProcessedTimes.of(c) == null) {
+            throw new IllegalArgumentException("pop3raw: deleteAfter needs a place for the time each message was first"
+                    + " processed: set deleteAfterStateRepository (e.g. a FileStateRepository), or use camel-sql's"
+                    + " JdbcMessageIdRepository as the idempotentRepository (its createdAt column holds the time)");
+        }
     }
 
     /**
@@ -358,6 +401,11 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
     @ManagedAttribute(description = "Number of messages deleted from the server (DELE committed by QUIT)")
     public long getMessagesDeleted() {
         return statistics.messagesDeleted.get();
+    }
+
+    @ManagedAttribute(description = "Of MessagesDeleted: messages deleteAfter kept long enough")
+    public long getMessagesExpired() {
+        return statistics.messagesExpired.get();
     }
 
     @ManagedAttribute(description = "Number of RETR commands the server refused")

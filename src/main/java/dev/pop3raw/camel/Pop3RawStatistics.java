@@ -14,6 +14,8 @@ final class Pop3RawStatistics {
     final AtomicLong bytesConsumed = new AtomicLong();
     final AtomicLong messagesFailed = new AtomicLong();
     final AtomicLong messagesDeleted = new AtomicLong();
+    /** Of messagesDeleted: those deleteAfter kept long enough. */
+    final AtomicLong messagesExpired = new AtomicLong();
     final AtomicLong retrievalFailures = new AtomicLong();
     final AtomicLong skippedInvalidUidl = new AtomicLong();
     final AtomicLong skippedOversize = new AtomicLong();
@@ -31,6 +33,7 @@ final class Pop3RawStatistics {
         c.put("BytesConsumed", bytesConsumed::get);
         c.put("MessagesFailed", messagesFailed::get);
         c.put("MessagesDeleted", messagesDeleted::get);
+        c.put("MessagesExpired", messagesExpired::get);
         c.put("RetrievalFailures", retrievalFailures::get);
         c.put("SkippedInvalidUidl", skippedInvalidUidl::get);
         c.put("SkippedOversize", skippedOversize::get);

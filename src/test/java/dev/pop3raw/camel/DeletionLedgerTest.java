@@ -213,6 +213,27 @@ class DeletionLedgerTest {
         return byUidl;
     }
 
+    @Test
+    void anExpiredMessageIsCountedOnceItsDeletionIsCommittedAlsoAfterALostQuit() {
+        DeletionLedger.SessionDeletions first = ledger.openSession(listed(m(1, "old"), m(2, "done")));
+        ledger.expired(first, m(1, "old"));
+        first.mark(m(2, "done")); // deleted for another reason (a pending deletion)
+        FakeDeleter lost = new FakeDeleter();
+        lost.quitFails = true;
+        ledger.commit(first, lost, handler);
+        assertEquals(0, stats.messagesExpired.get(), "QUIT lost: nothing counted");
+        assertTrue(ledger.isPending("old"));
+
+        Map<String, MessageInfo> listed = selection.listed(List.of(m(1, "old"), m(2, "done")), List.of());
+        DeletionLedger.SessionDeletions next = ledger.openSession(listed);
+        assertEquals(List.of(), selection.select(listed, next, 0));
+        FakeDeleter deleter = new FakeDeleter();
+        ledger.commit(next, deleter, handler);
+        assertEquals(List.of(1, 2), deleter.deleted);
+        assertEquals(2, stats.messagesDeleted.get());
+        assertEquals(1, stats.messagesExpired.get(), "only the expired one, once");
+    }
+
     /** DELE and QUIT of a session, as the specification needs them to go. */
     static final class FakeDeleter implements DeletionLedger.Deleter {
         final List<Integer> deleted = new ArrayList<>();

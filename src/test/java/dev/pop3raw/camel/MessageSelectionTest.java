@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
 import dev.pop3raw.client.MessageInfo;
+import dev.pop3raw.testing.SettableClock;
 
 /**
  * Specification of the selection rules ({@link MessageSelection}), without a server: what a session retrieves, what it
@@ -28,6 +32,8 @@ class MessageSelectionTest {
     private final ConfirmedKeyCache confirmedKeys = new ConfirmedKeyCache(100, 0);
     private final DeletionLedgerTest.RecordingHandler handler = new DeletionLedgerTest.RecordingHandler();
     private MessageClaims claims;
+    /** deleteAfter's rule; null unless a test sets it. */
+    private KeptMessages kept;
 
     /** What one session selected and deleted. */
     private record Session(List<MessageInfo> selected, List<Integer> deleted) {
@@ -39,7 +45,8 @@ class MessageSelectionTest {
 
     private Session session(int routedBefore, MessageInfo... listing) {
         MessageSelection selection = new MessageSelection(config, mailbox, stats, ledger, oversizeMessages,
-                confirmedKeys, new ListingProblemReport(mailbox, stats.skippedInvalidUidl), claims, () -> handler);
+                confirmedKeys, new ListingProblemReport(mailbox, stats.skippedInvalidUidl), claims, () -> handler,
+                kept);
         Map<String, MessageInfo> listed = selection.listed(List.of(listing), List.of());
         DeletionLedger.SessionDeletions deletions = ledger.openSession(listed);
         List<MessageInfo> selected = selection.select(listed, deletions, routedBefore);
@@ -245,6 +252,56 @@ class MessageSelectionTest {
         assertEquals(List.of(), session(m(1, "a"), m(2, "b")).selected(), "skipped again, idempotently");
         assertTrue(repository.contains(mailbox.backlogSkippedMarker()));
         assertEquals(List.of(m(3, "c")), session(m(1, "a"), m(2, "b"), m(3, "c")).selected());
+    }
+
+    // ---------------------------------------------------------------- deleteAfter
+
+    /** deleteAfter=14d on a memory repository and state, at {@code clock}. */
+    private MemoryIdempotentRepository keepFor14Days(SettableClock clock, MemoryStateRepository state) {
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        claims = MessageClaims.create(repository, mailbox, ClaimMode.NONE, 15_000, System::currentTimeMillis);
+        kept = new KeptMessages(Duration.ofDays(14), clock, new StateRepositoryTimes(state), mailbox);
+        return repository;
+    }
+
+    @Test
+    void withDeleteAfterAProcessedMessageIsKeptUnreadAndDeletedOnceItsFirstProcessingIsThatOld() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        MemoryStateRepository state = new MemoryStateRepository();
+        MemoryIdempotentRepository repository = keepFor14Days(clock, state);
+        repository.add(mailbox.keyOf("a"));
+        kept.processed("a"); // its exchange succeeded now
+        repository.add(mailbox.keyOf("b"));
+        state.setState(mailbox.keyOf("b"), "2026-02-20T00:00:00Z"); // processed 9 days ago, by another node
+
+        clock.advance(Duration.ofDays(5).minusSeconds(1));
+        assertEquals(new Session(List.of(m(3, "c")), List.of()), session(m(1, "a"), m(2, "b"), m(3, "c")),
+                "b is 14 days old minus a second: kept");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(2), session(m(1, "a"), m(2, "b")).deleted(), "b is 14 days old");
+        assertEquals(1, stats.messagesExpired.get());
+        clock.advance(Duration.ofDays(9));
+        assertEquals(List.of(1), session(m(1, "a")).deleted());
+        assertEquals(2, stats.messagesExpired.get());
+    }
+
+    @Test
+    void withDeleteAfterAMissingTimeIsRecordedAsNowAndTheBacklogIsNeverDeleted() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        MemoryStateRepository state = new MemoryStateRepository();
+        MemoryIdempotentRepository repository = keepFor14Days(clock, state);
+        repository.add(mailbox.keyOf("old")); // processed before deleteAfter was set: no time
+        repository.add(mailbox.backlogKeyOf("skipped"));
+        repository.add(mailbox.keyOf("skipped"));
+
+        assertEquals(List.of(), session(m(1, "old"), m(2, "skipped")).deleted());
+        assertEquals("2026-03-01T00:00:00Z", state.getState(mailbox.keyOf("old")));
+        assertEquals(null, state.getState(mailbox.keyOf("skipped")), "the backlog is not even looked up");
+        clock.advance(Duration.ofDays(14));
+        assertEquals(List.of(1), session(m(1, "old"), m(2, "skipped")).deleted());
+        clock.advance(Duration.ofDays(400));
+        assertEquals(List.of(), session(m(2, "skipped")).deleted());
     }
 
     /** The exchange of {@code uidl} succeeded after its session had ended. */

@@ -126,6 +126,11 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     /** The logout lines of the sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
     private List<int[]> sessions() {
+        return sessions(dovecot, user);
+    }
+
+    /** The logout lines of {@code user}'s sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
+    static List<int[]> sessions(DovecotServer dovecot, String user) {
         List<int[]> result = new ArrayList<>();
         Pattern logout = Pattern
                 .compile("pop3\\(" + user + "\\)[^\n]*Disconnected: (Logged out|Connection closed)[^\n]*"

@@ -13,8 +13,12 @@ import java.net.SocketTimeoutException;
 
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,6 +111,83 @@ class Pop3RawStartValidationTest extends Pop3RawCamelTestSupport {
         assertTrue(messages.contains("no user name in front of the host"), messages);
         // ours only: Camel core's "Failed to create route" quotes the route's URI as written
         assertFalse(ours(messages).contains(PASSWORD), messages);
+    }
+
+    // ---------------------------------------------------------------- deleteAfter (docs/user-guide.adoc, deleteAfter)
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0d", "P0D", "PT0S", "-1d", "-P1D", "P-1D"})
+    void aZeroOrNegativeDeleteAfterFailsWhenTheRouteStarts(String value) throws Exception {
+        String messages = deleteAfterRefused("deleteAfter=" + value + "&idempotentRepository=#repo"
+                + "&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter"), messages);
+        assertTrue(messages.contains("must be positive") || messages.contains("is not a duration"), messages);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "14", "14 days", "1.5d", "14D", "1h 30m", "P", "99999999999999999999d",
+            "P99999D"})
+    void anUnreadableDeleteAfterFailsWhenTheRouteStarts(String value) throws Exception {
+        String messages = deleteAfterRefused("deleteAfter=" + value + "&idempotentRepository=#repo"
+                + "&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter"), messages);
+    }
+
+    @Test
+    void aDeleteAfterWithoutAUnitFailsWithAHintToWriteOne() throws Exception {
+        String messages = deleteAfterRefused(
+                "deleteAfter=14&idempotentRepository=#repo&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter=14 has no unit; write 14d for days"), messages);
+    }
+
+    @Test
+    void anEmptyDeleteAfterFailsWhenTheRouteStarts() throws Exception {
+        String messages = deleteAfterRefused(
+                "deleteAfter=&idempotentRepository=#repo&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter"), messages);
+    }
+
+    @Test
+    void deleteAfterBesideDeleteTrueFailsWhenTheRouteStarts() throws Exception {
+        String messages = deleteAfterRefused("deleteAfter=14d&delete=true&idempotentRepository=#repo"
+                + "&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter and delete=true exclude each other"), messages);
+    }
+
+    @Test
+    void deleteAfterWithoutAnIdempotentRepositoryFailsWhenTheRouteStarts() throws Exception {
+        String messages = deleteAfterRefused("deleteAfter=14d&deleteAfterStateRepository=#state");
+        assertTrue(messages.contains("deleteAfter needs an idempotentRepository"), messages);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"#repo", "#fileRepo"})
+    void deleteAfterWithoutAPlaceForTheTimesFailsWhenTheRouteStarts(String repository) throws Exception {
+        String messages = deleteAfterRefused("deleteAfter=14d&idempotentRepository=" + repository);
+        assertTrue(messages.contains("deleteAfterStateRepository"), messages);
+        assertTrue(messages.contains("JdbcMessageIdRepository"), messages);
+    }
+
+    @Test
+    void aValidDeleteAfterConfigurationStarts() throws Exception {
+        bindDeleteAfterBeans();
+        addRoute(uri(listener.getLocalPort(), "deleteAfter=P14D&idempotentRepository=#repo"
+                + "&deleteAfterStateRepository=#state&startScheduler=false"));
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
+    }
+
+    private void bindDeleteAfterBeans() {
+        context.getRegistry().bind("repo", MemoryIdempotentRepository.memoryIdempotentRepository());
+        context.getRegistry().bind("fileRepo", new FileIdempotentRepository());
+        context.getRegistry().bind("state", new MemoryStateRepository());
+    }
+
+    /** Refused when the route is added, before any connection; the component's messages. */
+    private String deleteAfterRefused(String options) throws IOException {
+        bindDeleteAfterBeans();
+        String messages = refusedAtStart(uri(listener.getLocalPort(), options));
+        assertNoConnection();
+        return messages;
     }
 
     /** The component's own message: the innermost cause's. */

@@ -112,6 +112,19 @@ public final class ScriptedMailbox implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** The commands of the last session that start with one of {@code verbs} (case-insensitive), in order. */
+    public List<String> lastSession(String... verbs) {
+        List<String> found = new ArrayList<>();
+        for (String c : sessions.get(sessions.size() - 1)) {
+            for (String v : verbs) {
+                if (c.toUpperCase(java.util.Locale.ROOT).startsWith(v)) {
+                    found.add(c);
+                }
+            }
+        }
+        return found;
+    }
+
     /** All commands of all sessions. */
     public List<String> allCommands() {
         List<String> all = new ArrayList<>();

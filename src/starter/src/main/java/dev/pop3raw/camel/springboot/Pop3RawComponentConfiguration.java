@@ -3,6 +3,7 @@ package dev.pop3raw.camel.springboot;
 import java.time.Duration;
 
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -73,6 +74,26 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
      * (persistent, or every restart without the marker skips again). Default: process.
      */
     private InitialBacklog initialBacklog;
+
+    /**
+     * Leaves each message the route handled successfully on the server for this long, then deletes it at the first
+     * poll after (DELE, committed by QUIT); it is never retrieved again in between. The age counts from when the
+     * message was first processed (its processed key was recorded), not from its Date or Received headers. Camel's
+     * duration syntax (14d, 36h, 1d12h) or ISO-8601 (P14D, PT36H); zero, negative or unreadable values fail at start.
+     * Requires an idempotentRepository and excludes delete=true. The times are kept in deleteAfterStateRepository, or,
+     * without it, read from camel-sql's JdbcMessageIdRepository (its createdAt column). Messages skipped by
+     * initialBacklog=skip are never deleted.
+     */
+    private String deleteAfter;
+
+    /**
+     * With deleteAfter: where the time each message was first processed is kept, under the message's processed key
+     * in the idempotent repository (mailbox identity and UIDL), the value an ISO-8601 instant; for example Camel's
+     * FileStateRepository. Use a persistent one that every node sharing the idempotent repository can read. Not needed
+     * with camel-sql's JdbcMessageIdRepository, whose createdAt column holds the time; when set, it is used instead. A
+     * bean reference: #beanName.
+     */
+    private StateRepository<String, String> deleteAfterStateRepository;
 
     /**
      * The most messages retrieved in one poll (one POP3 session); 0 or less means no limit. Default: 0.
@@ -399,6 +420,22 @@ public class Pop3RawComponentConfiguration extends ComponentConfigurationPropert
 
     public void setInitialBacklog(InitialBacklog initialBacklog) {
         this.initialBacklog = initialBacklog;
+    }
+
+    public String getDeleteAfter() {
+        return deleteAfter;
+    }
+
+    public void setDeleteAfter(String deleteAfter) {
+        this.deleteAfter = deleteAfter;
+    }
+
+    public StateRepository<String, String> getDeleteAfterStateRepository() {
+        return deleteAfterStateRepository;
+    }
+
+    public void setDeleteAfterStateRepository(StateRepository<String, String> deleteAfterStateRepository) {
+        this.deleteAfterStateRepository = deleteAfterStateRepository;
     }
 
     public Integer getMaxMessagesPerPoll() {
