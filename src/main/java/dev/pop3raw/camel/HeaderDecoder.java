@@ -241,7 +241,7 @@ final class HeaderDecoder {
     }
 
     /** The octets of {@code b[from, to)} without their line ends (CR LF or LF): an unfolded field value. */
-    private static byte[] unfold(byte[] b, int from, int to) {
+    static byte[] unfold(byte[] b, int from, int to) {
         byte[] out = new byte[to - from];
         int n = 0;
         for (int i = from; i < to; i++) {

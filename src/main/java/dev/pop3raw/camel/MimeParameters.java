@@ -12,15 +12,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * RFC 2231 parameters of the MIME fields that have parameters (Content-Type, Content-Disposition): continuations
- * ({@code filename*0=...; filename*1=...}) are joined and extended values ({@code filename*=UTF-8''na%C3%AFve.pdf})
- * decoded in their charset, and the field is written again with each such parameter once, under its plain name, as
- * a quoted string: {@code attachment; filename="naïve.pdf"}. A decoded parameter replaces a plain one of the same name
- * (the fallback mailers add for readers without RFC 2231). A parameter that cannot be decoded (a missing
- * continuation, an unknown charset, a bad %-escape) is left as written, and so is everything else; the text outside
- * RFC 2231 parameters gets the RFC 2047 decoding of any field ({@link HeaderDecoder#decode}).
+ * The parameters of the MIME fields that have parameters (Content-Type, Content-Disposition), decoded; the one
+ * implementation of these rules, for mapHeaders ({@link #decode}) and for the attachment splitter's file names and
+ * charsets ({@link #parameter}):
+ * <ul>
+ * <li>RFC 2231: continuations ({@code filename*0=...; filename*1=...}) are joined in the order of their numbers, only
+ * the sections marked with a {@code *} are percent-decoded, and the octets of adjacent encoded sections are decoded
+ * together in the charset the first section names ({@code filename*=UTF-8''na%C3%AFve.pdf}; its label read by
+ * {@link MailCharsets#forLabel}), so a character split between two sections survives. The decoded parameter wins over
+ * a plain one of the same name (the fallback mailers add for readers without RFC 2231). A parameter that cannot be
+ * decoded (a missing section, both {@code name*} and {@code name*0}, an unknown charset, a bad %-escape) is left as
+ * written.</li>
+ * <li>RFC 2047 encoded-words in the other parameters, quoted ones too, which RFC 2047 forbids and Outlook and Gmail
+ * write anyway ({@link HeaderDecoder#decode}).</li>
+ * <li>Raw 8-bit octets: the field's octets are read as those of any field ({@link MailCharsets#raw}: UTF-8, else
+ * windows-1252) before any of the above.</li>
+ * </ul>
  */
-final class MimeParameters {
+public final class MimeParameters {
 
     /** {@code name*}, {@code name*N} or {@code name*N*}: the base name, the section number, whether it is encoded. */
     private static final Pattern EXTENDED_NAME = Pattern.compile("([^*\\s]+)\\*(?:(\\d{1,3})(\\*)?)?");
@@ -33,26 +42,20 @@ final class MimeParameters {
         return fieldName.equalsIgnoreCase("Content-Type") || fieldName.equalsIgnoreCase("Content-Disposition");
     }
 
-    /** The unfolded value of a parameterised field with its RFC 2231 parameters decoded (see the class comment). */
+    /**
+     * The unfolded value of a parameterised field with its parameters decoded and the field written again: each RFC
+     * 2231 parameter once, under its plain name, as a quoted string ({@code attachment; filename="naïve.pdf"}),
+     * replacing a plain one of the same name; everything else as written but for its RFC 2047 encoded-words.
+     */
     static String decode(String value) {
         if (value.indexOf('*') < 0) {
             return HeaderDecoder.decode(value); // no RFC 2231 parameter (the common case)
         }
         List<String> pieces = split(value);
-        Map<String, Extended> extended = new LinkedHashMap<>();
-        for (String piece : pieces.subList(1, pieces.size())) {
-            Matcher m = EXTENDED_NAME.matcher(nameOf(piece));
-            if (piece.indexOf('=') > 0 && m.matches()) {
-                extended.computeIfAbsent(m.group(1).toLowerCase(Locale.ROOT), k -> new Extended(m.group(1)))
-                        .add(m.group(2) == null ? -1 : Integer.parseInt(m.group(2)),
-                                m.group(2) == null || m.group(3) != null, valueOf(piece));
-            }
-        }
+        Map<String, Extended> extended = extended(pieces);
         StringBuilder out = new StringBuilder(HeaderDecoder.decode(pieces.get(0)));
         for (String piece : pieces.subList(1, pieces.size())) {
-            Matcher m = EXTENDED_NAME.matcher(nameOf(piece));
-            String base = (m.matches() ? m.group(1) : nameOf(piece)).toLowerCase(Locale.ROOT);
-            Extended parameter = extended.get(base);
+            Extended parameter = extended.get(baseName(piece));
             String decoded = parameter == null ? null : parameter.decoded();
             if (decoded == null) {
                 out.append("; ").append(HeaderDecoder.decode(piece));
@@ -65,11 +68,67 @@ final class MimeParameters {
         return out.toString();
     }
 
+    /**
+     * The decoded value of the parameter {@code name} of one header field, or null when the field has no such
+     * parameter. {@code field} is the field's octets as the message has them: its name, a colon and its value, folded
+     * or not (as a MIME parser reads it). An RFC 2231 parameter that cannot be decoded gives the plain parameter of the
+     * same name when there is one, else its own value as written.
+     */
+    public static String parameter(byte[] field, String name) {
+        int colon = 0;
+        while (colon < field.length && field[colon] != ':') {
+            colon++;
+        }
+        if (colon == field.length) {
+            return null;
+        }
+        return parameter(MailCharsets.raw(HeaderDecoder.unfold(field, colon + 1, field.length)).trim(), name);
+    }
+
+    /** {@link #parameter(byte[], String)} of an unfolded field value already read as text. */
+    static String parameter(String value, String name) {
+        List<String> pieces = split(value);
+        Extended extended = extended(pieces).get(name.toLowerCase(Locale.ROOT));
+        String decoded = extended == null ? null : extended.decoded();
+        if (decoded != null) {
+            return decoded;
+        }
+        for (String piece : pieces.subList(1, pieces.size())) {
+            if (piece.indexOf('=') > 0 && nameOf(piece).equalsIgnoreCase(name)) {
+                return HeaderDecoder.decode(valueOf(piece));
+            }
+        }
+        return extended == null ? null : HeaderDecoder.decode(extended.asWritten());
+    }
+
+    /** The RFC 2231 parameters among the pieces of a field, by lower-case base name. */
+    private static Map<String, Extended> extended(List<String> pieces) {
+        Map<String, Extended> extended = new LinkedHashMap<>();
+        for (String piece : pieces.subList(1, pieces.size())) {
+            Matcher m = EXTENDED_NAME.matcher(nameOf(piece));
+            if (piece.indexOf('=') > 0 && m.matches()) {
+                extended.computeIfAbsent(m.group(1).toLowerCase(Locale.ROOT), k -> new Extended(m.group(1)))
+                        .add(m.group(2) == null ? -1 : Integer.parseInt(m.group(2)),
+                                m.group(2) == null || m.group(3) != null, valueOf(piece));
+            }
+        }
+        return extended;
+    }
+
+    /** The lower-case name of a parameter without an RFC 2231 section mark. */
+    private static String baseName(String piece) {
+        Matcher m = EXTENDED_NAME.matcher(nameOf(piece));
+        return (m.matches() ? m.group(1) : nameOf(piece)).toLowerCase(Locale.ROOT);
+    }
+
+    /** One section of an RFC 2231 parameter: its value as written (unquoted), and whether it is percent-encoded. */
+    private record Section(String value, boolean encoded) {
+    }
+
     /** The sections of one RFC 2231 parameter, by number ({@code name*} alone is section -1). */
     private static final class Extended {
         final String name;
-        final TreeMap<Integer, String> values = new TreeMap<>();
-        final TreeMap<Integer, Boolean> encoded = new TreeMap<>();
+        final TreeMap<Integer, Section> sections = new TreeMap<>();
         boolean written;
         private boolean decodedOnce;
         private String decoded;
@@ -78,9 +137,15 @@ final class MimeParameters {
             this.name = name;
         }
 
-        void add(int section, boolean isEncoded, String value) {
-            values.putIfAbsent(section, value);
-            encoded.putIfAbsent(section, isEncoded);
+        void add(int number, boolean encoded, String value) {
+            sections.putIfAbsent(number, new Section(value, encoded));
+        }
+
+        /** The values of the sections as written, in the order of their numbers. */
+        String asWritten() {
+            StringBuilder text = new StringBuilder();
+            sections.values().forEach(s -> text.append(s.value()));
+            return text.toString();
         }
 
         /** The value its sections spell, or null when they cannot be decoded (the parameter is then left as written). */
@@ -93,40 +158,45 @@ final class MimeParameters {
         }
 
         private String decode() {
-            boolean single = values.containsKey(-1);
-            if (single ? values.size() != 1 : values.firstKey() != 0 || values.lastKey() != values.size() - 1) {
+            boolean single = sections.containsKey(-1);
+            if (single ? sections.size() != 1 : sections.firstKey() != 0 || sections.lastKey() != sections.size() - 1) {
                 return null; // name* beside name*N, or a section missing
             }
-            String first = values.firstEntry().getValue();
-            Charset charset = null;
-            if (encoded.firstEntry().getValue()) { // charset'language'octets
-                int q1 = first.indexOf('\'');
-                int q2 = q1 < 0 ? -1 : first.indexOf('\'', q1 + 1);
-                if (q2 < 0) {
-                    return null;
-                }
-                charset = q1 == 0 ? null : MailCharsets.forLabel(first.substring(0, q1));
-                if (q1 > 0 && charset == null) {
-                    return null; // an unknown charset
-                }
-                values.put(values.firstKey(), first.substring(q2 + 1));
+            Section first = sections.firstEntry().getValue();
+            if (!first.encoded()) {
+                return join(null, first.value());
             }
-            return join(charset);
+            int q1 = first.value().indexOf('\''); // charset'language'octets
+            int q2 = q1 < 0 ? -1 : first.value().indexOf('\'', q1 + 1);
+            if (q2 < 0) {
+                return null;
+            }
+            Charset charset = q1 == 0 ? null : MailCharsets.forLabel(first.value().substring(0, q1));
+            if (q1 > 0 && charset == null) {
+                return null; // an unknown charset
+            }
+            return join(charset, first.value().substring(q2 + 1));
         }
 
-        /** The sections joined: the octets of adjacent encoded sections together, so a character may span two. */
-        private String join(Charset charset) {
+        /**
+         * The sections joined, the first one's value being {@code firstValue}: the octets of adjacent encoded sections
+         * together, so a character may span two. A null charset reads the octets as {@link MailCharsets#raw} does.
+         */
+        private String join(Charset charset, String firstValue) {
             StringBuilder text = new StringBuilder();
             ByteArrayOutputStream octets = new ByteArrayOutputStream();
-            for (Map.Entry<Integer, String> section : values.entrySet()) {
-                if (encoded.get(section.getKey())) {
-                    byte[] b = HeaderDecoder.unescape(section.getValue(), '%', false);
+            boolean first = true;
+            for (Section section : sections.values()) {
+                String value = first ? firstValue : section.value();
+                first = false;
+                if (section.encoded()) {
+                    byte[] b = HeaderDecoder.unescape(value, '%', false);
                     if (b == null) {
                         return null;
                     }
                     octets.writeBytes(b);
                 } else {
-                    text.append(HeaderDecoder.decodedText(octets.toByteArray(), charset)).append(section.getValue());
+                    text.append(HeaderDecoder.decodedText(octets.toByteArray(), charset)).append(value);
                     octets.reset();
                 }
             }

@@ -1,41 +1,44 @@
 package dev.pop3raw.mime;
 
-import java.util.List;
 import java.util.Locale;
 
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.stream.Field;
-import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawBody;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.util.ByteSequence;
 import org.apache.james.mime4j.util.MimeUtil;
 
+import dev.pop3raw.camel.MimeParameters;
+
 /**
- * The fields of one entity's header that say what its content is, parsed by Mime4j's field parser (quoting,
- * comments, folding) and decoded here: Content-Type (its charset and name), Content-Disposition (its type and
- * filename) and Content-ID. The first of each field counts.
+ * The fields of one entity's header that say what its content is: Content-Type (its charset and name),
+ * Content-Disposition (its type and filename) and Content-ID. The first of each field counts. The parameters are
+ * decoded from the field's octets by {@link MimeParameters}, as mapHeaders decodes them (RFC 2231, RFC 2047, raw
+ * 8-bit octets): Mime4j's parsed parameters have already lost what is not UTF-8, and read charset labels as Java
+ * does. The disposition type is read by Mime4j's field parser (quoting, comments).
  */
 final class ContentFields {
 
-    private List<NameValuePair> typeParameters;
+    private byte[] contentType;
     private String disposition;
-    private List<NameValuePair> dispositionParameters;
+    private byte[] contentDisposition;
     private String contentId;
 
     void add(Field field) {
         String name = field.getName().toLowerCase(Locale.ROOT);
         switch (name) {
             case "content-type" -> {
-                if (typeParameters == null) {
-                    typeParameters = parse(field).getParams();
+                if (contentType == null) {
+                    contentType = octets(field);
                 }
             }
             case "content-disposition" -> {
                 if (disposition == null) {
-                    RawBody body = parse(field);
-                    disposition = body.getValue() == null ? "" : body.getValue().trim().toLowerCase(Locale.ROOT);
-                    dispositionParameters = body.getParams();
+                    String type = parse(field).getValue();
+                    disposition = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
+                    contentDisposition = octets(field);
                 }
             }
             case "content-id" -> {
@@ -47,6 +50,12 @@ final class ContentFields {
                 // not about the content
             }
         }
+    }
+
+    /** The field's octets as the message has them (name, colon, folded value); empty for a field built without. */
+    private static byte[] octets(Field field) {
+        ByteSequence raw = field.getRaw();
+        return raw == null ? new byte[0] : raw.toByteArray();
     }
 
     private static RawBody parse(Field field) {
@@ -74,9 +83,14 @@ final class ContentFields {
         return id.isEmpty() ? null : id;
     }
 
+    /** The decoded parameter {@code name} of {@code field}'s octets, or null without the field or the parameter. */
+    private static String parameter(byte[] field, String name) {
+        return field == null ? null : MimeParameters.parameter(field, name);
+    }
+
     /** The charset parameter of Content-Type as declared, lower case, or null. */
     String charset() {
-        String charset = ParameterValues.decoded(typeParameters, "charset");
+        String charset = parameter(contentType, "charset");
         return charset == null || charset.isBlank() ? null : charset.trim().toLowerCase(Locale.ROOT);
     }
 
@@ -87,9 +101,9 @@ final class ContentFields {
 
     /** The filename of Content-Disposition, else the name of Content-Type (older mailers), decoded; or null. */
     String fileName() {
-        String name = ParameterValues.decoded(dispositionParameters, "filename");
+        String name = parameter(contentDisposition, "filename");
         if (name == null || name.isBlank()) {
-            name = ParameterValues.decoded(typeParameters, "name");
+            name = parameter(contentType, "name");
         }
         return name == null || name.isBlank() ? null : name.trim();
     }

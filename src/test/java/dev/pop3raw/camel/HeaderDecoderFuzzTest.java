@@ -13,7 +13,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Fuzz target for what the consumer makes of a message's header block: {@link HeaderDecoder.Collector} fed in fuzzed
  * chunk sizes, then {@link HeaderDecoder.Collector#fields} (the CamelPop3Raw headers) and
- * {@link HeaderDecoder.Collector#all} (mapHeaders: every field, RFC 2047 and RFC 2231 decoding, charset labels). In a
+ * {@link HeaderDecoder.Collector#all} (mapHeaders: every field, RFC 2047 and RFC 2231 decoding, charset labels), and
+ * {@link MimeParameters#parameter} on the same octets (the attachment splitter's file names). In a
  * plain {@code mvn test} it replays the seeds in
  * {@code src/test/resources/dev/pop3raw/camel/HeaderDecoderFuzzTestInputs/headerBlock/}; with {@code JAZZER_FUZZ=1}
  * it fuzzes (docs/reliability.adoc, "Fuzzing").
@@ -24,7 +25,7 @@ class HeaderDecoderFuzzTest {
 
     /**
      * Nothing throws; the block never exceeds its bound; every mapped name is a field name (printable ASCII, no colon);
-     * no mapped value holds an LF (unfolded; decoded line ends become spaces); and each of the always-decoded fields
+     * no mapped value, nor a parameter's value, holds an LF (unfolded; decoded line ends become spaces); and each of the always-decoded fields
      * has the value of its first occurrence in the mapping (the two ways share one decoder).
      */
     @FuzzTest(maxDuration = "15s")
@@ -44,6 +45,8 @@ class HeaderDecoderFuzzTest {
             assertTrue(f.name().chars().allMatch(c -> c > ' ' && c < 127 && c != ':'), f.name());
             assertTrue(f.value().indexOf('\n') < 0, f.value());
         }
+        String parameter = MimeParameters.parameter(message, "filename"); // as the splitter reads a field's octets
+        assertTrue(parameter == null || parameter.indexOf('\n') < 0, parameter);
         Map<String, String> fields = collector.fields(new HeaderDecoder.Fields(WANTED));
         for (String name : WANTED) {
             HeaderDecoder.Field first = all.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst()

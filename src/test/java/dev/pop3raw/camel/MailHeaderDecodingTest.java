@@ -3,6 +3,7 @@ package dev.pop3raw.camel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The decoding rules of mapHeaders (docs/user-guide.adoc, "Mail headers as camel-mail maps them"), one nested class
  * per rule: what a header block's fields become, through the collector the consumer uses ({@link HeaderDecoder#all}).
+ * The attachment splitter reads its file names and charsets by the same rules ({@link MimeParameters#parameter}):
+ * {@link OneParameter} specifies what differs when one parameter's value is wanted rather than the whole field.
  */
 @DisplayName("Mail header decoding (mapHeaders)")
 class MailHeaderDecodingTest {
@@ -124,6 +127,9 @@ class MailHeaderDecodingTest {
             assertEquals("application/x-stuff; title=\"This is ***fun***\"", valueOf(
                     "Content-Type: application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A"),
                     "RFC 2231's own example, with a language");
+            assertEquals("application/octet-stream; name=\"a+b c%.bin\"",
+                    valueOf("Content-Type: application/octet-stream; name*=iso-8859-1''a+b%20c%25.bin"),
+                    "a + is a +, not a space as URLDecoder (and Mime4j's own RFC 2231 code) would have it");
         }
 
         @Test
@@ -186,6 +192,61 @@ class MailHeaderDecodingTest {
             // not allowed by RFC 2047, written by many mailers all the same; mail readers decode it
             assertEquals("attachment; filename=\"ü.pdf\"",
                     valueOf("Content-Disposition: attachment; filename=\"=?UTF-8?B?w7w=?=.pdf\""));
+        }
+    }
+
+    @Nested
+    @DisplayName("One parameter's value (the attachment splitter's file names and charsets)")
+    class OneParameter {
+
+        /** The value of parameter {@code name} of the raw field {@code field}, as the splitter asks for it. */
+        private String parameter(Object field, String name) {
+            return MimeParameters.parameter(bytes(field), name);
+        }
+
+        @Test
+        void theDecodedValueIsTheValueTheRewrittenFieldHolds() {
+            String field = "Content-Disposition: attachment;\r\n filename*1*=%20M%C3%A4rz;\r\n"
+                    + " filename*0*=utf-8'de'%E2%82%AC%20Rechnung;\r\n filename*2=\" 2024.pdf\"; filename=fallback.pdf";
+            assertEquals("€ Rechnung März 2024.pdf", parameter(field, "filename"));
+            assertEquals("attachment; filename=\"€ Rechnung März 2024.pdf\"", valueOf(field));
+        }
+
+        @Test
+        void aPlainValueIsUnquotedThenDecodedWithTheLabelsOfRealMail() {
+            assertEquals("“q” a\"b.txt",
+                    parameter("Content-Type: text/plain; name=\"=?iso-8859-1?Q?=93q=94?= a\\\"b.txt\"", "name"),
+                    "iso-8859-1 read as windows-1252, the quoted pair unquoted");
+            assertEquals("x.pdf", parameter("Content-Disposition: attachment; FileName=x.pdf", "filename"),
+                    "names in any case");
+        }
+
+        @Test
+        void rawOctetsAreUtf8ElseWindows1252() {
+            assertEquals("Größe.pdf", parameter(bytes("Content-Disposition: attachment; filename=\"",
+                    "Größe.pdf".getBytes(StandardCharsets.UTF_8), "\""), "filename"));
+            assertEquals("Größe €.pdf", parameter(bytes("Content-Disposition: attachment; filename=\"Gr",
+                    new byte[]{(byte) 0xF6, (byte) 0xDF}, "e ", new byte[]{(byte) 0x80}, ".pdf\""), "filename"));
+        }
+
+        @Test
+        void aParameterThatCannotBeDecodedGivesThePlainOneElseItsValueAsWritten() {
+            assertEquals("plain.pdf", parameter("Content-Disposition: attachment; filename*=x-unknown''abc;"
+                    + " filename=plain.pdf", "filename"));
+            assertEquals("x-unknown''abc",
+                    parameter("Content-Disposition: attachment; filename*=x-unknown''abc", "filename"));
+            assertEquals("UTF-8''100%.pdf",
+                    parameter("Content-Disposition: attachment; filename*=UTF-8''100%.pdf", "filename"));
+            assertEquals("ac", parameter("Content-Disposition: attachment; filename*0=a; filename*2=c", "filename"),
+                    "the sections there are, in the order of their numbers");
+        }
+
+        @Test
+        void aParameterTheFieldDoesNotHaveIsNull() {
+            assertNull(parameter("Content-Disposition: attachment; size=3", "filename"));
+            assertNull(parameter("Content-Disposition: attachment; filename", "filename"), "no value");
+            assertNull(parameter("Content-Disposition: attachment; filenames=x", "filename"));
+            assertNull(parameter("no colon; filename=x", "filename"), "not a field");
         }
     }
 

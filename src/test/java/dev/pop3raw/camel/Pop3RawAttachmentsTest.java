@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
@@ -209,6 +210,29 @@ class Pop3RawAttachmentsTest {
         assertNull(SafeFileName.of(".."));
         assertNull(SafeFileName.of("dir/"));
         assertEquals("Größen.csv", SafeFileName.of("Größen.csv"));
+    }
+
+    /**
+     * The names are read from the field's octets by the rules mapHeaders decodes headers with
+     * ({@link MimeParameters}; specified in MailHeaderDecodingTest): Mime4j's parsed parameters would have turned
+     * the Latin-1 octets into U+FFFD and the {@code iso-8859-1} 0x93 0x94 into control characters.
+     */
+    @Test
+    void fileNamesAreDecodedAsHeadersAreLatin1OctetsAndWindowsLabelsIncluded() {
+        byte[] latin1Name = "Gr\u00f6\u00dfe.txt".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        message.writeBytes(("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n"
+                + "Content-Disposition: attachment; filename=\"").getBytes(StandardCharsets.US_ASCII));
+        message.writeBytes(latin1Name);
+        message.writeBytes(("\"\r\n\r\none\r\n--b\r\nContent-Type: text/plain;\r\n"
+                + " name=\"=?iso-8859-1?Q?=93quoted=94.txt?=\"\r\n\r\ntwo\r\n--b--\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(message.toByteArray());
+        List<String> names = new ArrayList<>();
+        new Pop3RawAttachments().attachments(exchange).forEachRemaining(
+                p -> names.add(p.getHeader(Pop3RawAttachmentConstants.FILE_NAME, String.class)));
+        assertEquals(List.of("Größe.txt", "\u201cquoted\u201d.txt"), names);
     }
 
     // --- the text body
