@@ -36,6 +36,7 @@ public class Pop3RawComponent extends HealthCheckComponent {
         Pop3RawConfiguration config = configuration != null ? configuration.copy() : new Pop3RawConfiguration();
         parseHostAndPort(remaining, config);
         Pop3RawEndpoint endpoint = new Pop3RawEndpoint(uri, this, config);
+        DurationOptions.check(getCamelContext(), parameters);
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.util.List;
 
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
@@ -111,6 +112,37 @@ class Pop3RawStartValidationTest extends Pop3RawCamelTestSupport {
         assertTrue(messages.contains("no user name in front of the host"), messages);
         // ours only: Camel core's "Failed to create route" quotes the route's URI as written
         assertFalse(ours(messages).contains(PASSWORD), messages);
+    }
+
+    // ---------------------------------------------------------------- durations Camel would read as zero by mistake
+
+    @Test
+    void theDurationOptionsAreFoundFromTheirMetadata() {
+        assertTrue(DurationOptions.NAMES.containsAll(List.of("connectTimeout", "readTimeout", "inUseDelay",
+                "confirmedKeyCacheTtl", "claimTimeout", "delay")), DurationOptions.NAMES.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inUseDelay=garbage", "confirmedKeyCacheTtl=-1d", "readTimeout=5x", "delay=soon",
+            "claimTimeout=-5s", "connectTimeout=1.5s", "confirmedKeyCacheTtl=5 seconds"})
+    void anUnreadableDurationFailsWhenTheRouteStartsNamingTheOption(String option) throws Exception {
+        String messages = refusedAtStart(withOnly(option));
+        assertTrue(messages.contains("pop3raw: " + option + " is not a duration"), messages);
+        assertNoConnection();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inUseDelay=0", "confirmedKeyCacheTtl=0ms", "inUseDelay=1h30m", "readTimeout=45s",
+            "confirmedKeyCacheTtl=90000", "delay=10m", "readTimeout=PT45S"})
+    void theDurationsUsersWriteStillStart(String option) throws Exception {
+        addRoute(withOnly(option) + "&initialDelay=600000");
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("pop"));
+    }
+
+    /** A route to the listener with {@code option} as its only timing option. */
+    private String withOnly(String option) {
+        return "pop3raw:127.0.0.1:" + listener.getLocalPort() + "?username=alice&password=RAW(" + PASSWORD
+                + ")&delete=true&" + option;
     }
 
     // ---------------------------------------------------------------- deleteAfter (docs/user-guide.adoc, deleteAfter)
