@@ -187,6 +187,15 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
                     + " accessTokenProvider");
         }
         validateWhatIsDeleted(c);
+        validateLimits(c);
+        String mechanism = AuthMechanisms.canonical(c.getAuthMechanism());
+        validateCleartext(c, mechanism);
+        // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
+        clientOptions(null);
+    }
+
+    /** Sizes and times that must not be negative, and the enumerations that must be set. */
+    private static void validateLimits(Pop3RawConfiguration c) {
         if (c.getMaxMessageSize() < 0) {
             throw new IllegalArgumentException("pop3raw: maxMessageSize must be 0 (no limit) or positive, was "
                     + c.getMaxMessageSize());
@@ -204,10 +213,6 @@ public class Pop3RawEndpoint extends ScheduledPollEndpoint implements HeaderFilt
             throw new IllegalArgumentException(
                     "pop3raw: tls, oversizeAction, claims and initialBacklog must not be empty");
         }
-        String mechanism = AuthMechanisms.canonical(c.getAuthMechanism());
-        validateCleartext(c, mechanism);
-        // the client checks timeouts, window and debug level: build the options once so a bad value fails at start
-        clientOptions(null);
     }
 
     /** delete, idempotentRepository, initialBacklog and deleteAfter: what is deleted and what is remembered. */
