@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.camel.main.Main;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pop3raw.testing.ScriptedMailbox;
 
 /**
- * The user guide's deleteAfter YAML (block [[delete-after-yaml]]) runs as printed with camel-main and camel-yaml-dsl,
+ * The deleteAfter YAML of the user guide (block [[delete-after-yaml]]) and of the component page (block
+ * [[component-delete-after-yaml]], with mapHeaders) runs as printed with camel-main and camel-yaml-dsl,
  * its beans included, against a {@link ScriptedMailbox}. Overridden, and nothing else: the host (the local server) and
  * the folder of the two files (a temp directory). The message is routed once, stays on the server, and its time is in
  * the state file under its processed key.
@@ -25,10 +27,11 @@ class DeleteAfterGuideYamlTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void theGuidesYamlKeepsTheMessageAndRecordsItsFirstProcessedTime() throws Exception {
-        String guide = Files.readString(Path.of("docs/user-guide.adoc"), StandardCharsets.UTF_8);
-        String yaml = OAuth2GuideYamlTest.block(guide, "delete-after-yaml");
+    @ParameterizedTest
+    @CsvSource({"docs/user-guide.adoc, delete-after-yaml", "docs/pop3raw-component.adoc, component-delete-after-yaml"})
+    void theDocsYamlKeepsTheMessageAndRecordsItsFirstProcessedTime(String doc, String block) throws Exception {
+        String text = Files.readString(Path.of(doc), StandardCharsets.UTF_8);
+        String yaml = OAuth2GuideYamlTest.block(text, block);
         try (ScriptedMailbox stub = ScriptedMailbox.start()) {
             stub.add("guide-1", "Subject: kept\r\nFrom: x@example.com\r\n\r\nhello\r\n");
             String local = yaml.replace("pop3raw:pop.example.com", "pop3raw:127.0.0.1:" + stub.port())
