@@ -1,0 +1,396 @@
+package dev.pop3raw.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.pop3raw.cluster.ClusterRecords.Row;
+import dev.pop3raw.testing.DovecotServer;
+import dev.pop3raw.testing.PostgresServer;
+import dev.pop3raw.testing.ZooKeeperEnsemble;
+
+/**
+ * Scale-out on ZooKeeper: three {@link ClusterNode} JVMs under {@code ClusteredRoutePolicy} with camel-zookeeper's
+ * {@code ZooKeeperClusterService} on a three-server {@link ZooKeeperEnsemble} (each server a JVM of its own), one
+ * Dovecot mailbox, Camel's JDBC idempotent repository on a private PostgreSQL. See docs/operations.adoc, "ZooKeeper".
+ * <p>
+ * The leader is SIGKILLed mid-batch {@code pop3raw.zk.kills} times (5; {@code -Dpop3raw.zk.kills=20} for the long
+ * series) and restarted; each kill's placement is read from the rows the nodes wrote (the killed node's last row is
+ * message k of n of its poll, 0 < k < n). Takeover time: from the kill to the first exchange of another node.
+ */
+class ZooKeeperClusterTest {
+
+    static final String USER = "shared";
+    static final String PASSWORD = "s3cret";
+    static final int MESSAGES = Integer.getInteger("pop3raw.zk.messages", 500);
+    static final int KILLS = Integer.getInteger("pop3raw.zk.kills", 5);
+    /** The session timeout of the documented configuration (docs/operations.adoc, "ZooKeeper"). */
+    static final int SESSION_MS = 5000;
+    static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
+
+    static PostgresServer pg;
+    static HikariDataSource ds;
+    static ClusterRecords records;
+    static ZooKeeperEnsemble zk;
+
+    DovecotServer dovecot;
+    ClusterNodes nodes;
+    String zkBase;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        pg = PostgresServer.start();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(pg.jdbcUrl());
+        hc.setUsername(PostgresServer.USER);
+        hc.setMaximumPoolSize(4);
+        ds = new HikariDataSource(hc);
+        records = new ClusterRecords(ds);
+        records.create();
+        zk = ZooKeeperEnsemble.start(3);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (zk != null) {
+            zk.close();
+        }
+        if (ds != null) {
+            ds.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void clean(TestInfo info) throws Exception {
+        records.clear();
+        String name = info.getTestMethod().orElseThrow().getName();
+        nodes = new ClusterNodes(Path.of("target", "cluster-zk", name, "logs"));
+        // a base path of its own: the znodes of the previous test's killed nodes live on until their sessions expire
+        zkBase = "/camel/pop3raw/" + name;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ failover
+
+    /**
+     * Delete mode with the documented exactly-once pattern (the claim and the route's work in one PostgreSQL
+     * transaction, the endpoint only deletes): every message exactly once, all deleted, none deleted unprocessed.
+     */
+    @Test
+    @Timeout(600)
+    void deleteModeTransactionalClaimLeaderKilledMidBatchEveryMessageExactlyOnce() throws Exception {
+        Failover run = failover("transactional", true);
+        run.assertNothingLost();
+        assertEquals(0, run.duplicates(), "exactly once: " + run.doubled());
+        assertEquals(0, awaitMailboxCount(0), "every message deleted");
+    }
+
+    /** Delete mode with the endpoint's idempotentRepository: nothing lost, at most one duplicate per kill. */
+    @Test
+    @Timeout(600)
+    void deleteModeEndpointRepositoryLeaderKilledMidBatchLosesNothing() throws Exception {
+        Failover run = failover("consumer", true);
+        run.assertNothingLost();
+        assertTrue(run.duplicates() <= run.kills(), run.duplicates() + " duplicates from " + run.kills() + " kills");
+        assertEquals(0, awaitMailboxCount(0), "every message deleted");
+    }
+
+    /** Idempotent mode (nothing deleted): nothing lost, at most one duplicate per kill, the mailbox untouched. */
+    @Test
+    @Timeout(600)
+    void idempotentModeLeaderKilledMidBatchLosesNothing() throws Exception {
+        Failover run = failover("consumer", false);
+        run.assertNothingLost();
+        assertTrue(run.duplicates() <= run.kills(), run.duplicates() + " duplicates from " + run.kills() + " kills");
+        assertEquals(MESSAGES, dovecot.messageCount(USER), "idempotent mode deletes nothing");
+    }
+
+    record Failover(List<String> uidls, Map<String, Integer> counts, int kills, List<Duration> takeovers) {
+
+        List<String> lost() {
+            return uidls.stream().filter(u -> counts.getOrDefault(u, 0) == 0).toList();
+        }
+
+        Map<String, Integer> doubled() {
+            Map<String, Integer> doubled = new TreeMap<>();
+            counts.forEach((uidl, c) -> {
+                if (c > 1) {
+                    doubled.put(uidl, c);
+                }
+            });
+            return doubled;
+        }
+
+        int duplicates() {
+            return counts.values().stream().mapToInt(c -> Math.max(0, c - 1)).sum();
+        }
+
+        void assertNothingLost() {
+            assertEquals(List.of(), lost(), "every message processed");
+        }
+    }
+
+    private Failover failover(String mode, boolean delete) throws Exception {
+        String what = (delete ? "delete mode" : "idempotent mode") + ", " + mode;
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        List<String> uidls = deliver(MESSAGES);
+        List<String> args = nodeArgs("mode=" + mode, "delete=" + delete, "max=25", "workMs=16");
+        long t0 = System.nanoTime();
+        for (String node : List.of("a", "b", "c")) {
+            nodes.start(node, args);
+        }
+        int lastSeen = 0;
+        List<String> placements = new ArrayList<>();
+        List<String> notMidBatch = new ArrayList<>();
+        List<Duration> takeovers = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 420_000;
+        while (placements.size() < KILLS && System.currentTimeMillis() < deadline) {
+            int done = records.rows();
+            if (done >= MESSAGES) {
+                break;
+            }
+            Row latest = done - lastSeen >= 10 ? records.latest(null) : null;
+            // the trigger: the leader is inside a poll, with messages of it routed and at least 5 still to come
+            // (about 100 ms of work at workMs=16: the kill lands before the poll ends)
+            if (latest != null && latest.batchSize() > 0 && latest.batchIndex() + 1 <= latest.batchSize() - 6) {
+                String leader = latest.node();
+                Instant killed = Instant.now();
+                nodes.kill(leader);
+                // what the killed node had done, from its rows (it is dead: nothing more will come)
+                Row last = records.latest(leader);
+                String placement = String.format("kill %d: node %s had routed %d of the %d messages of its poll",
+                        placements.size() + 1, leader, last.batchIndex() + 1, last.batchSize());
+                placements.add(placement);
+                if (!last.midBatch()) {
+                    notMidBatch.add(placement);
+                }
+                assertNothingDeletedUnprocessed(delete, placement);
+                nodes.restart(leader);
+                Duration takeover = awaitTakeover(leader, killed);
+                takeovers.add(takeover);
+                System.out.printf("zk %s: %s; taken over after %d ms (%s)%n", what, placement, takeover.toMillis(),
+                        ClusterNodes.since(t0));
+                lastSeen = records.rows();
+            }
+            Thread.sleep(10);
+        }
+        Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
+        Failover run = new Failover(uidls, counts, placements.size(), takeovers);
+        report(what, run, t0);
+        assertEquals(KILLS, run.kills(), "the leader was killed only " + run.kills() + " times");
+        assertEquals(List.of(), notMidBatch, "kills that did not land mid-batch (of " + placements + ")");
+        assertTakeoversWithinBound(takeovers);
+        if (delete) {
+            assertNothingDeletedUnprocessed(true, "at the end");
+        }
+        return run;
+    }
+
+    /** Waits for the first exchange of another node after the kill; returns the time from the kill to it. */
+    private Duration awaitTakeover(String killed, Instant at) throws Exception {
+        long deadline = System.currentTimeMillis() + 2 * TAKEOVER_BOUND.toMillis();
+        Row next = records.firstOfAnotherNodeAfter(killed, at);
+        while (next == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            next = records.firstOfAnotherNodeAfter(killed, at);
+        }
+        assertNotNull(next, "no other node took over within " + 2 * TAKEOVER_BOUND.toSeconds() + " s of the kill");
+        return Duration.between(at, next.at());
+    }
+
+    private static void assertTakeoversWithinBound(List<Duration> takeovers) {
+        List<Duration> sorted = new ArrayList<>(takeovers);
+        Collections.sort(sorted);
+        Duration median = sorted.get(sorted.size() / 2);
+        Duration max = sorted.get(sorted.size() - 1);
+        assertTrue(median.compareTo(TAKEOVER_BOUND) < 0 && max.compareTo(TAKEOVER_BOUND) < 0,
+                "takeover median " + median + ", max " + max + ", bound " + TAKEOVER_BOUND);
+    }
+
+    /**
+     * Delete mode: every message gone from the maildrop was processed (the count of messages deleted, read first, is
+     * at most the count of distinct messages processed, read after).
+     */
+    private void assertNothingDeletedUnprocessed(boolean delete, String when) throws Exception {
+        if (!delete) {
+            return;
+        }
+        int deleted = MESSAGES - dovecot.messageCount(USER);
+        int processed = records.countsByKey().size();
+        assertTrue(deleted <= processed, when + ": " + deleted + " deleted, only " + processed + " processed");
+    }
+
+    // ------------------------------------------------------------------------------------------ ZooKeeper failures
+
+    /**
+     * A ZooKeeper server is SIGKILLed under the consumers, a follower first, then (the follower restarted) the
+     * quorum's leader: each time the quorum goes on (a new quorum leader is elected after the second kill) and so
+     * does consumption (more messages are routed after each kill). Then the consumer that routes is SIGKILLed and
+     * another takes over within the bound: the election outlived the ZooKeeper kills. At the end every message is
+     * processed, exactly once (the transactional pattern), and deleted.
+     */
+    @Test
+    @Timeout(300)
+    void zooKeeperServersKilledTheQuorumLeaderIncludedConsumptionContinues() throws Exception {
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        int messages = 400;
+        List<String> uidls = deliver(messages);
+        for (String node : List.of("a", "b", "c")) {
+            nodes.start(node, nodeArgs("mode=transactional", "max=25", "workMs=40"));
+        }
+        long t0 = System.nanoTime();
+        awaitRows(20, Duration.ofSeconds(60), "before the first ZooKeeper kill");
+        int quorumLeader = zk.awaitLeader(Duration.ofSeconds(10));
+        int follower = quorumLeader % 3 + 1;
+        List<String> events = new ArrayList<>();
+        for (int victim : List.of(follower, -1)) {
+            int server = victim > 0 ? victim : zk.awaitLeader(Duration.ofSeconds(60));
+            String role = zk.mode(server);
+            int before = records.rows();
+            Instant killed = Instant.now();
+            zk.kill(server);
+            int next = zk.awaitLeader(Duration.ofSeconds(60));
+            Duration more = awaitRows(before + 20, Duration.ofSeconds(60),
+                    "after ZooKeeper server " + server + " (" + role + ") was killed");
+            events.add(String.format("server %d (%s) killed: quorum leader now %d, 20 more messages %d ms after the"
+                    + " kill, rows per node %s", server, role, next, Duration.between(killed, Instant.now()).toMillis(),
+                    records.countsByNode()));
+            assertTrue(more.compareTo(TAKEOVER_BOUND) < 0, "consumption stalled " + more + " after the kill");
+            zk.restart(server);
+        }
+        // the election survived: one node routes (no node goes on polling without the lock), and when it is
+        // SIGKILLed another one takes over
+        zk.awaitLeader(Duration.ofSeconds(60));
+        Thread.sleep(SESSION_MS); // any leadership change due to the kills has happened by now
+        int from = records.rows();
+        awaitRows(from + 30, Duration.ofSeconds(30), "before the consumer's kill");
+        Set<String> routing = records.nodesSince(from);
+        assertEquals(1, routing.size(), "one node routes at a time, not " + routing);
+        String leader = routing.iterator().next();
+        Instant killed = Instant.now();
+        nodes.kill(leader);
+        Duration takeover = awaitTakeover(leader, killed);
+        events.add("then consumer " + leader + " killed: taken over after " + takeover.toMillis() + " ms");
+        Map<String, Integer> counts = awaitAllProcessed(uidls, System.currentTimeMillis() + 120_000);
+        Failover run = new Failover(uidls, counts, 1, List.of(takeover));
+        System.out.printf("ZK SERVER KILLS: %s; %d processed, %d lost, %d duplicates, %s%n", events,
+                counts.size(), run.lost().size(), run.duplicates(), ClusterNodes.since(t0));
+        assertTrue(events.get(0).contains("(follower)") && events.get(1).contains("(leader)"), events.toString());
+        run.assertNothingLost();
+        assertEquals(0, run.duplicates(), "exactly once: " + run.doubled());
+        assertEquals(0, awaitMailboxCount(0), "every message deleted");
+    }
+
+    /** Waits until the nodes have written {@code rows} rows; returns how long that took. */
+    private Duration awaitRows(int rows, Duration timeout, String when) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (records.rows() < rows && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(records.rows() >= rows, "consumption stopped " + when + ": " + records.rows() + " rows, expected "
+                + rows + "; rows per node " + records.countsByNode() + "; ZooKeeper " + zk.modes());
+        return ClusterNodes.since(t0);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private List<String> nodeArgs(String... extra) {
+        List<String> args = new ArrayList<>(List.of("pop3Port=" + dovecot.pop3Port(), "user=" + USER,
+                "password=" + PASSWORD, "pgPort=" + pg.port(), "delay=200", "zk=" + zk.connectString(),
+                "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase,
+                // -Dpop3raw.zk.defaults=true: camel-zookeeper's own Curator client instead of ZooKeeperLeadership's
+                "zkDefaults=" + Boolean.getBoolean("pop3raw.zk.defaults")));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private List<String> deliver(int n) throws Exception {
+        List<String> uidls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: shared@example.com\r\nSubject: message " + i
+                    + "\r\nMessage-ID: <z" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
+        }
+        return uidls;
+    }
+
+    /**
+     * Waits until every message was processed (stops early when nothing moved for 40 s: more than two lease periods
+     * of a message leased by a killed node), then for four more polls, so that a late duplicate would show.
+     */
+    private Map<String, Integer> awaitAllProcessed(List<String> uidls, long deadline) throws Exception {
+        Map<String, Integer> counts = records.countsByKey();
+        long lastChange = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline && !counts.keySet().containsAll(uidls)
+                && System.currentTimeMillis() - lastChange < 40_000) {
+            Thread.sleep(200);
+            Map<String, Integer> now = records.countsByKey();
+            if (!now.equals(counts)) {
+                lastChange = System.currentTimeMillis();
+            }
+            counts = now;
+        }
+        awaitMoreLogins(4);
+        return records.countsByKey();
+    }
+
+    private void awaitMoreLogins(int n) throws Exception {
+        int target = dovecot.loginCount(USER) + n;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (dovecot.loginCount(USER) < target && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(dovecot.loginCount(USER) >= target, "the nodes stopped polling");
+    }
+
+    private int awaitMailboxCount(int expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int n = dovecot.messageCount(USER);
+        while (n != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            n = dovecot.messageCount(USER);
+        }
+        return n;
+    }
+
+    private void report(String what, Failover run, long t0) throws Exception {
+        List<Long> ms = run.takeovers().stream().map(Duration::toMillis).sorted().toList();
+        System.out.printf("ZK FAILOVER %s: %d messages, %d processed, %d lost, %d duplicates, %d kills; takeover ms"
+                + " median %d, max %d, all %s; rows per node %s; %s%n", what, run.uidls().size(), run.counts().size(),
+                run.lost().size(), run.duplicates(), run.kills(), ms.isEmpty() ? -1 : ms.get(ms.size() / 2),
+                ms.isEmpty() ? -1 : ms.get(ms.size() - 1), ms, records.countsByNode(), ClusterNodes.since(t0));
+    }
+}
