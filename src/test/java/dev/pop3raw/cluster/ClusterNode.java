@@ -52,7 +52,8 @@ import dev.pop3raw.camel.Pop3RawConstants;
  * {@link #clusterService}; neither: no leadership, the route always polls), {@code delete} (true/false), {@code max}
  * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options),
  * {@code mailboxes} (N routes on users {@code <user>0..N-1}, each with a namespace of its own), {@code pool} (one
- * shared scheduler pool of that many threads for every endpoint).
+ * shared scheduler pool of that many threads for every endpoint), {@code balance} (run {@link FairShareLeadership}
+ * every that many ms).
  * Prints {@code STARTED} once the context runs, and runs until killed.
  */
 public final class ClusterNode {
@@ -168,6 +169,12 @@ public final class ClusterNode {
             }
         });
         context.start();
+        if (leaderOnly && a.containsKey("balance")) {
+            // balance=<ms>: FairShareLeadership every <ms> on one thread of its own
+            long period = Long.parseLong(a.get("balance"));
+            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(context, "fair-share")
+                    .scheduleWithFixedDelay(new FairShareLeadership(cluster), period, period, TimeUnit.MILLISECONDS);
+        }
         System.out.println("STARTED " + node);
         System.out.flush();
         new CountDownLatch(1).await(); // until killed

@@ -90,9 +90,21 @@ final class ClusterRecords {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    /** Every row of the key prefix (a mailbox's rows when the nodes run many), oldest first. */
-    List<Row> rowsOf(String keyPrefix) throws SQLException {
-        return select("WHERE uidl LIKE ?", "ORDER BY seq", List.of(keyPrefix + "%"));
+    /** The rows after the first {@code rows} (in commit order). */
+    List<Row> rowsAfter(int rows) throws SQLException {
+        return select("", "ORDER BY seq OFFSET ?", List.of(rows));
+    }
+
+    /** Of each mailbox (the key's part before '/'), its first row stamped after {@code after}. */
+    List<Row> firstRowPerMailboxAfter(Instant after) throws SQLException {
+        List<Row> first = new ArrayList<>();
+        Map<String, Boolean> seen = new HashMap<>();
+        for (Row row : select("WHERE at > ?", "ORDER BY at", List.of(Timestamp.from(after)))) {
+            if (seen.putIfAbsent(row.uidl().substring(0, row.uidl().indexOf('/')), true) == null) {
+                first.add(row);
+            }
+        }
+        return first;
     }
 
     private List<Row> select(String where, String order, List<Object> params) throws SQLException {

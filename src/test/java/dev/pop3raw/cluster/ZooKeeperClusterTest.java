@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -324,6 +326,148 @@ class ZooKeeperClusterTest {
         assertTrue(records.rows() >= rows, "consumption stopped " + when + ": " + records.rows() + " rows, expected "
                 + rows + "; rows per node " + records.countsByNode() + "; ZooKeeper " + zk.modes());
         return ClusterNodes.since(t0);
+    }
+
+    // ------------------------------------------------------------------------------------------ many mailboxes
+
+    static final int MAILBOXES = 30;
+
+    /**
+     * 30 mailboxes (30 routes, a namespace each) on three nodes with {@link FairShareLeadership}: the mailboxes spread
+     * over the nodes (each leads its fair share, 10); in every round of mail (two messages per mailbox, one per poll)
+     * each mailbox is consumed by one node; the node leading the most is SIGKILLed and its mailboxes are consumed by
+     * the survivors within the takeover bound, spread over both (15 each); every node polls on its shared pool of 4
+     * threads, and its thread count does not grow from round to round.
+     */
+    @Test
+    @Timeout(300)
+    void thirtyMailboxesSpreadOverThreeNodesAndMoveToTheSurvivorsOfAKill() throws Exception {
+        manyMailboxes(true);
+    }
+
+    /**
+     * The same without {@link FairShareLeadership}: camel-zookeeper's elections are first come, first served, and
+     * the first node started leads every mailbox; when it dies they all go to one survivor. Run with
+     * {@code -Dpop3raw.zk.long=true} (it shows what the balancer is for, and the CI budget has no room for it).
+     */
+    @Test
+    @Timeout(300)
+    void withoutBalancingTheFirstNodeLeadsEveryMailbox() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("pop3raw.zk.long"), "-Dpop3raw.zk.long=true runs it");
+        manyMailboxes(false);
+    }
+
+    private void manyMailboxes(boolean balance) throws Exception {
+        DovecotServer.Options options = DovecotServer.Options.defaults();
+        for (int i = 0; i < MAILBOXES; i++) {
+            options.user("box" + i, PASSWORD);
+        }
+        dovecot = DovecotServer.start(options);
+        List<String> args = new ArrayList<>(List.of("pop3Port=" + dovecot.pop3Port(), "user=box",
+                "mailboxes=" + MAILBOXES, "pool=4", "password=" + PASSWORD, "pgPort=" + pg.port(), "delay=300",
+                "max=1", "delete=true", "zk=" + zk.connectString(), "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase));
+        if (balance) {
+            args.add("balance=2000");
+        }
+        for (String node : List.of("a", "b", "c")) {
+            nodes.start(node, args);
+        }
+        // the balancer has run a few times on every node: the spread has settled
+        Thread.sleep(balance ? 12_000 : 3_000);
+        Map<String, String> first = mailRound(1, Duration.ofSeconds(60));
+        Map<String, Integer> threads1 = threads(List.of("a", "b", "c"));
+        Map<String, String> second = mailRound(2, Duration.ofSeconds(60));
+        Map<String, Integer> threads2 = threads(List.of("a", "b", "c"));
+        Map<String, Integer> spread = spread(second);
+        String busiest = spread.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        Instant killed = Instant.now();
+        nodes.kill(busiest);
+        Map<String, String> third = mailRound(3, Duration.ofSeconds(90));
+        Duration moved = lastMoveAfter(busiest, second, killed);
+        Thread.sleep(balance ? 8_000 : 0); // the survivors balance their new share
+        Map<String, String> fourth = mailRound(4, Duration.ofSeconds(60));
+        System.out.printf("ZK MAILBOXES balance=%s: spread %s, %s; node %s killed: its mailboxes consumed by the"
+                + " survivors %d ms after the kill at the latest; spread right after %s, then %s; threads per node %s,"
+                + " one round later %s%n", balance, spread(first), spread, busiest, moved.toMillis(), spread(third),
+                spread(fourth), threads1, threads2);
+        assertTrue(moved.compareTo(TAKEOVER_BOUND) < 0, "mailboxes moved after " + moved);
+        assertTrue(!third.containsValue(busiest) && !fourth.containsValue(busiest), "the killed node routed nothing");
+        for (String node : threads1.keySet()) {
+            if (threads2.containsKey(node)) {
+                assertTrue(threads2.get(node) <= threads1.get(node) + 3, "threads of " + node + " grew: " + threads1
+                        + " -> " + threads2);
+            }
+        }
+        if (balance) {
+            assertEquals(Map.of("a", 10, "b", 10, "c", 10), spread, "each node leads its fair share");
+            assertEquals(List.of(15, 15), List.copyOf(spread(fourth).values()), "the survivors share the 30");
+        } else {
+            assertEquals(List.of(MAILBOXES), List.copyOf(spread.values()), "one node leads every mailbox");
+        }
+    }
+
+    /**
+     * Delivers two messages to every mailbox and waits until all are processed; asserts that each mailbox's two were
+     * routed by one node (two polls, maxMessagesPerPoll=1: a second node polling it would likely take one) and
+     * returns mailbox -> node.
+     */
+    private Map<String, String> mailRound(int round, Duration timeout) throws Exception {
+        int before = records.rows();
+        for (int i = 0; i < MAILBOXES; i++) {
+            for (int m = 0; m < 2; m++) {
+                dovecot.deliver("box" + i, "From: load@example.com\r\nSubject: round " + round + " message " + m
+                        + "\r\n\r\nbody\r\n");
+            }
+        }
+        awaitRows(before + 2 * MAILBOXES, timeout, "in mail round " + round);
+        Map<String, String> owner = new TreeMap<>();
+        Map<String, Set<String>> routedBy = new TreeMap<>();
+        for (Row row : records.rowsAfter(before)) {
+            String mailbox = row.uidl().substring(0, row.uidl().indexOf('/'));
+            routedBy.computeIfAbsent(mailbox, k -> new java.util.TreeSet<>()).add(row.node());
+            owner.put(mailbox, row.node());
+        }
+        routedBy.forEach((mailbox, by) -> assertEquals(1, by.size(),
+                "round " + round + ": " + mailbox + " routed by " + by));
+        assertEquals(MAILBOXES, owner.size(), "round " + round + ": every mailbox consumed");
+        return owner;
+    }
+
+    /** From the kill to the first row of each of the killed node's mailboxes (on another node), the longest. */
+    private Duration lastMoveAfter(String killed, Map<String, String> owners, Instant at) throws Exception {
+        Duration longest = Duration.ZERO;
+        for (Row row : records.firstRowPerMailboxAfter(at)) {
+            if (killed.equals(owners.get(row.uidl().substring(0, row.uidl().indexOf('/'))))) {
+                longest = max(longest, Duration.between(at, row.at()));
+            }
+        }
+        return longest;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Map<String, Integer> spread(Map<String, String> owners) {
+        Map<String, Integer> spread = new TreeMap<>();
+        owners.values().forEach(node -> spread.merge(node, 1, Integer::sum));
+        return spread;
+    }
+
+    /** Each running node's thread count, from /proc/<pid>/status. */
+    private Map<String, Integer> threads(List<String> names) throws Exception {
+        Map<String, Integer> threads = new TreeMap<>();
+        for (String name : names) {
+            long pid = nodes.pid(name);
+            if (pid > 0) {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("Threads:")) {
+                        threads.put(name, Integer.parseInt(line.substring(8).trim()));
+                    }
+                }
+            }
+        }
+        return threads;
     }
 
     // ------------------------------------------------------------------------------------------ helpers

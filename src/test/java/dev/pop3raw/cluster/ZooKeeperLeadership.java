@@ -69,7 +69,7 @@ final class ZooKeeperLeadership implements ConnectionStateListener {
                 sessionLost = true;
                 LOG.warn("ZooKeeper session lost: stepping down in {}", cluster.getNamespaces());
                 for (String namespace : cluster.getNamespaces()) {
-                    cluster.stopView(namespace);
+                    FairShareLeadership.leave(cluster, namespace);
                 }
             } else if (state == ConnectionState.RECONNECTED && sessionLost) {
                 sessionLost = false;
