@@ -161,7 +161,7 @@ final class MessageReceiver {
 
     /**
      * The poll has ended: the copy buffer is dropped, so that an endpoint holds no 64 KiB between its polls (a node
-     * with a thousand mailboxes would hold 64 MB; ThousandMailboxesTest). The next poll that receives a message
+     * with a thousand mailboxes would hold 64 MB; OneNodeManyMailboxesTest). The next poll that receives a message
      * allocates one again.
      */
     void endOfPoll() {

@@ -15,6 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.pop3raw.camel.Pop3RawConstants;
 import dev.pop3raw.cluster.ClusterRecords.Row;
 import dev.pop3raw.testing.DovecotServer;
 import dev.pop3raw.testing.PostgresServer;
@@ -37,8 +43,9 @@ import dev.pop3raw.testing.ZooKeeperEnsemble;
  * {@code ZooKeeperClusterService} on a three-server {@link ZooKeeperEnsemble} (each server a JVM of its own), one
  * Dovecot mailbox, Camel's JDBC idempotent repository on a private PostgreSQL. See docs/operations.adoc, "ZooKeeper".
  * <p>
- * The leader is SIGKILLed mid-batch {@code pop3raw.zk.kills} times (5; {@code -Dpop3raw.zk.kills=20} for the long
- * series) and restarted; each kill's placement is read from the rows the nodes wrote (the killed node's last row is
+ * The leader is SIGKILLed mid-batch {@code pop3raw.zk.kills} times (5; 20 with {@code -Dpop3raw.scale.long=true}, which
+ * also runs the tests every run leaves out: idempotent mode, delete mode with the endpoint's repository, 30 mailboxes
+ * without the balancer) and restarted; each kill's placement is read from the rows the nodes wrote (the killed node's last row is
  * message k of n of its poll, 0 < k < n). Takeover time: from the kill to the first exchange of another node.
  */
 class ZooKeeperClusterTest {
@@ -46,7 +53,9 @@ class ZooKeeperClusterTest {
     static final String USER = "shared";
     static final String PASSWORD = "s3cret";
     static final int MESSAGES = Integer.getInteger("pop3raw.zk.messages", 500);
-    static final int KILLS = Integer.getInteger("pop3raw.zk.kills", 5);
+    /** The long series: 20 kills, and the tests every run leaves out. */
+    static final boolean LONG = Boolean.getBoolean("pop3raw.scale.long");
+    static final int KILLS = Integer.getInteger("pop3raw.zk.kills", LONG ? 20 : 5);
     /** The session timeout of the documented configuration (docs/operations.adoc, "ZooKeeper"). */
     static final int SESSION_MS = 5000;
     static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
@@ -120,20 +129,28 @@ class ZooKeeperClusterTest {
         assertEquals(0, awaitMailboxCount(0), "every message deleted");
     }
 
-    /** Delete mode with the endpoint's idempotentRepository: nothing lost, at most one duplicate per kill. */
+    /**
+     * Delete mode with the endpoint's idempotentRepository: nothing lost, at most one duplicate per kill. Run with
+     * {@code -Dpop3raw.scale.long=true} (ClusterFailoverTest covers this configuration under the file lock in every run).
+     */
     @Test
     @Timeout(600)
     void deleteModeEndpointRepositoryLeaderKilledMidBatchLosesNothing() throws Exception {
+        Assumptions.assumeTrue(LONG, "-Dpop3raw.scale.long=true runs it");
         Failover run = failover("consumer", true);
         run.assertNothingLost();
         assertTrue(run.duplicates() <= run.kills(), run.duplicates() + " duplicates from " + run.kills() + " kills");
         assertEquals(0, awaitMailboxCount(0), "every message deleted");
     }
 
-    /** Idempotent mode (nothing deleted): nothing lost, at most one duplicate per kill, the mailbox untouched. */
+    /**
+     * Idempotent mode (nothing deleted): nothing lost, at most one duplicate per kill, the mailbox untouched. Run with
+     * {@code -Dpop3raw.scale.long=true} (the CI time budget has room for one failover series: the transactional one).
+     */
     @Test
     @Timeout(600)
     void idempotentModeLeaderKilledMidBatchLosesNothing() throws Exception {
+        Assumptions.assumeTrue(LONG, "-Dpop3raw.scale.long=true runs it");
         Failover run = failover("consumer", false);
         run.assertNothingLost();
         assertTrue(run.duplicates() <= run.kills(), run.duplicates() + " duplicates from " + run.kills() + " kills");
@@ -255,6 +272,71 @@ class ZooKeeperClusterTest {
         assertTrue(deleted <= processed, when + ": " + deleted + " deleted, only " + processed + " processed");
     }
 
+    // ------------------------------------------------------------------------------------------ YAML
+
+    /**
+     * The YAML form of docs/operations.adoc ("ZooKeeper"): the cluster service from {@link ZooKeeperLeadership}'s
+     * factory, {@code ClusteredRoutePolicy.forNamespace} as a bean, a route using it ({@code routePolicyRef}): run by
+     * Camel Main, it joins the election on the ensemble, leads (the only member) and consumes the mailbox.
+     */
+    @Test
+    @Timeout(120)
+    void theDocumentedYamlLeadsOnTheEnsemble() throws Exception {
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        String uidl = deliver(1).get(0);
+        String yaml = """
+                - beans:
+                    - name: cluster
+                      type: dev.pop3raw.cluster.ZooKeeperLeadership
+                      factoryMethod: clusterService
+                      constructors:
+                        0: "node-yaml"
+                        1: "%s"
+                        2: "%s"
+                        3: 5000
+                    - name: mailLeadership
+                      type: org.apache.camel.impl.cluster.ClusteredRoutePolicy
+                      factoryMethod: forNamespace
+                      constructors:
+                        0: pop3raw-mail
+                - route:
+                    id: mail
+                    routePolicyRef: mailLeadership
+                    from:
+                      uri: pop3raw:127.0.0.1:%d
+                      parameters:
+                        username: %s
+                        password: "RAW(%s)"
+                        tls: none
+                        delete: true
+                        initialDelay: 0
+                        delay: 200
+                      steps:
+                        - to: mock:mail
+                """.formatted(zk.connectString(), zkBase, dovecot.pop3Port(), USER, PASSWORD);
+        // as Camel Main runs a YAML file (camel run, Spring Boot, camel-main): it adds the CamelClusterService bean to
+        // the context's services, where ClusteredRoutePolicy looks for it (a bare DefaultCamelContext does not)
+        Path file = Files.createDirectories(Path.of("target", "cluster-zk", "yaml")).resolve("mail.yaml");
+        Files.writeString(file, yaml);
+        Main main = new Main();
+        main.configure().withRoutesIncludePattern("file:" + file.toAbsolutePath());
+        main.start();
+        try {
+            CamelContext context = main.getCamelContext();
+            MockEndpoint mock = context.getEndpoint("mock:mail", MockEndpoint.class);
+            mock.expectedHeaderReceived(Pop3RawConstants.UIDL, uidl);
+            mock.assertIsSatisfied(30_000);
+            CamelClusterService cluster = context.getRegistry().lookupByNameAndType("cluster",
+                    CamelClusterService.class);
+            assertTrue(cluster instanceof ZooKeeperClusterService, String.valueOf(cluster));
+            assertEquals("node-yaml", cluster.getId());
+            assertTrue(cluster.isLeader("pop3raw-mail"), "the context leads its namespace");
+            assertEquals(0, awaitMailboxCount(0), "and deleted the message");
+        } finally {
+            main.stop();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ ZooKeeper failures
 
     /**
@@ -348,12 +430,12 @@ class ZooKeeperClusterTest {
     /**
      * The same without {@link FairShareLeadership}: camel-zookeeper's elections are first come, first served, and
      * the first node started leads every mailbox; when it dies they all go to one survivor. Run with
-     * {@code -Dpop3raw.zk.long=true} (it shows what the balancer is for, and the CI budget has no room for it).
+     * {@code -Dpop3raw.scale.long=true} (it shows what the balancer is for, and the CI budget has no room for it).
      */
     @Test
     @Timeout(300)
     void withoutBalancingTheFirstNodeLeadsEveryMailbox() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("pop3raw.zk.long"), "-Dpop3raw.zk.long=true runs it");
+        Assumptions.assumeTrue(LONG, "-Dpop3raw.scale.long=true runs it");
         manyMailboxes(false);
     }
 
@@ -367,13 +449,13 @@ class ZooKeeperClusterTest {
                 "mailboxes=" + MAILBOXES, "pool=4", "password=" + PASSWORD, "pgPort=" + pg.port(), "delay=300",
                 "max=1", "delete=true", "zk=" + zk.connectString(), "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase));
         if (balance) {
-            args.add("balance=2000");
+            args.add("balance=1000");
         }
         for (String node : List.of("a", "b", "c")) {
             nodes.start(node, args);
         }
         // the balancer has run a few times on every node: the spread has settled
-        Thread.sleep(balance ? 12_000 : 3_000);
+        Thread.sleep(balance ? 8_000 : 3_000);
         Map<String, String> first = mailRound(1, Duration.ofSeconds(60));
         Map<String, Integer> threads1 = threads(List.of("a", "b", "c"));
         Map<String, String> second = mailRound(2, Duration.ofSeconds(60));
@@ -384,7 +466,7 @@ class ZooKeeperClusterTest {
         nodes.kill(busiest);
         Map<String, String> third = mailRound(3, Duration.ofSeconds(90));
         Duration moved = lastMoveAfter(busiest, second, killed);
-        Thread.sleep(balance ? 8_000 : 0); // the survivors balance their new share
+        Thread.sleep(balance ? 5_000 : 0); // the survivors balance their new share
         Map<String, String> fourth = mailRound(4, Duration.ofSeconds(60));
         System.out.printf("ZK MAILBOXES balance=%s: spread %s, %s; node %s killed: its mailboxes consumed by the"
                 + " survivors %d ms after the kill at the latest; spread right after %s, then %s; threads per node %s,"

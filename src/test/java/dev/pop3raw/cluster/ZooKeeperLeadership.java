@@ -28,22 +28,24 @@ import org.slf4j.LoggerFactory;
  * routes stop: they no longer hold a lock) and, once reconnected with a new session, starts them again: it rejoins each
  * election at the end of the queue.
  */
-final class ZooKeeperLeadership implements ConnectionStateListener {
+public final class ZooKeeperLeadership implements ConnectionStateListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLeadership.class);
 
     private final CamelClusterService cluster;
     private volatile boolean sessionLost;
 
-    private ZooKeeperLeadership(CamelClusterService cluster) {
+    public ZooKeeperLeadership(CamelClusterService cluster) {
         this.cluster = cluster;
     }
 
     /**
      * The cluster service of a node: id {@code id}, ensemble {@code nodes}, namespaces under {@code basePath},
-     * session timeout {@code sessionTimeoutMs}. The Curator client is started here and closed with the JVM.
+     * session timeout {@code sessionTimeoutMs}. The Curator client is started here and closed with the JVM. Also the
+     * factory of the YAML form in docs/operations.adoc (ZooKeeperClusterTest#theDocumentedYamlLeadsOnTheEnsemble).
      */
-    static ZooKeeperClusterService clusterService(String id, String nodes, String basePath, int sessionTimeoutMs) {
+    public static ZooKeeperClusterService clusterService(String id, String nodes, String basePath,
+            int sessionTimeoutMs) {
         CuratorFramework curator = CuratorFrameworkFactory.builder()
                 .connectString(nodes)
                 .sessionTimeoutMs(sessionTimeoutMs)
