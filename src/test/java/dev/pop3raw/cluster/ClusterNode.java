@@ -141,9 +141,10 @@ public final class ClusterNode {
                     });
                 } else {
                     route.process(exchange -> {
-                        String uidl = prefix + exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String raw = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String uidl = prefix + raw;
                         String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/"
-                                + uidl;
+                                + raw;
                         // one transaction: the claim (Camel's JDBC repository joins it: same DataSource) and the work.
                         // A concurrent claim of the same key by another node waits on the primary key until this
                         // transaction ends; a kill rolls both back and the message is still on the server.

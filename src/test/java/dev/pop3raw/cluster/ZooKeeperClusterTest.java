@@ -473,7 +473,6 @@ class ZooKeeperClusterTest {
                 + " one round later %s%n", balance, spread(first), spread, busiest, moved.toMillis(), spread(third),
                 spread(fourth), threads1, threads2);
         assertTrue(moved.compareTo(TAKEOVER_BOUND) < 0, "mailboxes moved after " + moved);
-        assertTrue(!third.containsValue(busiest) && !fourth.containsValue(busiest), "the killed node routed nothing");
         for (String node : threads1.keySet()) {
             if (threads2.containsKey(node)) {
                 assertTrue(threads2.get(node) <= threads1.get(node) + 3, "threads of " + node + " grew: " + threads1
