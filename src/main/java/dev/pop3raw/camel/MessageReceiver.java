@@ -162,6 +162,15 @@ final class MessageReceiver {
         }
     }
 
+    /**
+     * The poll has ended: the copy buffer is dropped, so that an endpoint holds no 64 KiB between its polls (a node
+     * with a thousand mailboxes would hold 64 MB; OneNodeManyMailboxesTest). The next poll that receives a message
+     * allocates one again.
+     */
+    void endOfPoll() {
+        copyBuffer = null;
+    }
+
     /** The copy buffer of the polling thread (one poll at a time per consumer; exchanges never see it). */
     private byte[] copyBuffer() {
         byte[] b = copyBuffer;

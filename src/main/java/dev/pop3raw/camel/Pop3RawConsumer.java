@@ -205,6 +205,7 @@ public class Pop3RawConsumer extends ScheduledBatchPollingConsumer {
             failure = e;
             throw pollEndedInError(e);
         } finally {
+            receiver.endOfPoll();
             report.summarize(LOG, failure);
         }
     }

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +43,7 @@ class ClusterFailoverTest {
 
     static PostgresServer pg;
     static HikariDataSource ds;
+    static ClusterRecords records;
 
     DovecotServer dovecot;
     ClusterNodes nodes;
@@ -61,14 +57,9 @@ class ClusterFailoverTest {
         hc.setUsername(PostgresServer.USER);
         hc.setMaximumPoolSize(8);
         ds = new HikariDataSource(hc);
-        // creates CAMEL_MESSAGEPROCESSED once, before the nodes race to do it
-        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(ds, "pop3raw");
-        repo.setCreateTableIfNotExists(true);
-        repo.start();
-        repo.stop();
-        // seq orders the rows as committed; batch_index/batch_size: where the exchange was in its poll (ClusterNode)
-        sql("CREATE TABLE processed (uidl VARCHAR(100) NOT NULL, node VARCHAR(20) NOT NULL, at TIMESTAMP NOT NULL,"
-                + " batch_index INT, batch_size INT, seq BIGSERIAL)");
+        // creates CAMEL_MESSAGEPROCESSED once, before the nodes race to do it, and the nodes' processed table
+        records = new ClusterRecords(ds);
+        records.create();
     }
 
     @AfterAll
@@ -83,8 +74,7 @@ class ClusterFailoverTest {
 
     @BeforeEach
     void clean(org.junit.jupiter.api.TestInfo info) throws Exception {
-        sql("DELETE FROM processed");
-        sql("DELETE FROM CAMEL_MESSAGEPROCESSED");
+        records.clear();
         Path base = Path.of("target", "cluster", info.getTestMethod().orElseThrow().getName());
         nodes = new ClusterNodes(base.resolve("logs"));
         lockDir = Files.createDirectories(base.resolve("lock"));
@@ -137,7 +127,8 @@ class ClusterFailoverTest {
             }
             assertEquals(keys, wonA.get() + wonB.get(),
                     "each key claimed exactly once (a=" + wonA + ", b=" + wonB + ")");
-            assertEquals(keys, count("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE '%/race-%'"));
+            assertEquals(keys,
+                    records.count("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE '%/race-%'"));
         } finally {
             other.close();
         }
@@ -206,11 +197,11 @@ class ClusterFailoverTest {
         List<String> notMidBatch = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 150_000;
         while (kills < 6 && System.currentTimeMillis() < deadline) {
-            int done = count("SELECT COUNT(*) FROM processed");
+            int done = records.rows();
             if (done >= uidls.size() || done == 0 && ClusterNodes.since(t0).toSeconds() > 45) {
                 break;
             }
-            Row latest = done - lastSeen >= 30 ? latestRow(null) : null;
+            ClusterRecords.Row latest = done - lastSeen >= 30 ? records.latest(null) : null;
             // the trigger: the leader is inside a poll, with messages of it routed and at least 5 still to come (about
             // 100 ms of work at workMs=16: the kill lands before the poll ends)
             if (latest != null && latest.batchSize() > 0 && latest.batchIndex() + 1 <= latest.batchSize() - 6) {
@@ -219,7 +210,7 @@ class ClusterFailoverTest {
                 kills++;
                 // what the killed node had done, from its durable log (it is dead: nothing more will come): its last
                 // row is message batch_index + 1 of batch_size of the poll it was in
-                Row last = latestRow(leader);
+                ClusterRecords.Row last = records.latest(leader);
                 String placement = String.format("kill %d: node %s had routed %d of the %d messages of its poll", kills,
                         leader, last.batchIndex() + 1, last.batchSize());
                 placements.add(placement);
@@ -228,7 +219,7 @@ class ClusterFailoverTest {
                 }
                 System.out.printf("%s: %s (%d rows, %s)%n", mode, placement, done, ClusterNodes.since(t0));
                 nodes.restart(leader);
-                lastSeen = count("SELECT COUNT(*) FROM processed");
+                lastSeen = records.rows();
             }
             Thread.sleep(10);
         }
@@ -265,10 +256,10 @@ class ClusterFailoverTest {
         long deadline = System.currentTimeMillis() + 150_000;
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
         awaitMoreLogins(6); // more polls of both nodes (counted at Dovecot): nothing may be processed again
-        counts = processedCounts();
+        counts = records.countsByKey();
         report("active-active, pop3_lock_session=" + lockSession, uidls, counts, t0);
         assertExactlyOnce(uidls, counts);
-        Map<String, Integer> byNode = byNode();
+        Map<String, Integer> byNode = records.countsByNode();
         System.out.println("rows per node: " + byNode);
         if (!lockSession) {
             assertEquals(2, byNode.size(), "both nodes processed messages: " + byNode);
@@ -295,7 +286,7 @@ class ClusterFailoverTest {
         Duration routed = ClusterNodes.since(leased);
         Duration bPolled = ClusterNodes.since(bUp);
         Thread.sleep(1500); // more polls of b: the processed key keeps it away now
-        Map<String, Integer> byNode = byNode();
+        Map<String, Integer> byNode = records.countsByNode();
         System.out.printf("lease kept: route ran %s after the lease was taken, b polled alongside for %s; rows %s%n",
                 routed, bPolled, byNode);
         assertTrue(bPolled.toMillis() >= 3000, "b polled during at least three lease periods, only " + bPolled);
@@ -316,18 +307,18 @@ class ClusterFailoverTest {
         awaitLeaseKey(uidl, 30_000);
         nodes.start("b", nodeArgs("delete=true", "workMs=0"));
         Thread.sleep(3000); // b polls, and leaves the message alone
-        assertEquals(Map.of(), byNode(), "nobody finished the message yet");
+        assertEquals(Map.of(), records.countsByNode(), "nobody finished the message yet");
         nodes.kill("a");
         long killed = System.nanoTime();
         long deadline = System.currentTimeMillis() + 90_000;
-        while (count("SELECT COUNT(*) FROM processed") == 0 && System.currentTimeMillis() < deadline) {
+        while (records.rows() == 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
         Duration takenOver = ClusterNodes.since(killed);
         System.out.printf(
                 "lease of a killed holder: the message was routed by b %s after the kill (claimTimeout 15 s)%n",
                 takenOver);
-        assertEquals(Map.of("b", 1), byNode());
+        assertEquals(Map.of("b", 1), records.countsByNode());
         assertTrue(takenOver.compareTo(Duration.ofSeconds(35)) <= 0, "taken over after " + takenOver
                 + ", more than two lease periods and a poll");
         assertEquals(0, awaitMailboxCount(0, System.currentTimeMillis() + 20_000), "and deleted");
@@ -336,7 +327,7 @@ class ClusterFailoverTest {
     /** Waits for a lease key of the message; returns System.nanoTime() when it was seen. */
     private long awaitLeaseKey(String uidl, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (keys("%/" + uidl + "#claim-%").isEmpty()) {
+        while (records.keys("%/" + uidl + "#claim-%").isEmpty()) {
             assertTrue(System.currentTimeMillis() < deadline, "no lease on " + uidl);
             Thread.sleep(20);
         }
@@ -345,7 +336,7 @@ class ClusterFailoverTest {
 
     private void awaitProcessedKey(String uidl, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (keys("%/" + uidl).isEmpty()) {
+        while (records.keys("%/" + uidl).isEmpty()) {
             assertTrue(System.currentTimeMillis() < deadline, "not processed: " + uidl);
             Thread.sleep(20);
         }
@@ -370,13 +361,13 @@ class ClusterFailoverTest {
     }
 
     private Map<String, Integer> awaitAllProcessed(List<String> uidls, long deadline) throws Exception {
-        Map<String, Integer> counts = processedCounts();
+        Map<String, Integer> counts = records.countsByKey();
         long lastChange = System.currentTimeMillis();
         // stops early when nothing moved for 8 s (a lost message would otherwise make the test wait until deadline)
         while (System.currentTimeMillis() < deadline && !counts.keySet().containsAll(uidls)
                 && System.currentTimeMillis() - lastChange < 8000) {
             Thread.sleep(200);
-            Map<String, Integer> now = processedCounts();
+            Map<String, Integer> now = records.countsByKey();
             if (!now.equals(counts)) {
                 lastChange = System.currentTimeMillis();
             }
@@ -384,7 +375,7 @@ class ClusterFailoverTest {
         }
         // some more polls (counted at Dovecot, not waited for by the clock): a message processed twice would show now
         awaitMoreLogins(4);
-        return processedCounts();
+        return records.countsByKey();
     }
 
     /** Waits until Dovecot has logged {@code n} more logins of the mailbox's user than now. */
@@ -430,7 +421,7 @@ class ClusterFailoverTest {
         StringBuilder evidence = new StringBuilder();
         for (String uidl : lost) {
             evidence.append("\n  lost ").append(uidl).append(": repository keys ")
-                    .append(keys("%/" + uidl + "%"));
+                    .append(records.keys("%/" + uidl + "%"));
         }
         assertTrue(lost.isEmpty() && doubled.isEmpty(), lost.size() + " lost, " + doubled.size()
                 + " processed more than once " + doubled + evidence);
@@ -439,7 +430,7 @@ class ClusterFailoverTest {
     private void report(String what, List<String> uidls, Map<String, Integer> counts, long t0) throws Exception {
         int rows = counts.values().stream().mapToInt(Integer::intValue).sum();
         System.out.printf("%s: %d messages, %d processed, %d rows, %s, rows per node %s%n", what, uidls.size(),
-                counts.size(), rows, ClusterNodes.since(t0), byNode());
+                counts.size(), rows, ClusterNodes.since(t0), records.countsByNode());
     }
 
     private static HikariDataSource pool(String url) {
@@ -448,75 +439,5 @@ class ClusterFailoverTest {
         hc.setUsername(PostgresServer.USER);
         hc.setMaximumPoolSize(4);
         return new HikariDataSource(hc);
-    }
-
-    static void sql(String statement) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    static int count(String query) throws SQLException {
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    record Row(String node, int batchIndex, int batchSize) {
-    }
-
-    /** The newest row (of {@code node}, or of any node when null); null when there is none. */
-    private static Row latestRow(String node) throws SQLException {
-        try (Connection c = ds.getConnection();
-                var ps = c.prepareStatement("SELECT node, batch_index, batch_size FROM processed"
-                        + (node == null ? "" : " WHERE node = ?") + " ORDER BY seq DESC LIMIT 1")) {
-            if (node != null) {
-                ps.setString(1, node);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Row(rs.getString(1), rs.getInt(2), rs.getInt(3)) : null;
-            }
-        }
-    }
-
-    private static Map<String, Integer> processedCounts() throws SQLException {
-        Map<String, Integer> counts = new HashMap<>();
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT uidl, COUNT(*) FROM processed GROUP BY uidl")) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
-            }
-        }
-        return counts;
-    }
-
-    private static Map<String, Integer> byNode() throws SQLException {
-        Map<String, Integer> counts = new TreeMap<>();
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT node, COUNT(*) FROM processed GROUP BY node")) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
-            }
-        }
-        return counts;
-    }
-
-    private static List<String> keys(String like) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-                var ps = c.prepareStatement("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE ?")) {
-            ps.setString(1, like);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
-        }
-        return keys;
     }
 }

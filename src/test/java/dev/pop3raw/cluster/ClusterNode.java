@@ -5,9 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -16,9 +19,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -42,8 +48,12 @@ import dev.pop3raw.camel.Pop3RawConstants;
  * <p>
  * Arguments, {@code key=value}: {@code node}, {@code pop3Port}, {@code user}, {@code password}, {@code pgPort},
  * {@code mode} ({@code consumer}: the endpoint's repository; {@code transactional}: claim and work in one
- * transaction), {@code lockDir} (absent: no leadership, the route always polls), {@code delete} (true/false), {@code max}
- * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options).
+ * transaction), {@code lockDir} or {@code zk}, {@code zkSessionMs}, {@code zkBase}, {@code zkDefaults} (the cluster service, see
+ * {@link #clusterService}; neither: no leadership, the route always polls), {@code delete} (true/false), {@code max}
+ * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options),
+ * {@code mailboxes} (N routes on users {@code <user>0..N-1}, each with a namespace of its own), {@code pool} (one
+ * shared scheduler pool of that many threads for every endpoint), {@code balance} (run {@link FairShareLeadership}
+ * every that many ms).
  * Prints {@code STARTED} once the context runs, and runs until killed.
  */
 public final class ClusterNode {
@@ -72,15 +82,14 @@ public final class ClusterNode {
 
         CamelContext context = new DefaultCamelContext();
         context.getRegistry().bind("seenMail", repo);
-        String lockDir = a.get("lockDir");
-        if (lockDir != null) {
-            FileLockClusterService cluster = new FileLockClusterService();
-            cluster.setId("node-" + node);
-            cluster.setRoot(lockDir);
-            cluster.setAcquireLockDelay(200, TimeUnit.MILLISECONDS);
-            cluster.setAcquireLockInterval(500, TimeUnit.MILLISECONDS);
-            cluster.setHeartbeatTimeoutMultiplier(3);
+        CamelClusterService cluster = clusterService(a, node);
+        boolean leaderOnly = cluster != null;
+        if (leaderOnly) {
             context.addService(cluster);
+        }
+        if (a.containsKey("pool")) {
+            // one scheduler pool for every endpoint of the node (docs/operations.adoc, "Many mailboxes")
+            context.getRegistry().bind("pop3Pool", new ScheduledThreadPoolExecutor(Integer.parseInt(a.get("pool"))));
         }
         // consumer: the endpoint's idempotentRepository claims each message before routing (add), the route's work
         //   is committed on its own;
@@ -88,33 +97,54 @@ public final class ClusterNode {
         //   PostgreSQL transaction as its work, so a kill rolls back both (docs/operations.adoc, "exactly once")
         boolean transactional = "transactional".equals(a.getOrDefault("mode", "consumer"));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-        String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + a.get("user") + "&password=RAW("
-                + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
-                + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
-                + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
-                + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
-                + (a.containsKey("extra") ? "&" + a.get("extra") : "");
+        // mailboxes=N: N routes, on the users <user>0 .. <user>N-1 (same password), each under its own namespace;
+        // else one route on <user>
+        int mailboxes = Integer.parseInt(a.getOrDefault("mailboxes", "0"));
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < mailboxes; i++) {
+            users.add(a.get("user") + i);
+        }
+        if (mailboxes == 0) {
+            users.add(a.get("user"));
+        }
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() throws Exception {
-                var route = from(uri).routeId("mail-" + node);
-                if (lockDir != null) {
-                    ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(context, "pop3raw-mail");
-                    policy.setInitialDelay(Duration.ZERO);
-                    route.routePolicy(policy);
+                for (String user : users) {
+                    String uri = "pop3raw:127.0.0.1:" + a.get("pop3Port") + "?username=" + user + "&password=RAW("
+                            + a.get("password") + ")" + (transactional ? "" : "&idempotentRepository=#seenMail")
+                            + "&delete=" + (transactional ? "true" : a.getOrDefault("delete", "true"))
+                            + "&maxMessagesPerPoll=" + a.getOrDefault("max", "0") + "&tls=none&initialDelay=0&delay="
+                            + a.getOrDefault("delay", "200") + "&readTimeout=30000&connectTimeout=5000"
+                            + (a.containsKey("pool") ? "&scheduledExecutorService=#pop3Pool" : "")
+                            + (a.containsKey("extra") ? "&" + a.get("extra") : "");
+                    var route = from(uri).routeId(mailboxes == 0 ? "mail-" + node : user);
+                    if (leaderOnly) {
+                        ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(context,
+                                mailboxes == 0 ? "pop3raw-mail" : "pop3raw-" + user);
+                        policy.setInitialDelay(Duration.ZERO);
+                        route.routePolicy(policy);
+                    }
+                    // the row's key: the UIDL, prefixed with the user when there are many mailboxes
+                    String prefix = mailboxes == 0 ? "" : user + "/";
+                    work(route, prefix);
                 }
+            }
+
+            private void work(RouteDefinition route, String prefix) {
                 if (!transactional) {
                     route.process(exchange -> {
-                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String uidl = prefix + exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
                         pause(workMs / 2);
                         record(ds, uidl, node, batchIndex(exchange), batchSize(exchange));
                         pause(workMs - workMs / 2);
                     });
                 } else {
                     route.process(exchange -> {
-                        String uidl = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String raw = exchange.getMessage().getHeader(Pop3RawConstants.UIDL, String.class);
+                        String uidl = prefix + raw;
                         String key = exchange.getMessage().getHeader(Pop3RawConstants.MAILBOX, String.class) + "/"
-                                + uidl;
+                                + raw;
                         // one transaction: the claim (Camel's JDBC repository joins it: same DataSource) and the work.
                         // A concurrent claim of the same key by another node waits on the primary key until this
                         // transaction ends; a kill rolls both back and the message is still on the server.
@@ -140,9 +170,48 @@ public final class ClusterNode {
             }
         });
         context.start();
+        if (leaderOnly && a.containsKey("balance")) {
+            // balance=<ms>: FairShareLeadership every <ms> on one thread of its own
+            long period = Long.parseLong(a.get("balance"));
+            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(context, "fair-share")
+                    .scheduleWithFixedDelay(new FairShareLeadership(cluster), period, period, TimeUnit.MILLISECONDS);
+        }
         System.out.println("STARTED " + node);
         System.out.flush();
         new CountDownLatch(1).await(); // until killed
+    }
+
+    /**
+     * The node's cluster service: {@code lockDir=<dir>}: {@link FileLockClusterService} on that directory;
+     * {@code zk=<host:port,...>}: camel-zookeeper's {@link ZooKeeperClusterService} on that ensemble (session timeout
+     * {@code zkSessionMs}, default 5000), as {@link ZooKeeperLeadership} configures it, or as it comes with
+     * {@code zkDefaults=true}; neither: none (every route polls).
+     */
+    static CamelClusterService clusterService(Map<String, String> a, String node) {
+        if (a.containsKey("lockDir")) {
+            FileLockClusterService cluster = new FileLockClusterService();
+            cluster.setId("node-" + node);
+            cluster.setRoot(a.get("lockDir"));
+            cluster.setAcquireLockDelay(200, TimeUnit.MILLISECONDS);
+            cluster.setAcquireLockInterval(500, TimeUnit.MILLISECONDS);
+            cluster.setHeartbeatTimeoutMultiplier(3);
+            return cluster;
+        }
+        if (a.containsKey("zk")) {
+            String base = a.getOrDefault("zkBase", "/camel/pop3raw");
+            int sessionMs = Integer.parseInt(a.getOrDefault("zkSessionMs", "5000"));
+            if (Boolean.parseBoolean(a.getOrDefault("zkDefaults", "false"))) {
+                // camel-zookeeper as it comes, only the session timeout shortened
+                ZooKeeperClusterService cluster = new ZooKeeperClusterService();
+                cluster.setId("node-" + node);
+                cluster.setNodes(a.get("zk"));
+                cluster.setBasePath(base);
+                cluster.setSessionTimeout(sessionMs);
+                return cluster;
+            }
+            return ZooKeeperLeadership.clusterService("node-" + node, a.get("zk"), base, sessionMs);
+        }
+        return null;
     }
 
     static void record(DataSource ds, String uidl, String node, int batchIndex, int batchSize) throws Exception {

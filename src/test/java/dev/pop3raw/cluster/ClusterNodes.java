@@ -100,6 +100,12 @@ final class ClusterNodes implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** The running node's process id (for /proc); -1 when it does not run. */
+    synchronized long pid(String name) {
+        Process p = running.get(name);
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
     int starts() {
         return starts;
     }

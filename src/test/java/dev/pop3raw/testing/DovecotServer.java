@@ -370,6 +370,17 @@ public final class DovecotServer extends LoopbackPop3Server {
         }
     }
 
+    /** How many POP3 logins of {@code user} Dovecot has logged so far (each poll of a consumer is one). */
+    public int loginCount(String user) {
+        String needle = "Login: user=<" + user + ">";
+        String log = logText();
+        int count = 0;
+        for (int i = log.indexOf(needle); i >= 0; i = log.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
     /** The generated dovecot.conf. */
     public Path configFile() {
         return confFile;
