@@ -26,6 +26,10 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.RouteStartedEvent;
+import org.apache.camel.spi.CamelEvent.RouteStoppedEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,7 +57,7 @@ import dev.pop3raw.camel.Pop3RawConstants;
  * (maxMessagesPerPoll), {@code workMs}, {@code delay} (poll delay, ms), {@code extra} (more endpoint options),
  * {@code mailboxes} (N routes on users {@code <user>0..N-1}, each with a namespace of its own), {@code pool} (one
  * shared scheduler pool of that many threads for every endpoint), {@code balance} (run {@link FairShareLeadership}
- * every that many ms).
+ * every that many ms), {@code routeEvents} (true: record each start and stop of the routes in {@code route_events}).
  * Prints {@code STARTED} once the context runs, and runs until killed.
  */
 public final class ClusterNode {
@@ -86,6 +90,9 @@ public final class ClusterNode {
         boolean leaderOnly = cluster != null;
         if (leaderOnly) {
             context.addService(cluster);
+        }
+        if (Boolean.parseBoolean(a.getOrDefault("routeEvents", "false"))) {
+            recordRouteEvents(context, ds, node);
         }
         if (a.containsKey("pool")) {
             // one scheduler pool for every endpoint of the node (docs/operations.adoc, "Many mailboxes")
@@ -212,6 +219,32 @@ public final class ClusterNode {
             return ZooKeeperLeadership.clusterService("node-" + node, a.get("zk"), base, sessionMs);
         }
         return null;
+    }
+
+    /**
+     * Records each start and stop of the node's routes in {@code route_events} (ClusterRecords): under a
+     * {@link ClusteredRoutePolicy} the route starts when the node takes the lead and stops when it gives it up.
+     */
+    private static void recordRouteEvents(CamelContext context, DataSource ds, String node) {
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                String what = event instanceof RouteStartedEvent
+                        ? "started"
+                        : event instanceof RouteStoppedEvent ? "stopped" : null;
+                if (what == null) {
+                    return;
+                }
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO route_events (node, event, at) VALUES (?, ?, ?)")) {
+                    ps.setString(1, node);
+                    ps.setString(2, what);
+                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                    ps.executeUpdate();
+                }
+            }
+        });
     }
 
     static void record(DataSource ds, String uidl, String node, int batchIndex, int batchSize) throws Exception {

@@ -95,6 +95,27 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the node's JVM freezes, every thread of it (as in a long GC pause or a stopped VM). */
+    void pause(String name) throws Exception {
+        signal("STOP", name);
+    }
+
+    /** SIGCONT: a paused node runs on. */
+    void resume(String name) throws Exception {
+        signal("CONT", name);
+    }
+
+    private void signal(String signal, String name) throws Exception {
+        long pid = pid(name);
+        if (pid < 0) {
+            throw new IllegalStateException("node " + name + " does not run");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+        }
+    }
+
     synchronized boolean isAlive(String name) {
         Process p = running.get(name);
         return p != null && p.isAlive();
@@ -117,6 +138,7 @@ final class ClusterNodes implements AutoCloseable {
     @Override
     public synchronized void close() throws InterruptedException {
         for (String name : new ArrayList<>(running.keySet())) {
+            // a paused node dies of SIGKILL as well
             kill(name);
         }
     }

@@ -35,6 +35,10 @@ final class ClusterRecords {
         }
     }
 
+    /** A node's route {@code started} or {@code stopped}, as the node recorded it. */
+    record RouteEvent(String node, String event, Instant at) {
+    }
+
     private final DataSource ds;
 
     ClusterRecords(DataSource ds) {
@@ -50,11 +54,15 @@ final class ClusterRecords {
         // seq orders the rows as committed; batch_index/batch_size: where the exchange was in its poll (ClusterNode)
         sql("CREATE TABLE IF NOT EXISTS processed (uidl VARCHAR(100) NOT NULL, node VARCHAR(20) NOT NULL,"
                 + " at TIMESTAMP NOT NULL, batch_index INT, batch_size INT, seq BIGSERIAL)");
+        // a node's route started or stopped (ClusterNode, routeEvents=true): when it took or gave up leadership
+        sql("CREATE TABLE IF NOT EXISTS route_events (node VARCHAR(20) NOT NULL, event VARCHAR(20) NOT NULL,"
+                + " at TIMESTAMP NOT NULL, seq BIGSERIAL)");
     }
 
     void clear() throws SQLException {
         sql("DELETE FROM processed");
         sql("DELETE FROM CAMEL_MESSAGEPROCESSED");
+        sql("DELETE FROM route_events");
     }
 
     void sql(String statement) throws SQLException {
@@ -139,6 +147,27 @@ final class ClusterRecords {
             }
         }
         return nodes;
+    }
+
+    /** Every row, in the order of the time the nodes stamped on them. */
+    List<Row> rowsByTime() throws SQLException {
+        return select("", "ORDER BY at, seq", List.of());
+    }
+
+    /** The route events of {@code node}, in the order recorded. */
+    List<RouteEvent> routeEvents(String node) throws SQLException {
+        List<RouteEvent> events = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT node, event, at FROM route_events WHERE node = ? ORDER BY seq")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new RouteEvent(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+                }
+            }
+        }
+        return events;
     }
 
     /** How many rows each key has. */

@@ -33,6 +33,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.pop3raw.camel.Pop3RawConstants;
+import dev.pop3raw.cluster.ClusterRecords.RouteEvent;
 import dev.pop3raw.cluster.ClusterRecords.Row;
 import dev.pop3raw.testing.DovecotServer;
 import dev.pop3raw.testing.PostgresServer;
@@ -44,8 +45,8 @@ import dev.pop3raw.testing.ZooKeeperEnsemble;
  * Dovecot mailbox, Camel's JDBC idempotent repository on a private PostgreSQL. See docs/operations.adoc, "ZooKeeper".
  * <p>
  * The leader is SIGKILLed mid-batch {@code pop3raw.zk.kills} times (5; 20 with {@code -Dpop3raw.scale.long=true}, which
- * also runs the tests every run leaves out: idempotent mode, delete mode with the endpoint's repository, 30 mailboxes
- * without the balancer) and restarted; each kill's placement is read from the rows the nodes wrote (the killed node's last row is
+ * also runs the tests every run leaves out: delete mode with the endpoint's repository, 30 mailboxes without the
+ * balancer), in delete mode (the transactional pattern) and in idempotent mode, and restarted; each kill's placement is read from the rows the nodes wrote (the killed node's last row is
  * message k of n of its poll, 0 < k < n). Takeover time: from the kill to the first exchange of another node.
  */
 class ZooKeeperClusterTest {
@@ -144,13 +145,12 @@ class ZooKeeperClusterTest {
     }
 
     /**
-     * Idempotent mode (nothing deleted): nothing lost, at most one duplicate per kill, the mailbox untouched. Run with
-     * {@code -Dpop3raw.scale.long=true} (the CI time budget has room for one failover series: the transactional one).
+     * Idempotent mode (nothing deleted, the endpoint's JDBC idempotentRepository): nothing lost, at most one duplicate
+     * per kill, the mailbox untouched. Every run (5 kills; 20 with {@code -Dpop3raw.scale.long=true}).
      */
     @Test
     @Timeout(600)
     void idempotentModeLeaderKilledMidBatchLosesNothing() throws Exception {
-        Assumptions.assumeTrue(LONG, "-Dpop3raw.scale.long=true runs it");
         Failover run = failover("consumer", false);
         run.assertNothingLost();
         assertTrue(run.duplicates() <= run.kills(), run.duplicates() + " duplicates from " + run.kills() + " kills");
@@ -264,12 +264,102 @@ class ZooKeeperClusterTest {
      * at most the count of distinct messages processed, read after).
      */
     private void assertNothingDeletedUnprocessed(boolean delete, String when) throws Exception {
-        if (!delete) {
-            return;
+        if (delete) {
+            assertNothingDeletedUnprocessed(MESSAGES, when);
         }
-        int deleted = MESSAGES - dovecot.messageCount(USER);
+    }
+
+    /** Of {@code delivered} messages, the ones gone from the maildrop were all processed. */
+    private void assertNothingDeletedUnprocessed(int delivered, String when) throws Exception {
+        int deleted = delivered - dovecot.messageCount(USER);
         int processed = records.countsByKey().size();
         assertTrue(deleted <= processed, when + ": " + deleted + " deleted, only " + processed + " processed");
+    }
+
+    // ------------------------------------------------------------------------------------------ session lost
+
+    /**
+     * {@link ZooKeeperLeadership}'s lost session: the leader's JVM is frozen (SIGSTOP) longer than the session
+     * timeout, so the ensemble expires its session and the standby takes over and consumes the mail that arrives
+     * meanwhile. Woken (SIGCONT), the old leader finds its session lost and steps down: its route stops (it records
+     * that, after the wake-up) and it routes nothing beside the new leader, then or later (the rows, ordered by time,
+     * show one node after the other: the old leader, then the new one, which routes the mail that comes after the
+     * wake-up as well). The transactional pattern: every message exactly once, none deleted unprocessed, all deleted.
+     * <p>
+     * Not asserted: that the woken node joins the election again. It does not (camel-zookeeper 4.18 with Curator
+     * 5.9: after the lost session its view's {@code LeaderSelector} never requeues, however often the view is started;
+     * the election's participants stay the new leader alone). See docs/operations.adoc, "ZooKeeper".
+     */
+    @Test
+    @Timeout(240)
+    void leaderFrozenPastItsSessionStepsDownOnWakingAndNeverRoutesBesideTheNewLeader() throws Exception {
+        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
+        List<String> uidls = new ArrayList<>(deliver(0, 40));
+        List<String> args = nodeArgs("mode=transactional", "max=25", "workMs=16", "routeEvents=true");
+        long t0 = System.nanoTime();
+        nodes.start("a", args);
+        nodes.start("b", args);
+        awaitRows(40, Duration.ofSeconds(60), "before the pause");
+        Set<String> first = records.nodesSince(0);
+        assertEquals(1, first.size(), "one node routes before the pause, not " + first);
+        String frozen = first.iterator().next();
+        String standby = frozen.equals("a") ? "b" : "a";
+        assertEquals(0, awaitMailboxCount(0), "the first mail deleted: the leader is idle when frozen");
+
+        Instant paused = Instant.now();
+        nodes.pause(frozen);
+        uidls.addAll(deliver(40, 40));
+        Duration takeover = awaitTakeover(frozen, paused);
+        awaitRows(80, Duration.ofSeconds(60), "while " + frozen + " is frozen");
+        assertEquals(0, awaitMailboxCount(0), "the new leader deleted the mail of the pause");
+        Instant woken = Instant.now();
+        nodes.resume(frozen);
+        RouteEvent stepDown = awaitRouteEvent(frozen, "stopped", woken, Duration.ofSeconds(30));
+        assertNothingDeletedUnprocessed(80, "after the wake-up");
+
+        // the next mail: the new leader alone routes it
+        uidls.addAll(deliver(80, 40));
+        Map<String, Integer> counts = awaitAllProcessed(uidls, System.currentTimeMillis() + 120_000);
+        Failover run = new Failover(uidls, counts, 0, List.of(takeover));
+        List<String> turns = turns(records.rowsByTime());
+        System.out.printf("ZK SESSION LOST: %s frozen %d ms (session %d ms); %s took over %d ms after the pause;"
+                + " %s stepped down %d ms after the wake-up (route events %s); routing turns %s; rows per node %s;"
+                + " %d processed, %d lost, %d duplicates; %s%n", frozen, Duration.between(paused, woken).toMillis(),
+                SESSION_MS, standby, takeover.toMillis(), frozen, Duration.between(woken, stepDown.at()).toMillis(),
+                records.routeEvents(frozen), turns, records.countsByNode(), counts.size(), run.lost().size(),
+                run.duplicates(), ClusterNodes.since(t0));
+        assertTrue(Duration.between(paused, woken).toMillis() > SESSION_MS, "frozen longer than the session");
+        assertEquals(List.of(frozen, standby), turns, "one node routes at a time");
+        assertEquals(Map.of(frozen, 40, standby, 80), records.countsByNode(), "rows per node");
+        run.assertNothingLost();
+        assertEquals(0, run.duplicates(), "exactly once: " + run.doubled());
+        assertEquals(0, awaitMailboxCount(0), "every message deleted");
+    }
+
+    /** Waits for {@code node}'s first route event {@code event} recorded after {@code after}. */
+    private RouteEvent awaitRouteEvent(String node, String event, Instant after, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (RouteEvent e : records.routeEvents(node)) {
+                if (e.event().equals(event) && e.at().isAfter(after)) {
+                    return e;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "node " + node + " recorded no route " + event + " within "
+                    + timeout + " after " + after + ": " + records.routeEvents(node));
+            Thread.sleep(50);
+        }
+    }
+
+    /** The nodes in the order they routed: the rows by time, each run of one node's rows collapsed into one. */
+    private static List<String> turns(List<Row> rowsByTime) {
+        List<String> turns = new ArrayList<>();
+        for (Row row : rowsByTime) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(row.node())) {
+                turns.add(row.node());
+            }
+        }
+        return turns;
     }
 
     // ------------------------------------------------------------------------------------------ YAML
@@ -564,8 +654,13 @@ class ZooKeeperClusterTest {
     }
 
     private List<String> deliver(int n) throws Exception {
+        return deliver(0, n);
+    }
+
+    /** Delivers messages {@code from} .. {@code from + n - 1} (subject and Message-ID numbered); returns their UIDLs. */
+    private List<String> deliver(int from, int n) throws Exception {
         List<String> uidls = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: shared@example.com\r\nSubject: message " + i
                     + "\r\nMessage-ID: <z" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
         }
