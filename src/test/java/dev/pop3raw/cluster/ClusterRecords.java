@@ -154,6 +154,20 @@ final class ClusterRecords {
         return select("", "ORDER BY at, seq", List.of());
     }
 
+    /** The number of route events of all nodes, and the time of the last (null when there is none). */
+    RouteEventCount routeEventCount() throws SQLException {
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*), MAX(at) FROM route_events")) {
+            rs.next();
+            Timestamp last = rs.getTimestamp(2);
+            return new RouteEventCount(rs.getInt(1), last == null ? null : last.toInstant());
+        }
+    }
+
+    record RouteEventCount(int events, Instant last) {
+    }
+
     /** The route events of {@code node}, in the order recorded. */
     List<RouteEvent> routeEvents(String node) throws SQLException {
         List<RouteEvent> events = new ArrayList<>();

@@ -60,6 +60,8 @@ class ZooKeeperClusterTest {
     /** The session timeout of the documented configuration (docs/operations.adoc, "ZooKeeper"). */
     static final int SESSION_MS = 5000;
     static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
+    /** No route started or stopped on any node for this long: the leadership has settled. */
+    private static final Duration LEADERSHIP_QUIET = Duration.ofSeconds(4);
 
     static PostgresServer pg;
     static HikariDataSource ds;
@@ -537,15 +539,15 @@ class ZooKeeperClusterTest {
         dovecot = DovecotServer.start(options);
         List<String> args = new ArrayList<>(List.of("pop3Port=" + dovecot.pop3Port(), "user=box",
                 "mailboxes=" + MAILBOXES, "pool=4", "password=" + PASSWORD, "pgPort=" + pg.port(), "delay=300",
-                "max=1", "delete=true", "zk=" + zk.connectString(), "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase));
+                "max=1", "delete=true", "zk=" + zk.connectString(), "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase,
+                "routeEvents=true"));
         if (balance) {
             args.add("balance=1000");
         }
         for (String node : List.of("a", "b", "c")) {
             nodes.start(node, args);
         }
-        // the balancer has run a few times on every node: the spread has settled
-        Thread.sleep(balance ? 8_000 : 3_000);
+        awaitLeadershipSettled("after the start");
         Map<String, String> first = mailRound(1, Duration.ofSeconds(60));
         Map<String, Integer> threads1 = threads(List.of("a", "b", "c"));
         Map<String, String> second = mailRound(2, Duration.ofSeconds(60));
@@ -556,7 +558,7 @@ class ZooKeeperClusterTest {
         nodes.kill(busiest);
         Map<String, String> third = mailRound(3, Duration.ofSeconds(90));
         Duration moved = lastMoveAfter(busiest, second, killed);
-        Thread.sleep(balance ? 5_000 : 0); // the survivors balance their new share
+        awaitLeadershipSettled("after the kill"); // the survivors balance their new share
         Map<String, String> fourth = mailRound(4, Duration.ofSeconds(60));
         System.out.printf("ZK MAILBOXES balance=%s: spread %s, %s; node %s killed: its mailboxes consumed by the"
                 + " survivors %d ms after the kill at the latest; spread right after %s, then %s; threads per node %s,"
@@ -574,6 +576,24 @@ class ZooKeeperClusterTest {
             assertEquals(List.of(15, 15), List.copyOf(spread(fourth).values()), "the survivors share the 30");
         } else {
             assertEquals(List.of(MAILBOXES), List.copyOf(spread.values()), "one node leads every mailbox");
+        }
+    }
+
+    /**
+     * Waits until no node has started or stopped a route for {@link #LEADERSHIP_QUIET} (the routes start and stop as
+     * their nodes take and give up leadership, and the balancer acts every second), so that a mail round measures a
+     * settled spread and not a hand-over in progress. A condition, not a fixed sleep: on a loaded machine the
+     * balancing takes longer.
+     */
+    private void awaitLeadershipSettled(String when) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            ClusterRecords.RouteEventCount count = records.routeEventCount();
+            if (count.last() != null && count.last().plus(LEADERSHIP_QUIET).isBefore(Instant.now())) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the leadership did not settle " + when + ": " + count);
+            Thread.sleep(200);
         }
     }
 
