@@ -28,7 +28,7 @@ class HeaderDecoderFuzzTest {
      * no mapped value, nor a parameter's value, holds an LF (unfolded; decoded line ends become spaces); and each of the always-decoded fields
      * has the value of its first occurrence in the mapping (the two ways share one decoder).
      */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void headerBlock(byte[] fuzz) {
         if (fuzz.length < 1) {
             return;
