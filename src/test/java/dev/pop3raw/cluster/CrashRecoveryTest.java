@@ -97,7 +97,10 @@ class CrashRecoveryTest {
             if (killed % 5 != 4) {
                 // four kills in five: after a random number of deliveries in this life (so that the kills spread over
                 // about three quarters of the run), at a random moment of the work that follows
-                awaitAtLeast(deliveries, lifeStart + 1 + random.nextInt(perLife), Duration.ofSeconds(60));
+                // leaving at least two messages for each kill still to come, so that the run cannot end before them
+                // (a kill can cost a minute of waiting for a message's lock, and the random targets then reach the end)
+                int target = Math.min(lifeStart + 1 + random.nextInt(perLife), messages - 2 * (kills - killed));
+                awaitAtLeast(deliveries, Math.max(lifeStart + 1, target), Duration.ofSeconds(60));
                 Thread.sleep(random.nextInt((int) workMs * 5 / 2 + 1));
             } else {
                 // every fifth anywhere: starting, logging in, listing, retrieving, routing
