@@ -38,6 +38,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.pop3raw.camel.Pop3RawConstants;
+import dev.pop3raw.camel.cluster.FairShareLeadership;
+import dev.pop3raw.camel.cluster.RejoiningZooKeeperClusterService;
 
 /**
  * One node of the scale-out tests, run in a JVM of its own ({@link ClusterNodes} starts it): a Camel context with a
@@ -190,8 +192,8 @@ public final class ClusterNode {
 
     /**
      * The node's cluster service: {@code lockDir=<dir>}: {@link FileLockClusterService} on that directory;
-     * {@code zk=<host:port,...>}: camel-zookeeper's {@link ZooKeeperClusterService} on that ensemble (session timeout
-     * {@code zkSessionMs}, default 5000), as {@link ZooKeeperLeadership} configures it, or as it comes with
+     * {@code zk=<host:port,...>}: the component's {@link RejoiningZooKeeperClusterService} on that ensemble (session
+     * timeout {@code zkSessionMs}, default 5000), or camel-zookeeper's {@link ZooKeeperClusterService} as it comes with
      * {@code zkDefaults=true}; neither: none (every route polls).
      */
     static CamelClusterService clusterService(Map<String, String> a, String node) {
@@ -216,7 +218,12 @@ public final class ClusterNode {
                 cluster.setSessionTimeout(sessionMs);
                 return cluster;
             }
-            return ZooKeeperLeadership.clusterService("node-" + node, a.get("zk"), base, sessionMs);
+            RejoiningZooKeeperClusterService cluster = new RejoiningZooKeeperClusterService();
+            cluster.setId("node-" + node);
+            cluster.setNodes(a.get("zk"));
+            cluster.setBasePath(base);
+            cluster.setSessionTimeout(sessionMs);
+            return cluster;
         }
         return null;
     }

@@ -4,22 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.main.Main;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +40,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.pop3raw.camel.Pop3RawConstants;
+import dev.pop3raw.camel.cluster.RejoiningZooKeeperClusterService;
 import dev.pop3raw.cluster.ClusterRecords.RouteEvent;
 import dev.pop3raw.cluster.ClusterRecords.Row;
 import dev.pop3raw.testing.DovecotServer;
@@ -281,20 +289,17 @@ class ZooKeeperClusterTest {
     // ------------------------------------------------------------------------------------------ session lost
 
     /**
-     * {@link ZooKeeperLeadership}'s lost session: the leader's JVM is frozen (SIGSTOP) longer than the session
-     * timeout, so the ensemble expires its session and the standby takes over and consumes the mail that arrives
-     * meanwhile. Woken (SIGCONT), the old leader finds its session lost and steps down: its route stops (it records
-     * that, after the wake-up) and it routes nothing beside the new leader, then or later (the rows, ordered by time,
-     * show one node after the other: the old leader, then the new one, which routes the mail that comes after the
-     * wake-up as well). The transactional pattern: every message exactly once, none deleted unprocessed, all deleted.
-     * <p>
-     * Not asserted: that the woken node joins the election again. It does not (camel-zookeeper 4.18 with Curator
-     * 5.9: after the lost session its view's {@code LeaderSelector} never requeues, however often the view is started;
-     * the election's participants stay the new leader alone). See docs/operations.adoc, "ZooKeeper".
+     * A lost session ({@link RejoiningZooKeeperClusterService}): the leader's JVM is frozen (SIGSTOP) longer than the
+     * session timeout, so the ensemble expires its session and the standby takes over and consumes the mail that
+     * arrives meanwhile. Woken (SIGCONT), the old leader finds its session lost and steps down: its route stops (it
+     * records that, after the wake-up) and it routes nothing beside the new leader (the rows, ordered by time, show one
+     * node after the other). It joins the election again, behind the new leader (read from the election's lock nodes on
+     * the ensemble), and when the new leader is SIGKILLed it takes over and consumes the mail that comes next. The
+     * transactional pattern: every message exactly once, none deleted unprocessed, all deleted.
      */
     @Test
     @Timeout(240)
-    void leaderFrozenPastItsSessionStepsDownOnWakingAndNeverRoutesBesideTheNewLeader() throws Exception {
+    void leaderFrozenPastItsSessionStepsDownRejoinsTheElectionAndTakesOverWhenTheNewLeaderDies() throws Exception {
         dovecot = DovecotServer.start(DovecotServer.Options.defaults().user(USER, PASSWORD));
         List<String> uidls = new ArrayList<>(deliver(0, 40));
         List<String> args = nodeArgs("mode=transactional", "max=25", "workMs=16", "routeEvents=true");
@@ -318,24 +323,77 @@ class ZooKeeperClusterTest {
         nodes.resume(frozen);
         RouteEvent stepDown = awaitRouteEvent(frozen, "stopped", woken, Duration.ofSeconds(30));
         assertNothingDeletedUnprocessed(80, "after the wake-up");
+        Duration rejoined = awaitElection("pop3raw-mail", List.of("node-" + standby, "node-" + frozen), woken,
+                Duration.ofSeconds(30));
 
         // the next mail: the new leader alone routes it
         uidls.addAll(deliver(80, 40));
+        awaitRows(120, Duration.ofSeconds(60), "after the wake-up");
+        // the new leader dies: the woken node, back in the election, takes over
+        Instant killed = Instant.now();
+        nodes.kill(standby);
+        uidls.addAll(deliver(120, 40));
+        Duration secondTakeover = awaitTakeover(standby, killed);
         Map<String, Integer> counts = awaitAllProcessed(uidls, System.currentTimeMillis() + 120_000);
-        Failover run = new Failover(uidls, counts, 0, List.of(takeover));
+        Failover run = new Failover(uidls, counts, 0, List.of(takeover, secondTakeover));
         List<String> turns = turns(records.rowsByTime());
         System.out.printf("ZK SESSION LOST: %s frozen %d ms (session %d ms); %s took over %d ms after the pause;"
-                + " %s stepped down %d ms after the wake-up (route events %s); routing turns %s; rows per node %s;"
+                + " %s stepped down %d ms and was back in the election %d ms after the wake-up (route events %s);"
+                + " %s killed, %s took over %d ms after; routing turns %s; rows per node %s;"
                 + " %d processed, %d lost, %d duplicates; %s%n", frozen, Duration.between(paused, woken).toMillis(),
                 SESSION_MS, standby, takeover.toMillis(), frozen, Duration.between(woken, stepDown.at()).toMillis(),
-                records.routeEvents(frozen), turns, records.countsByNode(), counts.size(), run.lost().size(),
-                run.duplicates(), ClusterNodes.since(t0));
+                rejoined.toMillis(), records.routeEvents(frozen), standby, frozen, secondTakeover.toMillis(), turns,
+                records.countsByNode(), counts.size(), run.lost().size(), run.duplicates(), ClusterNodes.since(t0));
         assertTrue(Duration.between(paused, woken).toMillis() > SESSION_MS, "frozen longer than the session");
-        assertEquals(List.of(frozen, standby), turns, "one node routes at a time");
-        assertEquals(Map.of(frozen, 40, standby, 80), records.countsByNode(), "rows per node");
+        assertEquals(List.of(frozen, standby, frozen), turns, "one node routes at a time");
+        assertEquals(Map.of(frozen, 80, standby, 80), records.countsByNode(), "rows per node");
+        assertTakeoversWithinBound(List.of(takeover, secondTakeover));
         run.assertNothingLost();
         assertEquals(0, run.duplicates(), "exactly once: " + run.doubled());
         assertEquals(0, awaitMailboxCount(0), "every message deleted");
+    }
+
+    /**
+     * Waits until the election of {@code namespace} on the ensemble has exactly {@code ids} as its participants, in
+     * that order (Curator's {@code LeaderSelector} lock nodes: sequential, each holding its node's id); returns the time
+     * from {@code since}.
+     */
+    private Duration awaitElection(String namespace, List<String> ids, Instant since, Duration timeout)
+            throws Exception {
+        try (CuratorFramework client = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(200))) {
+            client.start();
+            assertTrue(client.blockUntilConnected(10, TimeUnit.SECONDS), "the test's ZooKeeper client connected");
+            String path = zkBase + "/" + namespace;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> participants = List.of();
+            while (System.nanoTime() < deadline) {
+                participants = participants(client, path);
+                if (participants.equals(ids)) {
+                    return Duration.between(since, Instant.now());
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("the election of " + namespace + " has " + participants + ", not " + ids
+                    + ", " + timeout + " after " + since);
+        }
+    }
+
+    /**
+     * The ids in the election's lock nodes, first in the queue first (Curator's lock node names end in their
+     * sequence number); a lock node deleted while read is left out.
+     */
+    private static List<String> participants(CuratorFramework client, String path) throws Exception {
+        List<String> ids = new ArrayList<>();
+        List<String> lockNodes = client.getChildren().forPath(path).stream()
+                .sorted(Comparator.comparing((String name) -> name.substring(name.length() - 10))).toList();
+        for (String lockNode : lockNodes) {
+            try {
+                ids.add(new String(client.getData().forPath(path + "/" + lockNode), StandardCharsets.UTF_8));
+            } catch (KeeperException.NoNodeException gone) {
+                // released meanwhile
+            }
+        }
+        return ids;
     }
 
     /** Waits for {@code node}'s first route event {@code event} recorded after {@code after}. */
@@ -367,8 +425,8 @@ class ZooKeeperClusterTest {
     // ------------------------------------------------------------------------------------------ YAML
 
     /**
-     * The YAML form of docs/operations.adoc ("ZooKeeper"): the cluster service from {@link ZooKeeperLeadership}'s
-     * factory, {@code ClusteredRoutePolicy.forNamespace} as a bean, a route using it ({@code routePolicyRef}): run by
+     * The YAML form of docs/operations.adoc ("ZooKeeper"): the component's {@link RejoiningZooKeeperClusterService} as
+     * a bean with camel-zookeeper's properties, {@code ClusteredRoutePolicy.forNamespace} as a bean, a route using it ({@code routePolicyRef}): run by
      * Camel Main, it joins the election on the ensemble, leads (the only member) and consumes the mailbox.
      */
     @Test
@@ -379,13 +437,12 @@ class ZooKeeperClusterTest {
         String yaml = """
                 - beans:
                     - name: cluster
-                      type: dev.pop3raw.cluster.ZooKeeperLeadership
-                      factoryMethod: clusterService
-                      constructors:
-                        0: "node-yaml"
-                        1: "%s"
-                        2: "%s"
-                        3: 5000
+                      type: dev.pop3raw.camel.cluster.RejoiningZooKeeperClusterService
+                      properties:
+                        id: node-yaml
+                        nodes: "%s"
+                        basePath: "%s"
+                        sessionTimeout: 5000
                     - name: mailLeadership
                       type: org.apache.camel.impl.cluster.ClusteredRoutePolicy
                       factoryMethod: forNamespace
@@ -667,7 +724,7 @@ class ZooKeeperClusterTest {
         List<String> args = new ArrayList<>(List.of("pop3Port=" + dovecot.pop3Port(), "user=" + USER,
                 "password=" + PASSWORD, "pgPort=" + pg.port(), "delay=200", "zk=" + zk.connectString(),
                 "zkSessionMs=" + SESSION_MS, "zkBase=" + zkBase,
-                // -Dpop3raw.zk.defaults=true: camel-zookeeper's own Curator client instead of ZooKeeperLeadership's
+                // -Dpop3raw.zk.defaults=true: camel-zookeeper's own Curator client instead of RejoiningZooKeeperClusterService's
                 "zkDefaults=" + Boolean.getBoolean("pop3raw.zk.defaults")));
         args.addAll(List.of(extra));
         return args;
