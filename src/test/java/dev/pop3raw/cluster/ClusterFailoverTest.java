@@ -255,7 +255,7 @@ class ClusterFailoverTest {
         nodes.start("b", common);
         long deadline = System.currentTimeMillis() + 150_000;
         Map<String, Integer> counts = awaitAllProcessed(uidls, deadline);
-        awaitMoreLogins(6); // more polls of both nodes (counted at Dovecot): nothing may be processed again
+        mailbox().awaitMoreLogins(6); // more polls of both nodes (counted at Dovecot): nothing may be processed again
         counts = records.countsByKey();
         report("active-active, pop3_lock_session=" + lockSession, uidls, counts, t0);
         assertExactlyOnce(uidls, counts);
@@ -352,59 +352,20 @@ class ClusterFailoverTest {
     }
 
     private List<String> deliver(int n) throws Exception {
-        List<String> uidls = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: shared@example.com\r\nSubject: message " + i
-                    + "\r\nMessage-ID: <m" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
-        }
-        return uidls;
+        return mailbox().deliver(0, n, "m");
     }
 
+    /** Stops early when nothing moved for 8 s. */
     private Map<String, Integer> awaitAllProcessed(List<String> uidls, long deadline) throws Exception {
-        Map<String, Integer> counts = records.countsByKey();
-        long lastChange = System.currentTimeMillis();
-        // stops early when nothing moved for 8 s (a lost message would otherwise make the test wait until deadline)
-        while (System.currentTimeMillis() < deadline && !counts.keySet().containsAll(uidls)
-                && System.currentTimeMillis() - lastChange < 8000) {
-            Thread.sleep(200);
-            Map<String, Integer> now = records.countsByKey();
-            if (!now.equals(counts)) {
-                lastChange = System.currentTimeMillis();
-            }
-            counts = now;
-        }
-        // some more polls (counted at Dovecot, not waited for by the clock): a message processed twice would show now
-        awaitMoreLogins(4);
-        return records.countsByKey();
-    }
-
-    /** Waits until Dovecot has logged {@code n} more logins of the mailbox's user than now. */
-    private void awaitMoreLogins(int n) throws Exception {
-        int target = logins() + n;
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (logins() < target && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(logins() >= target, "the nodes stopped polling: " + logins() + " logins, expected " + target);
-    }
-
-    private int logins() {
-        String needle = "Login: user=<" + USER + ">";
-        String log = dovecot.logText();
-        int count = 0;
-        for (int i = log.indexOf(needle); i >= 0; i = log.indexOf(needle, i + 1)) {
-            count++;
-        }
-        return count;
+        return mailbox().awaitAllProcessed(uidls, deadline, Duration.ofSeconds(8));
     }
 
     private int awaitMailboxCount(int expected, long deadline) throws Exception {
-        int n = dovecot.messageCount(USER);
-        while (n != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            n = dovecot.messageCount(USER);
-        }
-        return n;
+        return mailbox().awaitMessageCount(expected, deadline);
+    }
+
+    private SharedMailbox mailbox() {
+        return new SharedMailbox(dovecot, USER, records);
     }
 
     private void assertExactlyOnce(List<String> uidls, Map<String, Integer> counts) throws Exception {

@@ -207,22 +207,14 @@ public final class ClusterNode {
             return cluster;
         }
         if (a.containsKey("zk")) {
-            String base = a.getOrDefault("zkBase", "/camel/pop3raw");
-            int sessionMs = Integer.parseInt(a.getOrDefault("zkSessionMs", "5000"));
-            if (Boolean.parseBoolean(a.getOrDefault("zkDefaults", "false"))) {
-                // camel-zookeeper as it comes, only the session timeout shortened
-                ZooKeeperClusterService cluster = new ZooKeeperClusterService();
-                cluster.setId("node-" + node);
-                cluster.setNodes(a.get("zk"));
-                cluster.setBasePath(base);
-                cluster.setSessionTimeout(sessionMs);
-                return cluster;
-            }
-            RejoiningZooKeeperClusterService cluster = new RejoiningZooKeeperClusterService();
+            // zkDefaults=true: camel-zookeeper as it comes (its own Curator client), only the session timeout shortened
+            ZooKeeperClusterService cluster = Boolean.parseBoolean(a.getOrDefault("zkDefaults", "false"))
+                    ? new ZooKeeperClusterService()
+                    : new RejoiningZooKeeperClusterService();
             cluster.setId("node-" + node);
             cluster.setNodes(a.get("zk"));
-            cluster.setBasePath(base);
-            cluster.setSessionTimeout(sessionMs);
+            cluster.setBasePath(a.getOrDefault("zkBase", "/camel/pop3raw"));
+            cluster.setSessionTimeout(Integer.parseInt(a.getOrDefault("zkSessionMs", "5000")));
             return cluster;
         }
         return null;

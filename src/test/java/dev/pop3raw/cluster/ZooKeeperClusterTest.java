@@ -734,53 +734,23 @@ class ZooKeeperClusterTest {
         return deliver(0, n);
     }
 
-    /** Delivers messages {@code from} .. {@code from + n - 1} (subject and Message-ID numbered); returns their UIDLs. */
     private List<String> deliver(int from, int n) throws Exception {
-        List<String> uidls = new ArrayList<>(n);
-        for (int i = from; i < from + n; i++) {
-            uidls.add(dovecot.deliver(USER, "From: load@example.com\r\nTo: shared@example.com\r\nSubject: message " + i
-                    + "\r\nMessage-ID: <z" + i + "@cluster.test>\r\n\r\nbody " + i + "\r\n"));
-        }
-        return uidls;
+        return mailbox().deliver(from, n, "z");
     }
 
     /**
-     * Waits until every message was processed (stops early when nothing moved for 40 s: more than two lease periods
-     * of a message leased by a killed node), then for four more polls, so that a late duplicate would show.
+     * Stops early when nothing moved for 40 s: more than two lease periods of a message leased by a killed node.
      */
     private Map<String, Integer> awaitAllProcessed(List<String> uidls, long deadline) throws Exception {
-        Map<String, Integer> counts = records.countsByKey();
-        long lastChange = System.currentTimeMillis();
-        while (System.currentTimeMillis() < deadline && !counts.keySet().containsAll(uidls)
-                && System.currentTimeMillis() - lastChange < 40_000) {
-            Thread.sleep(200);
-            Map<String, Integer> now = records.countsByKey();
-            if (!now.equals(counts)) {
-                lastChange = System.currentTimeMillis();
-            }
-            counts = now;
-        }
-        awaitMoreLogins(4);
-        return records.countsByKey();
-    }
-
-    private void awaitMoreLogins(int n) throws Exception {
-        int target = dovecot.loginCount(USER) + n;
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (dovecot.loginCount(USER) < target && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(dovecot.loginCount(USER) >= target, "the nodes stopped polling");
+        return mailbox().awaitAllProcessed(uidls, deadline, Duration.ofSeconds(40));
     }
 
     private int awaitMailboxCount(int expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        int n = dovecot.messageCount(USER);
-        while (n != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            n = dovecot.messageCount(USER);
-        }
-        return n;
+        return mailbox().awaitMessageCount(expected, System.currentTimeMillis() + 30_000);
+    }
+
+    private SharedMailbox mailbox() {
+        return new SharedMailbox(dovecot, USER, records);
     }
 
     private void report(String what, Failover run, long t0) throws Exception {
