@@ -1,6 +1,8 @@
 package dev.pop3raw.camel;
 
 import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
+import static dev.pop3raw.testing.DovecotMailboxes.PASSWORD;
+import static dev.pop3raw.testing.DovecotMailboxes.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
@@ -30,16 +30,16 @@ import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.testing.DovecotMailboxes;
 import dev.pop3raw.testing.DovecotServer;
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.FaultyProxy.Plan;
@@ -54,14 +54,13 @@ import dev.pop3raw.testing.TestTls;
  */
 class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
-    private static final String PASSWORD = "dovecot-pw";
-    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
-
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotMailboxes MAILBOXES = new DovecotMailboxes("carol");
 
     @TempDir
     Path tmp;
 
+    private DovecotServer dovecot;
     /** A mailbox of its own for each test: the Dovecot log is shared, its lines are told apart by user. */
     private String user;
 
@@ -69,22 +68,10 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private FaultyProxy proxy;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user("carol0", PASSWORD));
-    }
-
-    @AfterAll
-    static void stopDovecot() {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
     @BeforeEach
-    void ownMailbox() throws Exception {
-        user = "carol" + USERS.incrementAndGet();
-        dovecot.addUser(user, PASSWORD);
+    void ownMailbox() {
+        dovecot = MAILBOXES.server();
+        user = MAILBOXES.user();
         context.getRegistry().bind("errors", errors);
     }
 
@@ -119,28 +106,9 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
         return (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
     }
 
-    private static String mail(String subject) {
-        return "From: bob@example.com\r\nTo: carol@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
-                + "\r\n";
-    }
-
     /** The logout lines of the sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
     private List<int[]> sessions() {
-        return sessions(dovecot, user);
-    }
-
-    /** The logout lines of {@code user}'s sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
-    static List<int[]> sessions(DovecotServer dovecot, String user) {
-        List<int[]> result = new ArrayList<>();
-        Pattern logout = Pattern
-                .compile("pop3\\(" + user + "\\)[^\n]*Disconnected: (Logged out|Connection closed)[^\n]*"
-                        + "retr=(\\d+)/\\d+, del=(\\d+)/(\\d+)");
-        Matcher m = logout.matcher(dovecot.logText());
-        while (m.find()) {
-            result.add(new int[]{Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    m.group(1).equals("Logged out") ? 1 : 0});
-        }
-        return result;
+        return MAILBOXES.sessions();
     }
 
     // ------------------------------------------------------------------------------------------ commit at QUIT
@@ -264,7 +232,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
         return parameters;
     }
 
-    private static Certificate dovecotCertificate() throws Exception {
+    private Certificate dovecotCertificate() throws Exception {
         try (InputStream in = Files.newInputStream(dovecot.certificateFile())) {
             return CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
