@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +22,7 @@ import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,30 +206,9 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     // ------------------------------------------------------------------------------------------ TLS
 
-    /** A PKCS12 trust store holding Dovecot's certificate, read from its PEM file, as a test would ship one. */
+    /** The {@code sslContextParameters} of a trust store file holding {@code certificate}, as a test would ship one. */
     private SSLContextParameters trustStore(Certificate certificate, String type) throws Exception {
-        Path file = tmp.resolve("trust-" + type + "." + type.toLowerCase());
-        KeyStore store = KeyStore.getInstance(type);
-        store.load(null, null);
-        store.setCertificateEntry("mail", certificate);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "store-pw".toCharArray());
-        }
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + file);
-        keyStore.setPassword("store-pw");
-        keyStore.setType(type);
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keyStore);
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
-        return parameters;
-    }
-
-    private Certificate dovecotCertificate() throws Exception {
-        try (InputStream in = Files.newInputStream(dovecot.certificateFile())) {
-            return CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
+        return TestTls.trustStoreFile(tmp.resolve("trust." + type.toLowerCase()), certificate, type);
     }
 
     private long tlsLogins() {
@@ -244,7 +217,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     }
 
     private void tlsRoute(int port, String tls) throws Exception {
-        context.getRegistry().bind("mailTls", trustStore(dovecotCertificate(), "PKCS12"));
+        context.getRegistry().bind("mailTls", trustStore(dovecot.certificate(), "PKCS12"));
         dovecot.deliver(user, mail("over TLS " + tls));
         long before = tlsLogins();
         route(uri(port, "tls=" + tls + "&sslContextParameters=#mailTls&delete=true"));
@@ -265,7 +238,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     @Test
     void implicitTlsWithAJksTrustStore() throws Exception {
-        context.getRegistry().bind("mailTls", trustStore(dovecotCertificate(), "JKS"));
+        context.getRegistry().bind("mailTls", trustStore(dovecot.certificate(), "JKS"));
         dovecot.deliver(user, mail("implicit"));
         long before = tlsLogins();
         route(uri(dovecot.pop3sPort(), "tls=implicit&sslContextParameters=#mailTls&delete=true"));
