@@ -10,9 +10,10 @@ import org.apache.camel.spi.PropertyConfigurerGetter;
  * it binds them: {@code camel.component.pop3raw.inUseDelay=garbage} under camel-main, the component's properties bound
  * in Java or by a runtime. The generated configurer reads the text as a Duration, which Camel turns into zero when it
  * cannot read it, and stores milliseconds: by the time the component or its configuration sees the value, the text is
- * gone. Every binding of a component option goes through {@link Pop3RawComponent#getComponentPropertyConfigurer()}
- * (camel-main, {@code PropertyBindingSupport}, {@code DefaultComponent.setProperties}), so this is the earliest point
- * where the text is still at hand; the generated class itself cannot be changed (it is rewritten at each build).
+ * gone. Every binding of a component option by name goes through
+ * {@link Pop3RawComponent#getComponentPropertyConfigurer()} (camel-main, {@code PropertyBindingSupport} on a component,
+ * {@code DefaultComponent.setProperties}), so this is the earliest point where the text is still at hand; the generated
+ * class itself cannot be changed (it is rewritten at each build).
  */
 final class CheckedComponentConfigurer implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
 
