@@ -12,8 +12,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.UriParam;
 
 /**
- * Refuses an unreadable duration option before it is bound. Camel turns text it cannot read as a duration
- * ({@code inUseDelay=garbage}, {@code confirmedKeyCacheTtl=-1d}, {@code readTimeout=5x}) into zero without a word, and
+ * Refuses an unreadable duration option before it is bound, in an endpoint's URI ({@link #check}) and among the
+ * component's options ({@link CheckedComponentConfigurer}; {@link ConfigurationDurations} for
+ * {@code configuration.*}). Camel turns text it cannot read as a duration ({@code inUseDelay=garbage},
+ * {@code confirmedKeyCacheTtl=-1d}, {@code readTimeout=5x}) into zero without a word, and
  * zero is a meaningful value for several options here (no delay, no TTL): the option would silently do something else
  * than its author meant. A value Camel converts to zero is accepted only when it is written as zero.
  */
@@ -25,6 +27,9 @@ final class DurationOptions {
     /** The names of the endpoint's options whose type is a duration, read from their {@code @UriParam}. */
     static final Set<String> NAMES = durationOptions(Pop3RawEndpoint.class, Pop3RawConfiguration.class);
 
+    /** Those of them the component's {@code configuration} has too: the component options to check. */
+    static final Set<String> CONFIGURATION_NAMES = durationOptions(Pop3RawConfiguration.class);
+
     private DurationOptions() {
     }
 
@@ -32,12 +37,21 @@ final class DurationOptions {
     static void check(CamelContext context, Map<String, Object> parameters) {
         for (Map.Entry<String, Object> p : parameters.entrySet()) {
             if (p.getValue() instanceof String text && NAMES.contains(p.getKey())) {
-                check(context, p.getKey(), text);
+                read(context, p.getKey(), text);
             }
         }
     }
 
-    private static void check(CamelContext context, String option, String text) {
+    /**
+     * The duration option of the component's configuration that {@code name} names, in any case (property binding may
+     * pass it in lower case), or null when it names none.
+     */
+    static String configurationOption(String name) {
+        return CONFIGURATION_NAMES.stream().filter(option -> option.equalsIgnoreCase(name)).findFirst().orElse(null);
+    }
+
+    /** The duration {@code text} denotes; fails naming {@code option} when Camel would read it as zero by mistake. */
+    static Duration read(CamelContext context, String option, String text) {
         Duration read;
         try {
             read = context.getTypeConverter().mandatoryConvertTo(Duration.class, text.trim());
@@ -48,6 +62,7 @@ final class DurationOptions {
                 || read.isZero() && !ZERO.matcher(text.trim().toLowerCase(Locale.ROOT)).matches()) {
             throw unreadable(option, text);
         }
+        return read;
     }
 
     private static IllegalArgumentException unreadable(String option, String text) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.ObjectHelper;
@@ -23,6 +24,8 @@ public class Pop3RawComponent extends HealthCheckComponent {
     /** One thread renews the leases of all this component's consumers; created when the first one needs it. */
     private ScheduledExecutorService leaseRenewal;
     private final OwnSpoolDirectory ownSpoolDirectory = new OwnSpoolDirectory();
+    /** The generated configurer, wrapped once it is resolved (when the component is built). */
+    private volatile CheckedComponentConfigurer checkedConfigurer;
 
     public Pop3RawComponent() {
     }
@@ -39,6 +42,24 @@ public class Pop3RawComponent extends HealthCheckComponent {
         DurationOptions.check(getCamelContext(), parameters);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * The generated configurer with the duration options checked before they are bound
+     * ({@link CheckedComponentConfigurer}): every binding of a component option goes through here.
+     */
+    @Override
+    public PropertyConfigurer getComponentPropertyConfigurer() {
+        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
+        if (generated == null) {
+            return null; // not built yet: Camel builds the component before it binds options
+        }
+        CheckedComponentConfigurer checked = checkedConfigurer;
+        if (checked == null) {
+            checked = new CheckedComponentConfigurer(generated);
+            checkedConfigurer = checked;
+        }
+        return checked;
     }
 
     /** {@code host}, {@code host:port}, {@code [ipv6]} or {@code [ipv6]:port}. */

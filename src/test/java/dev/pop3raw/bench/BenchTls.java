@@ -2,7 +2,6 @@ package dev.pop3raw.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,9 @@ import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
+
+import dev.pop3raw.testing.TestTls;
 
 /**
  * The TLS variants' trust: the bench's private Dovecot presents a self-signed certificate (the test kit's), which the
@@ -25,27 +24,16 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
  */
 final class BenchTls {
 
-    private static final String STORE_PASSWORD = "bench-store";
-
     private BenchTls() {
     }
 
     /** For pop3raw's and camel-mail's {@code sslContextParameters}: a PKCS12 trust store with the certificate. */
-    static SSLContextParameters parameters() throws IOException, GeneralSecurityException {
-        Path file = Files.createTempFile("pop3raw-bench-trust-", ".p12");
-        file.toFile().deleteOnExit();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            trustStore().store(out, STORE_PASSWORD.toCharArray());
-        }
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + file);
-        keyStore.setPassword(STORE_PASSWORD);
-        keyStore.setType("PKCS12");
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keyStore);
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
-        return parameters;
+    static SSLContextParameters parameters() throws Exception {
+        Path directory = Files.createTempDirectory("pop3raw-bench-trust-");
+        directory.toFile().deleteOnExit();
+        Path file = directory.resolve("trust.p12");
+        file.toFile().deleteOnExit(); // deleted before its directory (the reverse order of registration)
+        return TestTls.trustStoreFile(file, certificate());
     }
 
     /** For the raw TLS ceiling: an unconnected socket whose handshake the first read or write starts. */
@@ -72,17 +60,19 @@ final class BenchTls {
     }
 
     private static KeyStore trustStore() throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("dovecot", certificate());
+        return store;
+    }
+
+    private static Certificate certificate() throws IOException, GeneralSecurityException {
         String pem = System.getProperty("bench.child.certificate");
         if (pem == null) {
             throw new IllegalStateException("a TLS variant needs bench.child.certificate (set by Bench)");
         }
-        Certificate certificate;
         try (InputStream in = Files.newInputStream(Path.of(pem))) {
-            certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("dovecot", certificate);
-        return store;
     }
 }

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
@@ -20,6 +16,8 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentR
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
+
+import dev.pop3raw.testing.HidingClassLoader;
 
 /**
  * Which store deleteAfter keeps its first-processed times in ({@link FirstProcessedTimes#of}): the state repository
@@ -54,7 +52,9 @@ class FirstProcessedTimesTest {
 
     @Test
     void withoutCamelSqlOnTheClassPathNoCamelSqlClassIsLoaded() throws Exception {
-        NoCamelSql loader = new NoCamelSql();
+        HidingClassLoader loader = HidingClassLoader.copying(
+                List.of("org.apache.camel.processor.idempotent.jdbc.", "org.springframework."),
+                FirstProcessedTimes.class, StateRepositoryTimes.class, JdbcCreatedAtTimes.class);
         Class<?> store = loader.loadClass(FirstProcessedTimes.class.getName());
         assertEquals(loader, store.getClassLoader(), "the isolated copy");
         Method of = store.getDeclaredMethod("of", Pop3RawConfiguration.class);
@@ -63,44 +63,7 @@ class FirstProcessedTimesTest {
         assertNull(of.invoke(null, config));
         config.setDeleteAfterStateRepository(new MemoryStateRepository());
         assertNotNull(of.invoke(null, config));
-        assertEquals(List.of(), loader.camelSqlAsked, "no camel-sql class was asked for");
-        assertFalse(loader.defined.contains(JdbcCreatedAtTimes.class.getName()), "the JDBC store was never loaded");
-    }
-
-    /** Child first for deleteAfter's store classes, everything else from the test's loader, camel-sql hidden. */
-    private static final class NoCamelSql extends ClassLoader {
-        private static final Set<String> OWN = Set.of(FirstProcessedTimes.class.getName(),
-                StateRepositoryTimes.class.getName(), JdbcCreatedAtTimes.class.getName());
-        final List<String> camelSqlAsked = new CopyOnWriteArrayList<>();
-        final List<String> defined = new CopyOnWriteArrayList<>();
-
-        NoCamelSql() {
-            super(FirstProcessedTimesTest.class.getClassLoader());
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                if (name.startsWith("org.apache.camel.processor.idempotent.jdbc.")
-                        || name.startsWith("org.springframework.")) {
-                    camelSqlAsked.add(name);
-                    throw new ClassNotFoundException(name + " (hidden)");
-                }
-                if (!OWN.contains(name)) {
-                    return super.loadClass(name, resolve);
-                }
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        byte[] bytes = in.readAllBytes();
-                        c = defineClass(name, bytes, 0, bytes.length);
-                        defined.add(name);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
-        }
+        assertEquals(List.of(), loader.hiddenAsked(), "no camel-sql class was asked for");
+        assertFalse(loader.defined().contains(JdbcCreatedAtTimes.class.getName()), "the JDBC store was never loaded");
     }
 }

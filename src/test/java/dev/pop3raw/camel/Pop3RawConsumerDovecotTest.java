@@ -1,17 +1,15 @@
 package dev.pop3raw.camel;
 
 import static dev.pop3raw.camel.Pop3RawCamelTestSupport.await;
+import static dev.pop3raw.testing.DovecotMailboxes.PASSWORD;
+import static dev.pop3raw.testing.DovecotMailboxes.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,27 +17,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.pop3raw.client.Pop3Client;
 import dev.pop3raw.client.Pop3ClientOptions;
 import dev.pop3raw.client.TlsMode;
+import dev.pop3raw.testing.DovecotMailboxes;
 import dev.pop3raw.testing.DovecotServer;
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.FaultyProxy.Plan;
@@ -54,14 +48,13 @@ import dev.pop3raw.testing.TestTls;
  */
 class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
-    private static final String PASSWORD = "dovecot-pw";
-    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
-
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotMailboxes MAILBOXES = new DovecotMailboxes("carol");
 
     @TempDir
     Path tmp;
 
+    private DovecotServer dovecot;
     /** A mailbox of its own for each test: the Dovecot log is shared, its lines are told apart by user. */
     private String user;
 
@@ -69,22 +62,10 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private FaultyProxy proxy;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user("carol0", PASSWORD));
-    }
-
-    @AfterAll
-    static void stopDovecot() {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
     @BeforeEach
-    void ownMailbox() throws Exception {
-        user = "carol" + USERS.incrementAndGet();
-        dovecot.addUser(user, PASSWORD);
+    void ownMailbox() {
+        dovecot = MAILBOXES.server();
+        user = MAILBOXES.user();
         context.getRegistry().bind("errors", errors);
     }
 
@@ -119,28 +100,9 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
         return (Pop3RawEndpoint) context.getRoute("pop").getEndpoint();
     }
 
-    private static String mail(String subject) {
-        return "From: bob@example.com\r\nTo: carol@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
-                + "\r\n";
-    }
-
     /** The logout lines of the sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
     private List<int[]> sessions() {
-        return sessions(dovecot, user);
-    }
-
-    /** The logout lines of {@code user}'s sessions so far: {retr, del marked, closed normally (1) or dropped (0)}. */
-    static List<int[]> sessions(DovecotServer dovecot, String user) {
-        List<int[]> result = new ArrayList<>();
-        Pattern logout = Pattern
-                .compile("pop3\\(" + user + "\\)[^\n]*Disconnected: (Logged out|Connection closed)[^\n]*"
-                        + "retr=(\\d+)/\\d+, del=(\\d+)/(\\d+)");
-        Matcher m = logout.matcher(dovecot.logText());
-        while (m.find()) {
-            result.add(new int[]{Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    m.group(1).equals("Logged out") ? 1 : 0});
-        }
-        return result;
+        return MAILBOXES.sessions();
     }
 
     // ------------------------------------------------------------------------------------------ commit at QUIT
@@ -244,30 +206,9 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     // ------------------------------------------------------------------------------------------ TLS
 
-    /** A PKCS12 trust store holding Dovecot's certificate, read from its PEM file, as a test would ship one. */
+    /** The {@code sslContextParameters} of a trust store file holding {@code certificate}, as a test would ship one. */
     private SSLContextParameters trustStore(Certificate certificate, String type) throws Exception {
-        Path file = tmp.resolve("trust-" + type + "." + type.toLowerCase());
-        KeyStore store = KeyStore.getInstance(type);
-        store.load(null, null);
-        store.setCertificateEntry("mail", certificate);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "store-pw".toCharArray());
-        }
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + file);
-        keyStore.setPassword("store-pw");
-        keyStore.setType(type);
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keyStore);
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
-        return parameters;
-    }
-
-    private static Certificate dovecotCertificate() throws Exception {
-        try (InputStream in = Files.newInputStream(dovecot.certificateFile())) {
-            return CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
+        return TestTls.trustStoreFile(tmp.resolve("trust." + type.toLowerCase()), certificate, type);
     }
 
     private long tlsLogins() {
@@ -276,7 +217,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
     }
 
     private void tlsRoute(int port, String tls) throws Exception {
-        context.getRegistry().bind("mailTls", trustStore(dovecotCertificate(), "PKCS12"));
+        context.getRegistry().bind("mailTls", trustStore(dovecot.certificate(), "PKCS12"));
         dovecot.deliver(user, mail("over TLS " + tls));
         long before = tlsLogins();
         route(uri(port, "tls=" + tls + "&sslContextParameters=#mailTls&delete=true"));
@@ -297,7 +238,7 @@ class Pop3RawConsumerDovecotTest extends CamelTestSupport {
 
     @Test
     void implicitTlsWithAJksTrustStore() throws Exception {
-        context.getRegistry().bind("mailTls", trustStore(dovecotCertificate(), "JKS"));
+        context.getRegistry().bind("mailTls", trustStore(dovecot.certificate(), "JKS"));
         dovecot.deliver(user, mail("implicit"));
         long before = tlsLogins();
         route(uri(dovecot.pop3sPort(), "tls=implicit&sslContextParameters=#mailTls&delete=true"));

@@ -1,5 +1,7 @@
 package dev.pop3raw.camel;
 
+import static dev.pop3raw.testing.DovecotMailboxes.PASSWORD;
+import static dev.pop3raw.testing.DovecotMailboxes.mail;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,18 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.processor.state.FileStateRepository;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pop3raw.testing.DovecotMailboxes;
 import dev.pop3raw.testing.DovecotServer;
 import dev.pop3raw.testing.FaultyProxy;
 import dev.pop3raw.testing.FaultyProxy.Plan;
@@ -36,13 +37,13 @@ import dev.pop3raw.testing.SettableClock;
 @DisplayName("deleteAfter against Dovecot")
 class Pop3RawDeleteAfterDovecotTest {
 
-    private static final String PASSWORD = "dovecot-pw";
-    private static final AtomicInteger USERS = new AtomicInteger();
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotMailboxes MAILBOXES = new DovecotMailboxes("dave");
 
     @TempDir
     Path tmp;
 
+    private DovecotServer dovecot;
     private String user;
     private FaultyProxy proxy;
     private final AtomicBoolean dropQuit = new AtomicBoolean();
@@ -50,22 +51,10 @@ class Pop3RawDeleteAfterDovecotTest {
     private final List<String> routed = new CopyOnWriteArrayList<>();
     private final List<RetentionNode> nodes = new ArrayList<>();
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start(DovecotServer.Options.defaults().user("dave0", PASSWORD));
-    }
-
-    @AfterAll
-    static void stopDovecot() {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
     @BeforeEach
     void ownMailbox() throws Exception {
-        user = "dave" + USERS.incrementAndGet();
-        dovecot.addUser(user, PASSWORD);
+        dovecot = MAILBOXES.server();
+        user = MAILBOXES.user();
         proxy = FaultyProxy.start(dovecot.host(), dovecot.pop3Port())
                 .planner(i -> dropQuit.get() ? Plan.dropOnClientLine("QUIT") : Plan.PASS);
     }
@@ -90,16 +79,11 @@ class Pop3RawDeleteAfterDovecotTest {
         return node;
     }
 
-    private static String mail(String subject) {
-        return "From: bob@example.com\r\nTo: dave@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
-                + "\r\n";
-    }
-
     /** {retr, del marked, logged out (1) or dropped (0)} of the last session, once Dovecot logged it. */
     private int[] lastSession(int sessions) throws InterruptedException {
-        Pop3RawCamelTestSupport.await(() -> Pop3RawConsumerDovecotTest.sessions(dovecot, user).size() >= sessions,
+        Pop3RawCamelTestSupport.await(() -> MAILBOXES.sessions().size() >= sessions,
                 "session " + sessions + " logged");
-        List<int[]> all = Pop3RawConsumerDovecotTest.sessions(dovecot, user);
+        List<int[]> all = MAILBOXES.sessions();
         assertEquals(sessions, all.size(), dovecot.logText());
         return all.get(sessions - 1);
     }

@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.HidingClassLoader;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -68,64 +65,22 @@ class Pop3RawMicrometerTest extends ScriptedMailboxTestSupport {
 
     @Test
     void withoutMicrometerOnTheClassPathNoMicrometerClassIsLoadedAndNothingIsBound() throws Exception {
-        try (NoMicrometer loader = new NoMicrometer()) {
-            Class<?> guard = loader.loadClass(MicrometerMetrics.class.getName());
-            assertEquals(loader, guard.getClassLoader(), "the guard is the isolated copy");
-            Field present = guard.getDeclaredField("PRESENT");
-            present.setAccessible(true);
-            assertFalse(present.getBoolean(null), "Micrometer is hidden from this loader");
-            Method bind = guard.getDeclaredMethod("bind", org.apache.camel.CamelContext.class, Map.class, Map.class,
-                    Map.class);
-            bind.setAccessible(true);
-            Map<String, Supplier<Number>> counters = Map.of("Polls", () -> 1);
-            AutoCloseable binding = (AutoCloseable) bind.invoke(null, context, Map.of("mailbox", "m"), counters,
-                    Map.of());
-            binding.close();
-            assertEquals(List.of(), loader.micrometerAsked.stream().filter(n -> !n.equals(
-                    MicrometerMetrics.METER_REGISTRY_CLASS)).toList(), "only the probe asked for Micrometer");
-            assertFalse(loader.defined.contains(Pop3RawMeters.class.getName()), "the binding class was never loaded");
-        }
-    }
-
-    /**
-     * Loads the guard and the binding class itself (child first) and everything else from the test's class loader,
-     * except Micrometer, which it does not have.
-     */
-    private static final class NoMicrometer extends ClassLoader implements AutoCloseable {
-        private static final Set<String> OWN = Set.of(MicrometerMetrics.class.getName(), Pop3RawMeters.class.getName());
-        final List<String> micrometerAsked = new CopyOnWriteArrayList<>();
-        final List<String> defined = new CopyOnWriteArrayList<>();
-
-        NoMicrometer() {
-            super(Pop3RawMicrometerTest.class.getClassLoader());
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                if (name.startsWith("io.micrometer.")) {
-                    micrometerAsked.add(name);
-                    throw new ClassNotFoundException(name + " (hidden)");
-                }
-                if (!OWN.contains(name) && !name.startsWith(MicrometerMetrics.class.getName() + "$")) {
-                    return super.loadClass(name, resolve);
-                }
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        byte[] bytes = in.readAllBytes();
-                        c = defineClass(name, bytes, 0, bytes.length);
-                        defined.add(name);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
-        }
-
-        @Override
-        public void close() {
-        }
+        HidingClassLoader loader = HidingClassLoader.copying(List.of("io.micrometer."), MicrometerMetrics.class,
+                Pop3RawMeters.class);
+        Class<?> guard = loader.loadClass(MicrometerMetrics.class.getName());
+        assertEquals(loader, guard.getClassLoader(), "the guard is the isolated copy");
+        Field present = guard.getDeclaredField("PRESENT");
+        present.setAccessible(true);
+        assertFalse(present.getBoolean(null), "Micrometer is hidden from this loader");
+        Method bind = guard.getDeclaredMethod("bind", org.apache.camel.CamelContext.class, Map.class, Map.class,
+                Map.class);
+        bind.setAccessible(true);
+        Map<String, Supplier<Number>> counters = Map.of("Polls", () -> 1);
+        AutoCloseable binding = (AutoCloseable) bind.invoke(null, context, Map.of("mailbox", "m"), counters,
+                Map.of());
+        binding.close();
+        assertEquals(List.of(), loader.hiddenAsked().stream().filter(n -> !n.equals(
+                MicrometerMetrics.METER_REGISTRY_CLASS)).toList(), "only the probe asked for Micrometer");
+        assertFalse(loader.defined().contains(Pop3RawMeters.class.getName()), "the binding class was never loaded");
     }
 }

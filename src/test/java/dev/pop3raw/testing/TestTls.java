@@ -149,8 +149,13 @@ public final class TestTls {
      * asks twice gets the same file, not one rewritten under a reader).
      */
     public static SSLContextParameters trustStoreFile(Path file, Certificate trusted) throws Exception {
+        return trustStoreFile(file, trusted, "PKCS12");
+    }
+
+    /** As {@link #trustStoreFile(Path, Certificate)}, in a store of {@code type} ({@code PKCS12} or {@code JKS}). */
+    public static SSLContextParameters trustStoreFile(Path file, Certificate trusted, String type) throws Exception {
         if (!Files.exists(file)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
+            KeyStore store = KeyStore.getInstance(type);
             store.load(null, null);
             store.setCertificateEntry("trusted", trusted);
             try (OutputStream out = Files.newOutputStream(file)) {
@@ -160,7 +165,7 @@ public final class TestTls {
         KeyStoreParameters keyStore = new KeyStoreParameters();
         keyStore.setResource("file:" + file);
         keyStore.setPassword("store-pw");
-        keyStore.setType("PKCS12");
+        keyStore.setType(type);
         TrustManagersParameters trust = new TrustManagersParameters();
         trust.setKeyStore(keyStore);
         SSLContextParameters parameters = new SSLContextParameters();
