@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pop3raw.testing.CompiledClasses;
 import dev.pop3raw.testing.HidingClassLoader;
 import dev.pop3raw.testing.ScriptedMailbox;
 
@@ -25,28 +20,12 @@ import dev.pop3raw.testing.ScriptedMailbox;
  */
 class Mime4jOptionalTest {
 
-    private static final Path CLASSES = Path.of("target/classes");
-
     @Test
-    void onlyDevPop3rawMimeRefersToMime4jAndNothingRefersToIt() throws IOException {
-        List<String> offenders = new ArrayList<>();
-        int scanned = 0;
-        try (Stream<Path> files = Files.walk(CLASSES)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-                String name = CLASSES.relativize(file).toString().replace(File.separatorChar, '/');
-                if (name.startsWith("dev/pop3raw/mime/")) {
-                    continue;
-                }
-                scanned++;
-                // class names in a constant pool are UTF-8 in internal form: org/apache/james/...
-                String constants = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                if (constants.contains("org/apache/james/") || constants.contains("dev/pop3raw/mime/")) {
-                    offenders.add(name);
-                }
-            }
-        }
-        assertTrue(scanned > 100, "scanned " + scanned + " classes");
-        assertEquals(List.of(), offenders, "classes outside dev.pop3raw.mime that refer to Mime4j or to it");
+    void onlyDevPop3rawMimeRefersToMime4jAndNothingRefersToIt() {
+        CompiledClasses classes = CompiledClasses.outside("dev/pop3raw/mime/", "org/apache/james/",
+                "dev/pop3raw/mime/");
+        assertTrue(classes.scanned() > 100, "scanned " + classes.scanned() + " classes");
+        assertEquals(List.of(), classes.referring(), "classes outside dev.pop3raw.mime that refer to Mime4j or to it");
     }
 
     @Test
