@@ -427,7 +427,8 @@ class ZooKeeperClusterTest {
     /**
      * The YAML form of docs/operations.adoc ("ZooKeeper"): the component's {@link RejoiningZooKeeperClusterService} as
      * a bean with camel-zookeeper's properties, {@code ClusteredRoutePolicy.forNamespace} as a bean, a route using it ({@code routePolicyRef}): run by
-     * Camel Main, it joins the election on the ensemble, leads (the only member) and consumes the mailbox.
+     * Camel Main, it joins the election on the ensemble, leads (the only member) and consumes the mailbox. Stopped, it
+     * leaves no thread of its ZooKeeper client, of Curator or of its session worker behind.
      */
     @Test
     @Timeout(120)
@@ -483,6 +484,26 @@ class ZooKeeperClusterTest {
             assertEquals(0, awaitMailboxCount(0), "and deleted the message");
         } finally {
             main.stop();
+        }
+        assertEquals(List.of(), awaitNoThreads(Duration.ofSeconds(10)),
+                "the cluster service's threads (its ZooKeeper client's, Curator's, its session worker) left running");
+    }
+
+    /**
+     * Waits until no thread of a ZooKeeper client ({@code ...-SendThread(host:port)}, {@code ...-EventThread}), of
+     * Curator ({@code Curator-...}) or of the service's session worker is alive; returns the names still alive then.
+     */
+    private static List<String> awaitNoThreads(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> alive = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                    .map(Thread::getName).filter(name -> name.contains("SendThread(") || name.endsWith("EventThread")
+                            || name.startsWith("Curator-") || name.contains("ZooKeeperSession"))
+                    .sorted().toList();
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -2,8 +2,10 @@ package dev.pop3raw.camel.cluster;
 
 import java.util.concurrent.ExecutorService;
 
+import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.zookeeper.ZooKeeperCuratorConfiguration;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -44,9 +46,29 @@ public class RejoiningZooKeeperClusterService extends ZooKeeperClusterService {
                 + " builds its own Curator client: set nodes, basePath, sessionTimeout, ... instead of a configuration");
     }
 
+    /** Refused: the service's own Curator client is what mends camel-zookeeper's; a client set here would bypass it. */
+    @Override
+    public void setCuratorFramework(CuratorFramework curatorFramework) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " builds its own Curator client: set nodes, basePath, sessionTimeout, ... instead of a client");
+    }
+
+    /**
+     * Also shuts the views down, which camel-zookeeper leaves to nobody: each view's Curator {@code LeaderSelector}
+     * keeps a thread until it is closed ({@code ZooKeeperClusterTest#theDocumentedYamlLeadsOnTheEnsemble} found it
+     * alive after the context stopped).
+     */
     @Override
     protected void doShutdown() throws Exception {
         super.doShutdown();
+        for (String namespace : getNamespaces()) {
+            CamelClusterView view = getView(namespace); // not started again: the service no longer runs
+            try {
+                ServiceHelper.stopAndShutdownService(view);
+            } finally {
+                releaseView(view);
+            }
+        }
         synchronized (this) {
             if (sessionWorker != null) {
                 getCamelContext().getExecutorServiceManager().shutdownNow(sessionWorker);
@@ -97,16 +119,15 @@ public class RejoiningZooKeeperClusterService extends ZooKeeperClusterService {
         return builder.build();
     }
 
-    /** The parent's configuration, whose Curator client is this service's own (unless one was set explicitly). */
+    /** The parent's configuration, whose Curator client is this service's own. */
     private static final class OwnCuratorConfiguration extends ZooKeeperCuratorConfiguration {
 
         private RejoiningZooKeeperClusterService service;
 
         @Override
         public CuratorFramework getCuratorFramework() {
-            CuratorFramework set = super.getCuratorFramework();
-            if (set != null || service == null || service.getCamelContext() == null) {
-                return set;
+            if (service == null || service.getCamelContext() == null) {
+                return null; // not yet in a context (a property read): built when the service is used
             }
             return service.curator();
         }
