@@ -18,10 +18,9 @@ import org.slf4j.LoggerFactory;
  * is given up announces it again, and the policy reads it right.</li>
  * <li>{@code startView} queues an election attempt ({@code requeue()}), {@code stopView} cancels the current one. An
  * attempt cancelled before Curator's single election thread has begun it never runs and never clears the selector's
- * "queued" flag, and every later {@code requeue()} does nothing: the node is out of that election for good. After a
- * lost session, where the old attempt releases slowly, a start is therefore never followed by a stop. (Stepping back
- * on a live session follows a start with a stop, for the announcement; there the attempt runs within the 50 ms
- * between them, and {@link FairShareLeadership} puts a node back into an election it is missing from.)</li>
+ * "queued" flag, and every later {@code requeue()} does nothing: the node is out of that election for good. So a stop
+ * follows a start only once the attempt has begun (this node's lock node is in the election), and after a lost
+ * session, where the old attempt releases slowly, a start is not followed by a stop at all.</li>
  * </ul>
  * The steps of one cluster service (the balancer's, the session listener's) never interleave.
  */
@@ -78,6 +77,8 @@ final class ClusterElections {
             await(() -> !cluster.isLeader(namespace), timeout, "the leadership of " + namespace + " given up");
             Thread.sleep(50); // the cancelled attempt releases its lock node
             cluster.startView(namespace);
+            // the attempt must have begun (its lock node is there) before it is cancelled: see the class comment
+            await(() -> participates(cluster, namespace), timeout, "this node back in the election of " + namespace);
             cluster.stopView(namespace);
             Thread.sleep(50);
             cluster.startView(namespace);
